@@ -1,0 +1,3 @@
+from rehearsal.cli.main import main
+
+raise SystemExit(main())

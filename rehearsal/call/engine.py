@@ -1,0 +1,209 @@
+"""A call in progress: which turn we are on, what was said, where it goes next.
+
+The engine is synchronous and pure (no audio, no I/O, no clock): the typed CLI, the
+voice loop and the TUI all drive this same object.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+from rehearsal.judging.delivery import Delivery, Word
+from rehearsal.judging.scoring import TurnScore, call_score, score_turn
+from rehearsal.judging.tips import cue_for, tips_for
+from rehearsal.judging.verdict import Verdict
+from rehearsal.scenario.model import Condition, Scenario, Turn
+
+EndReason = Literal["completed", "hung_up", "in_progress"]
+
+
+class Judge(Protocol):
+    def judge(self, text: str) -> Verdict: ...
+
+
+@dataclass(frozen=True, slots=True)
+class TurnRecord:
+    index: int
+    turn_id: str
+    manager_text: str
+    reply: str
+    verdict: Verdict
+    score: TurnScore
+    tips: list[str]
+    cue: str
+    next_turn: str | None
+    expects: list[str]
+    delivery: Delivery | None = None
+    words: list[Word] = field(default_factory=list)
+    skipped: bool = False
+
+    def to_dict(self) -> dict:
+        return {
+            "index": self.index,
+            "turn_id": self.turn_id,
+            "manager_text": self.manager_text,
+            "reply": self.reply,
+            "expects": self.expects,
+            "verdict": self.verdict.to_dict(),
+            "score": self.score.to_dict(),
+            "tips": self.tips,
+            "cue": self.cue,
+            "next_turn": self.next_turn,
+            "delivery": self.delivery.to_dict() if self.delivery else None,
+            "words": [{"text": w.text, "start": w.start, "end": w.end, "conf": w.conf} for w in self.words],
+            "skipped": self.skipped,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CallResult:
+    scenario_id: str
+    scenario_title: str
+    turns: list[TurnRecord]
+    score: float
+    target: float | None
+    end_reason: EndReason
+    closing_line: str | None
+
+    @property
+    def met_target(self) -> bool | None:
+        return None if self.target is None else self.score >= self.target
+
+    def to_dict(self) -> dict:
+        return {
+            "scenario_id": self.scenario_id,
+            "scenario_title": self.scenario_title,
+            "score": self.score,
+            "target": self.target,
+            "met_target": self.met_target,
+            "end_reason": self.end_reason,
+            "closing_line": self.closing_line,
+            "turns": [t.to_dict() for t in self.turns],
+        }
+
+
+class Call:
+    def __init__(self, scenario: Scenario, judge: Judge, start_at: str | None = None) -> None:
+        if start_at is not None and start_at not in scenario.turns:
+            raise KeyError(f"scenario {scenario.id!r} has no turn {start_at!r}")
+        self.scenario = scenario
+        self.judge = judge
+        self.records: list[TurnRecord] = []
+        self.current_id: str = start_at or scenario.start
+        self._hung_up = False
+
+    @property
+    def current(self) -> Turn:
+        return self.scenario.turns[self.current_id]
+
+    @property
+    def manager_line(self) -> str:
+        return self.current.text
+
+    @property
+    def awaiting_reply(self) -> bool:
+        return not self.finished
+
+    @property
+    def finished(self) -> bool:
+        return self._hung_up or self.current.end
+
+    @property
+    def time_limit(self) -> float | None:
+        return self.scenario.time_limit(self.current_id)
+
+    def reply(self, text: str, *, delivery: Delivery | None = None, words: list[Word] | None = None) -> TurnRecord:
+        """Judge the reply to the current turn and move the call on."""
+        if self.finished:
+            raise RuntimeError("the call has ended; there is nothing to reply to")
+        turn = self.current
+        verdict = self.judge.judge(text)
+        score = score_turn(verdict, turn.expects, self.scenario.rubric.weights, delivery)
+        next_id = self._next_turn(turn, verdict)
+        record = TurnRecord(
+            index=len(self.records),
+            turn_id=self.current_id,
+            manager_text=turn.text,
+            reply=text,
+            verdict=verdict,
+            score=score,
+            tips=tips_for(verdict, score, delivery),
+            cue=cue_for(verdict, score),
+            next_turn=next_id,
+            expects=list(turn.expects),
+            delivery=delivery,
+            words=list(words or []),
+        )
+        self.records.append(record)
+        self.current_id = next_id
+        return record
+
+    def skip(self) -> TurnRecord:
+        """Move on without answering; the turn scores as silence."""
+        record = self.reply("")
+        self.records[-1] = record = _replace_skipped(record)
+        return record
+
+    def retry_last(self) -> str:
+        """Take back the last reply and return to its turn. Returns that turn's id."""
+        if not self.records:
+            return self.current_id
+        record = self.records.pop()
+        self.current_id = record.turn_id
+        self._hung_up = False
+        return self.current_id
+
+    def hang_up(self) -> None:
+        self._hung_up = True
+
+    def result(self) -> CallResult:
+        if self._hung_up:
+            reason: EndReason = "hung_up"
+        elif self.current.end:
+            reason = "completed"
+        else:
+            reason = "in_progress"
+        return CallResult(
+            scenario_id=self.scenario.id,
+            scenario_title=self.scenario.title,
+            turns=list(self.records),
+            score=call_score(r.score.score for r in self.records),
+            target=self.scenario.rubric.target,
+            end_reason=reason,
+            closing_line=self.current.text if self.current.end and not self._hung_up else None,
+        )
+
+    def _next_turn(self, turn: Turn, verdict: Verdict) -> str:
+        branches = turn.next or []
+        asked_before = any(r.verdict.feedback_request.detected for r in self.records)
+        for branch in branches:
+            if branch.when is None or matches(branch.when, verdict, asked_before):
+                return branch.goto
+        # The validator insists on a default branch; an unvalidated file falls to the last one.
+        if branches:
+            return branches[-1].goto
+        raise RuntimeError(f"turn {self.current_id!r} has nowhere to go: give it `next` or `end: true`")
+
+
+def matches(cond: Condition, verdict: Verdict, asked_before: bool) -> bool:
+    checks = [
+        (cond.gratitude, verdict.gratitude.detected),
+        (cond.feedback_request, verdict.feedback_request.detected),
+        (cond.door_open, verdict.door_open.detected),
+        (cond.silent, verdict.silent),
+        (cond.asked_before, asked_before),
+    ]
+    if any(want is not None and want != got for want, got in checks):
+        return False
+    if cond.tone is not None:
+        wanted = [cond.tone] if isinstance(cond.tone, str) else cond.tone
+        if verdict.tone.label not in wanted:
+            return False
+    return True
+
+
+def _replace_skipped(record: TurnRecord) -> TurnRecord:
+    from dataclasses import replace
+
+    return replace(record, skipped=True, cue="Skipped.")

@@ -1,0 +1,49 @@
+"""What the judge says about one reply. Plain data, JSON-ready."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+ToneLabel = Literal["positive", "neutral", "negative"]
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Words in the reply that earned (or lost) a point, with their character span."""
+
+    text: str
+    start: int
+    end: int
+    note: str = ""  # e.g. "sarcastic thanks", "conditional: a request, not thanks"
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    detected: bool
+    score: float  # 0..1 confidence that the reply does this
+    evidence: list[Evidence] = field(default_factory=list)
+    # Spans that looked like the thing but were ruled out (negated, sarcastic, ...)
+    rejected: list[Evidence] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Tone:
+    label: ToneLabel
+    score: float  # -1 (negative) .. 1 (positive)
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    text: str
+    gratitude: Detection
+    feedback_request: Detection
+    tone: Tone
+    door_open: Detection
+    silent: bool = False
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data.pop("text")
+        return data

@@ -1,0 +1,1 @@
+"""Speech engines (TTS, microphone, recognizer) behind small interfaces. No UI here."""

@@ -1,0 +1,142 @@
+"""The small interfaces every speech engine implements; real engines and test fakes alike.
+
+Audio inside rehearsal is 16-bit signed little-endian mono PCM (`bytes`), at
+`SAMPLE_RATE` for everything the recognizer hears. Synthesised speech keeps its own
+rate (espeak-ng renders at 22,050 Hz) and says so in `Audio.rate`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+from rehearsal.judging.delivery import Word
+
+SAMPLE_RATE = 16_000
+
+
+class VoiceUnavailable(RuntimeError):
+    """A speech engine cannot run here. The message tells a person what to do about it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Audio:
+    pcm: bytes  # int16 mono little-endian
+    rate: int
+
+    @property
+    def seconds(self) -> float:
+        return len(self.pcm) / 2 / self.rate if self.rate else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Transcript:
+    text: str
+    words: list[Word] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class VoiceSpec:
+    """What voice to speak with: the persona's hints merged with the user's settings."""
+
+    voice: str | None = None
+    rate: int | None = None
+    pitch: int | None = None
+
+
+class Synthesizer(Protocol):
+    def render(self, text: str, spec: VoiceSpec) -> Audio:
+        """Synthesise `text` to audio without playing it. Thread-safe."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class Playback(Protocol):
+    def stop(self) -> None:
+        """Stop now (barge-in, skip). Safe to call twice or after the end."""
+        ...
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until playback ends; True if it ended."""
+        ...
+
+    @property
+    def done(self) -> bool: ...
+
+    @property
+    def started_at(self) -> float | None:
+        """time.monotonic() when the first sample reached the device."""
+        ...
+
+    @property
+    def ended_at(self) -> float | None: ...
+
+
+class Speaker(Protocol):
+    def play(self, audio: Audio) -> Playback: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class AudioChunk:
+    pcm: bytes  # int16 mono at SAMPLE_RATE
+    at: float  # time.monotonic() of the chunk's last sample (approximately)
+    level: float  # RMS 0..1, for the meter
+
+
+class Microphone(Protocol):
+    """Captures audio. The stream callback only queues; consumers pull with `read`."""
+
+    def start(self) -> None: ...
+
+    def read(self, timeout: float) -> AudioChunk | None:
+        """Next chunk, or None after `timeout` seconds with nothing."""
+        ...
+
+    def stop(self) -> None: ...
+
+    @property
+    def error(self) -> str | None:
+        """Set when the device failed (unplugged, lost); a sentence for a person."""
+        ...
+
+
+@runtime_checkable
+class RecognitionSession(Protocol):
+    """One reply being recognised, fed as it is spoken."""
+
+    def accept_audio(self, pcm: bytes) -> bool:
+        """Feed int16 mono audio at SAMPLE_RATE. True when the partial text changed."""
+        ...
+
+    def partial(self) -> str: ...
+
+    def finish(self) -> Transcript:
+        """Flush and return the final transcript with word timings (relative to the session start)."""
+        ...
+
+
+class Recognizer(Protocol):
+    def session(self) -> RecognitionSession: ...
+
+    @property
+    def name(self) -> str: ...
+
+
+class Endpointer(Protocol):
+    """Decides when a reply starts and ends from the audio alone (voice activity)."""
+
+    def feed(self, chunk: AudioChunk) -> str | None:
+        """Returns "speech_start", "speech_end" or None."""
+        ...
+
+    def reset(self) -> None: ...
+
+    @property
+    def in_speech(self) -> bool: ...
+
+
+LevelCallback = Callable[[float], None]
