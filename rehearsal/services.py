@@ -1,0 +1,81 @@
+"""The engines a call needs, gathered in one place so the CLI and the TUI inject them.
+
+Tests build a `Services` with fakes (rehearsal.voice.fakes); real use calls
+`default_services()`, which creates nothing heavy until it is asked for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rehearsal.call.engine import Judge
+from rehearsal.settings import Settings
+from rehearsal.voice.interfaces import Endpointer, Microphone, Recognizer, Speaker, Synthesizer
+
+
+@dataclass
+class Services:
+    settings: Settings
+    judge_factory: Callable[..., Judge]  # (extra_phrases) -> Judge
+    # Each factory raises rehearsal.voice.interfaces.VoiceUnavailable with a sentence for a person.
+    synthesizer_factory: Callable[[], Synthesizer] | None = None
+    speaker_factory: Callable[[], Speaker] | None = None
+    microphone_factory: Callable[[], Microphone] | None = None
+    recognizer_factory: Callable[[Path | None], Recognizer] | None = None
+    endpointer_factory: Callable[[], Endpointer] | None = None
+    store_factory: Callable[[], object] | None = None  # -> rehearsal.store SessionStore
+    extras: dict = field(default_factory=dict)
+
+
+def default_services(settings: Settings | None = None) -> Services:
+    from rehearsal import settings as settings_module
+
+    settings = settings or settings_module.load()
+
+    def judge_factory(extra_phrases=None):
+        from rehearsal.judging.judge import Judge
+
+        return Judge(extra_phrases)
+
+    def synthesizer_factory():
+        from rehearsal.voice.tts import create_synthesizer
+
+        return create_synthesizer(settings)
+
+    def speaker_factory():
+        from rehearsal.voice.speaker import create_speaker
+
+        return create_speaker(settings)
+
+    def microphone_factory():
+        from rehearsal.voice.microphone import create_microphone
+
+        return create_microphone(settings)
+
+    def recognizer_factory(model_path=None):
+        from rehearsal.voice.recognizer import load_recognizer
+
+        return load_recognizer(model_path or settings.model_path)
+
+    def endpointer_factory():
+        from rehearsal.voice.endpoint import create_endpointer
+
+        return create_endpointer(settings)
+
+    def store_factory():
+        from rehearsal.store import open_store
+
+        return open_store()
+
+    return Services(
+        settings=settings,
+        judge_factory=judge_factory,
+        synthesizer_factory=synthesizer_factory,
+        speaker_factory=speaker_factory,
+        microphone_factory=microphone_factory,
+        recognizer_factory=recognizer_factory,
+        endpointer_factory=endpointer_factory,
+        store_factory=store_factory,
+    )
