@@ -1,0 +1,129 @@
+"""One practice call in the terminal: scenario, engines, recording, and the reply loop."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from rich.console import Console
+
+from rehearsal.call import events as ev
+from rehearsal.call.engine import Call, CallResult
+from rehearsal.cli import report
+from rehearsal.scenario.model import Scenario
+from rehearsal.services import Services, default_services
+
+
+@dataclass
+class PracticeSession:
+    scenario: Scenario
+    services: Services
+    console: Console
+    typed: bool
+    start_at: str | None = None
+    scenario_path: str | None = None
+    save: bool = True
+    interrupted: bool = False
+    _sinks: list[Callable[[ev.Event], None]] = field(default_factory=list)
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> PracticeSession | None:
+        from rehearsal.scenario.catalog import ScenarioNotFound, find
+        from rehearsal.scenario.loader import ScenarioError
+
+        console = Console(file=sys.stderr if args.json else sys.stdout, highlight=False, soft_wrap=True)
+        try:
+            scenario = find(args.scenario)
+        except ScenarioNotFound as exc:
+            print(str(exc), file=sys.stderr)
+            return None
+        except ScenarioError as exc:
+            print(str(exc), file=sys.stderr)
+            return None
+        if args.start_at and args.start_at not in scenario.turns:
+            print(f"{scenario.id} has no turn {args.start_at!r}; its turns are: {', '.join(scenario.turns)}", file=sys.stderr)
+            return None
+        services = default_services()
+        if args.model:
+            services.settings = services.settings.model_copy(update={"model_path": args.model})
+        is_path = args.scenario.endswith((".yaml", ".yml")) or "/" in args.scenario
+        return cls(scenario, services, console, typed=args.typed, start_at=args.start_at,
+                   scenario_path=args.scenario if is_path else None, save=not args.no_save)
+
+    def run(self) -> CallResult:
+        call = Call(self.scenario, self.services.judge_factory(self.scenario.phrases), start_at=self.start_at)
+        report.print_situation(self.console, self.scenario)
+        recorder = self._open_recorder()
+        try:
+            if self.typed:
+                self._typed_call(call)
+            else:
+                from rehearsal.cli.practice_voice import voice_call
+
+                voice_call(self, call)
+        except KeyboardInterrupt:
+            self.interrupted = True
+            call.hang_up()
+            self.console.print("\nCall ended.")
+        result = call.result()
+        if not self.interrupted or result.turns:
+            self.emit(ev.CallEnded(result))
+        if recorder is not None:
+            recorder.close()
+        report.print_scorecard(self.console, result, self._previous_score())
+        return result
+
+    def emit(self, event: ev.Event) -> None:
+        for sink in self._sinks:
+            sink(event)
+
+    def read_reply(self) -> str | None:
+        """One typed reply; None when input has ended."""
+        prompt = "You: " if sys.stdin.isatty() else ""
+        try:
+            line = input(prompt)
+        except EOFError:
+            return None
+        if not sys.stdin.isatty():
+            self.console.print(f"You: {line}", markup=False)
+        return line.strip()
+
+    def _typed_call(self, call: Call) -> None:
+        while not call.finished:
+            self.emit(ev.ManagerSpeaking(call.current_id, call.manager_line))
+            report.print_manager(self.console, self.scenario, call.manager_line)
+            reply = self.read_reply()
+            if reply is None:
+                call.hang_up()
+                self.console.print("[dim]No more replies: the call ends here.[/dim]")
+                return
+            record = call.reply(reply)
+            self.emit(ev.TurnScored(record))
+            report.print_cue(self.console, record)
+        self.emit(ev.ManagerSpeaking(call.current_id, call.manager_line))
+        report.print_manager(self.console, self.scenario, call.manager_line)
+
+    def _open_recorder(self):
+        if not self.save or self.services.store_factory is None:
+            return None
+        try:
+            self._store = self.services.store_factory()
+            recorder = self._store.recorder(self.scenario, mode="typed" if self.typed else "voice",
+                                            scenario_path=self.scenario_path, start_turn=self.start_at)
+        except Exception as exc:  # noqa: BLE001 - the call matters more than its history
+            self.console.print(f"[yellow]This call will not be saved: {exc}[/yellow]")
+            self._store = None
+            return None
+        self._sinks.append(recorder)
+        return recorder
+
+    def _previous_score(self) -> float | None:
+        store = getattr(self, "_store", None)
+        if store is None:
+            return None
+        try:
+            return store.scenario_stats(self.scenario.id).previous
+        except Exception:  # noqa: BLE001
+            return None

@@ -1,0 +1,95 @@
+"""Plain-terminal rendering of a call: the situation, the cues, the scorecard."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+from rich.text import Text
+
+from rehearsal.call.engine import CallResult, TurnRecord
+from rehearsal.scenario.model import Scenario
+
+DIMENSION_NAMES = {
+    "gratitude": "gratitude",
+    "feedback_request": "feedback request",
+    "tone": "tone",
+    "door_open": "door open",
+    "delivery": "delivery",
+}
+_STYLE = {"gratitude": "green", "feedback_request": "cyan", "door_open": "magenta", "tone": "yellow"}
+
+
+def print_situation(console: Console, scenario: Scenario) -> None:
+    console.print(f"[bold]{escape(scenario.title)}[/bold]")
+    console.print(escape(scenario.situation.strip()))
+    persona = scenario.persona
+    console.print(f"You are calling [bold]{escape(persona.name)}[/bold], {escape(persona.role)}.")
+    if scenario.rubric.target is not None:
+        console.print(f"Target score: {scenario.rubric.target:.0f}")
+    console.print()
+
+
+def print_manager(console: Console, scenario: Scenario, text: str) -> None:
+    console.print(f"[bold blue]{escape(scenario.persona.name)}:[/bold blue] {escape(text)}")
+
+
+def print_cue(console: Console, record: TurnRecord) -> None:
+    console.print(f"  [dim]→ {escape(record.cue)}[/dim]")
+
+
+def highlighted_reply(record: TurnRecord) -> Text:
+    """The reply with every quoted evidence span coloured by its dimension."""
+    text = Text(record.reply or "(silence)")
+    verdict = record.verdict
+    spans = [(d, getattr(verdict, d).evidence) for d in ("gratitude", "feedback_request", "door_open")]
+    spans.append(("tone", verdict.tone.evidence if verdict.tone.label != "neutral" else []))
+    for dim, evidence in spans:
+        style = "red" if dim == "tone" and verdict.tone.label == "negative" else _STYLE[dim]
+        for ev in evidence:
+            if 0 <= ev.start < ev.end <= len(record.reply):
+                text.stylize(f"bold {style}", ev.start, ev.end)
+    return text
+
+
+def print_scorecard(console: Console, result: CallResult, previous: float | None = None) -> None:
+    console.rule("Scorecard")
+    for record in result.turns:
+        console.print(f"[bold]Turn {record.index + 1}[/bold] — {escape(record.manager_text)}")
+        console.print(Text("  You: ") + highlighted_reply(record))
+        parts = "  ".join(
+            f"{DIMENSION_NAMES[d]} {'✓' if c >= 1 else ('~' if c > 0 else '✗')}" for d, c in record.score.parts.items()
+        )
+        console.print(f"  {record.score.score:.0f}/100   {parts}   tone: {record.verdict.tone.label}")
+        for quote in _quotes(record):
+            console.print(f"  [dim]{escape(quote)}[/dim]")
+        if record.delivery is not None:
+            d = record.delivery
+            figures = [f"{d.wpm:.0f} wpm" if d.wpm else None, f"{len(d.fillers)} fillers",
+                       f"longest pause {d.longest_pause_s:.1f} s",
+                       f"started after {d.latency_s:.1f} s" if d.latency_s is not None else None]
+            console.print("  delivery: " + ", ".join(f for f in figures if f))
+        for tip in record.tips:
+            console.print(f"  [yellow]tip:[/yellow] {escape(tip)}")
+        console.print()
+    line = f"Call score: [bold]{result.score:.0f}[/bold]/100"
+    if result.target is not None:
+        line += f" (target {result.target:.0f}: {'met' if result.met_target else 'not yet'})"
+    if previous is not None:
+        line += f", {result.score - previous:+.0f} since your last attempt"
+    console.print(line)
+    if result.end_reason == "hung_up":
+        console.print("[dim]The call ended before its close.[/dim]")
+
+
+def _quotes(record: TurnRecord) -> list[str]:
+    verdict = record.verdict
+    out = []
+    for dim in ("gratitude", "feedback_request", "door_open"):
+        det = getattr(verdict, dim)
+        for ev in det.evidence:
+            out.append(f"{DIMENSION_NAMES[dim]}: \"{ev.text}\"")
+        for ev in det.rejected:
+            out.append(f"not {DIMENSION_NAMES[dim]}: \"{ev.text}\"" + (f" ({ev.note})" if ev.note else ""))
+    for ev in verdict.tone.evidence:
+        out.append(f"tone {verdict.tone.label}: \"{ev.text}\"")
+    return out

@@ -1,0 +1,46 @@
+# Shared by ./rehearse and scripts/test.sh: system packages and the project's virtualenv.
+# Sourced, not run. Installs only what is missing; says what it could not do and why.
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+VENV="$REPO/.venv"
+PYTHON=${PYTHON:-python3}
+
+say() { printf 'rehearsal setup: %s\n' "$*" >&2; }
+
+missing_debs() {
+    local pkg missing=()
+    for pkg in "$@"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+    done
+    echo "${missing[@]}"
+}
+
+install_debs() {
+    command -v dpkg-query >/dev/null || { say "not a Debian/Ubuntu system: install $* with your package manager"; return 0; }
+    local missing; missing=$(missing_debs "$@")
+    [ -z "$missing" ] && return 0
+    local sudo=""
+    if [ "$(id -u)" != 0 ]; then
+        if sudo -n true 2>/dev/null; then sudo="sudo -n"; else
+            say "these system packages are missing: $missing"
+            say "install them with: sudo apt-get install $missing"
+            return 0
+        fi
+    fi
+    say "installing system packages: $missing"
+    $sudo apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends $missing >/dev/null \
+        || say "could not install $missing (voice features stay off until they are installed)"
+}
+
+ensure_venv() {  # $1: pip extras, e.g. "[test]"
+    if [ ! -x "$VENV/bin/python" ]; then
+        say "creating the virtualenv in .venv"
+        "$PYTHON" -m venv "$VENV" || { say "python3 -m venv failed: install python3-venv (sudo apt-get install python3-venv)"; exit 1; }
+        "$VENV/bin/python" -m pip install -q --upgrade pip
+    fi
+    local stamp="$VENV/.installed$1"
+    if [ ! -f "$stamp" ] || [ "$REPO/pyproject.toml" -nt "$stamp" ]; then
+        say "installing rehearsal and its Python dependencies"
+        "$VENV/bin/python" -m pip install -q -e "$REPO$1" && touch "$stamp"
+    fi
+}
