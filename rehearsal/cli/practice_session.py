@@ -26,6 +26,7 @@ class PracticeSession:
     scenario_path: str | None = None
     save: bool = True
     interrupted: bool = False
+    _ended: bool = False
     _sinks: list[Callable[[ev.Event], None]] = field(default_factory=list)
 
     @classmethod
@@ -68,7 +69,7 @@ class PracticeSession:
             call.hang_up()
             self.console.print("\nCall ended.")
         result = call.result()
-        if not self.interrupted or result.turns:
+        if not self._ended:
             self.emit(ev.CallEnded(result))
         if recorder is not None:
             recorder.close()
@@ -76,6 +77,7 @@ class PracticeSession:
         return result
 
     def emit(self, event: ev.Event) -> None:
+        self._ended = self._ended or isinstance(event, ev.CallEnded)
         for sink in self._sinks:
             sink(event)
 
@@ -93,7 +95,7 @@ class PracticeSession:
     def _typed_call(self, call: Call) -> None:
         while not call.finished:
             self.emit(ev.ManagerSpeaking(call.current_id, call.manager_line))
-            report.print_manager(self.console, self.scenario, call.manager_line)
+            report.print_manager(self.console, self.scenario, call.current_id, call.manager_line)
             reply = self.read_reply()
             if reply is None:
                 call.hang_up()
@@ -103,7 +105,7 @@ class PracticeSession:
             self.emit(ev.TurnScored(record))
             report.print_cue(self.console, record)
         self.emit(ev.ManagerSpeaking(call.current_id, call.manager_line))
-        report.print_manager(self.console, self.scenario, call.manager_line)
+        report.print_manager(self.console, self.scenario, call.current_id, call.manager_line)
 
     def _open_recorder(self):
         if not self.save or self.services.store_factory is None:

@@ -29,8 +29,10 @@ def print_situation(console: Console, scenario: Scenario) -> None:
     console.print()
 
 
-def print_manager(console: Console, scenario: Scenario, text: str) -> None:
-    console.print(f"[bold blue]{escape(scenario.persona.name)}:[/bold blue] {escape(text)}")
+def print_manager(console: Console, scenario: Scenario, turn_id: str, text: str) -> None:
+    """The line, under the name of whoever says it (the manager, or e.g. their assistant)."""
+    name = scenario.speaker(turn_id).name
+    console.print(f"[bold blue]{escape(name)}:[/bold blue] {escape(text)}")
 
 
 def print_cue(console: Console, record: TurnRecord) -> None:

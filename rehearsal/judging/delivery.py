@@ -1,4 +1,29 @@
-"""Delivery figures for a spoken reply (filled in by the voice path)."""
+"""Delivery figures for a spoken reply, computed from the recogniser's word timings.
+
+What each figure means (all times in seconds from the start of the reply audio):
+
+- ``words``: how many words the recogniser wrote, fillers included.
+- ``duration_s``: speaking time, from the start of the first word to the end of the last.
+  Silence before the first word is latency, not speaking time, so it is left out.
+- ``wpm``: words per minute over that speaking time. None for fewer than two words or a
+  speaking time under half a second, where a rate would be noise. The band worth aiming for
+  is ``PACE_BAND_WPM`` (100-165), the one Microsoft's Speaker Coach recommends.
+- ``fillers``: hesitation sounds, each an ``Evidence`` whose span points into the reply's
+  joined transcript (the words joined by single spaces, as ``transcript_text`` builds it).
+- ``fillers_per_min``: fillers over the speaking time, per minute (over a minimum of ten
+  seconds, so one "um" in a three-second reply does not read as twenty a minute).
+- ``longest_pause_s``: the longest silence between two consecutive words.
+- ``latency_s``: end of the manager's line to the user's first word; the caller measures it.
+
+Which fillers are counted. Vosk writes lower-case words with no punctuation and only words
+its model knows. The hesitation sounds below are the spellings the CMU pronouncing dictionary
+(the lexicon behind Vosk's English models) uses, so they are what an English model can write.
+Verbal fillers ("like", "you know", "i mean") are also ordinary words, and without punctuation
+the text alone cannot tell "I'd like to ask" from "it was, like, fine". They are counted only
+when set apart by a pause of at least ``VERBAL_FILLER_PAUSE_S`` on both sides (or a pause on
+one side and the edge of the reply on the other), which is how a spoken aside sounds. That
+misses some verbal fillers on purpose: a false "you said like" would be a wrong tip.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +32,14 @@ from dataclasses import asdict, dataclass, field
 from rehearsal.judging.verdict import Evidence
 
 PACE_BAND_WPM = (100.0, 165.0)  # the band Microsoft's Speaker Coach recommends
+
+HESITATIONS = frozenset(
+    {"um", "umm", "uhm", "uh", "uhh", "er", "erm", "ah", "ahh", "hmm", "hm", "mm", "mmm", "mhm", "huh"}
+)
+VERBAL_FILLERS = (("you", "know"), ("i", "mean"), ("like",))
+VERBAL_FILLER_PAUSE_S = 0.3
+MIN_RATE_SECONDS = 0.5  # below this a words-per-minute figure is noise
+MIN_FILLER_MINUTES = 10.0 / 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,3 +64,94 @@ class Delivery:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+def transcript_text(words: list[Word]) -> str:
+    """The reply as one string: the words joined by single spaces (filler spans point here)."""
+    return " ".join(w.text for w in words)
+
+
+def measure(
+    words: list[Word],
+    *,
+    latency_s: float | None = None,
+    audio_seconds: float | None = None,
+) -> Delivery:
+    """Delivery figures for one reply. `audio_seconds` only bounds timings that overrun the audio."""
+    words = _clean(words, audio_seconds)
+    if not words:
+        return Delivery(words=0, duration_s=0.0, wpm=None, latency_s=latency_s)
+    duration = max(0.0, words[-1].end - words[0].start)
+    fillers = find_fillers(words)
+    wpm = len(words) / duration * 60.0 if len(words) >= 2 and duration >= MIN_RATE_SECONDS else None
+    per_min = len(fillers) / max(duration / 60.0, MIN_FILLER_MINUTES)
+    return Delivery(
+        words=len(words),
+        duration_s=round(duration, 3),
+        wpm=None if wpm is None else round(wpm, 1),
+        fillers=fillers,
+        fillers_per_min=round(per_min, 2),
+        longest_pause_s=round(longest_pause(words), 3),
+        latency_s=latency_s,
+    )
+
+
+def longest_pause(words: list[Word]) -> float:
+    gaps = [b.start - a.end for a, b in zip(words, words[1:])]
+    return max([0.0, *gaps])
+
+
+def find_fillers(words: list[Word]) -> list[Evidence]:
+    """Hesitation sounds anywhere, and verbal fillers set apart by pauses (see the module doc)."""
+    offsets = _char_offsets(words)
+    found: list[Evidence] = []
+    i = 0
+    while i < len(words):
+        if words[i].text.lower() in HESITATIONS:
+            found.append(Evidence(words[i].text, offsets[i], offsets[i] + len(words[i].text), "hesitation"))
+            i += 1
+            continue
+        size = _verbal_filler_at(words, i)
+        if size:
+            last = i + size - 1
+            text = " ".join(w.text for w in words[i : last + 1])
+            found.append(Evidence(text, offsets[i], offsets[last] + len(words[last].text), "verbal filler"))
+            i += size
+            continue
+        i += 1
+    return found
+
+
+def _verbal_filler_at(words: list[Word], i: int) -> int:
+    """Length in words of a verbal filler starting at word i, or 0."""
+    for phrase in VERBAL_FILLERS:
+        end = i + len(phrase)
+        if tuple(w.text.lower() for w in words[i:end]) != phrase:
+            continue
+        before = words[i].start - words[i - 1].end if i > 0 else None
+        after = words[end].start - words[end - 1].end if end < len(words) else None
+        if before is None and after is None:
+            continue  # the whole reply is "like": a word, not a filler
+        if all(gap is None or gap >= VERBAL_FILLER_PAUSE_S for gap in (before, after)):
+            return len(phrase)
+    return 0
+
+
+def _char_offsets(words: list[Word]) -> list[int]:
+    offsets, pos = [], 0
+    for w in words:
+        offsets.append(pos)
+        pos += len(w.text) + 1
+    return offsets
+
+
+def _clean(words: list[Word], audio_seconds: float | None) -> list[Word]:
+    """Drop empty words, order by start, and clip timings to the audio when its length is known."""
+    kept = sorted((w for w in words if w.text.strip()), key=lambda w: (w.start, w.end))
+    if audio_seconds is None:
+        return kept
+    return [
+        Word(w.text, min(w.start, audio_seconds), min(max(w.end, w.start), audio_seconds), w.conf)
+        for w in kept
+        if w.start < audio_seconds
+    ]

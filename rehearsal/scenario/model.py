@@ -7,15 +7,17 @@ documents them. Unknown keys are errors (coaches' typos should not pass silently
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 Dimension = Literal["gratitude", "feedback_request", "tone", "door_open"]
 ToneLabel = Literal["positive", "neutral", "negative"]
 Difficulty = Literal["easy", "medium", "hard"]
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+# Ids that are mapping keys (turns, cast) follow the same rule, so `goto` and `speaker` can name them.
+IdKey = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 
 
 class _Strict(BaseModel):
@@ -31,9 +33,11 @@ class VoiceHints(_Strict):
 
 
 class Persona(_Strict):
+    """The person the learner calls."""
+
     name: str = Field(min_length=1, description="Who the learner is talking to.")
     role: str = Field(min_length=1, description="Their role, e.g. 'Engineering manager, Northwind'.")
-    voice: VoiceHints = Field(default_factory=VoiceHints)
+    voice: VoiceHints = Field(default_factory=VoiceHints, description="How they sound: voice, rate, pitch.")
 
 
 class Condition(_Strict):
@@ -53,11 +57,15 @@ class Condition(_Strict):
 
 
 class Branch(_Strict):
+    """One way out of a turn: go to `goto` when the reply meets `when`."""
+
     when: Condition | None = Field(None, description="Omit for the default branch (put it last).")
     goto: str = Field(pattern=ID_PATTERN, description="The id of the turn to go to.")
 
 
 class Turn(_Strict):
+    """One thing the manager says, and (unless it ends the call) where the reply leads."""
+
     say: str | list[str] = Field(
         description="The manager's line. A list is spoken as consecutive sentences.",
     )
@@ -69,6 +77,11 @@ class Turn(_Strict):
     time_limit: float | None = Field(None, gt=0, le=600, description="Seconds allowed for the reply.")
     next: list[Branch] | None = Field(None, description="Where the call goes after the reply; first match wins.")
     end: bool = Field(False, description="True for a closing turn: the manager speaks and the call ends.")
+    speaker: str | None = Field(
+        None,
+        pattern=ID_PATTERN,
+        description="Who says this line, as a key of `cast` (e.g. an assistant); omit for the persona.",
+    )
 
     @field_validator("say")
     @classmethod
@@ -88,15 +101,19 @@ class Turn(_Strict):
 
 
 class Weights(_Strict):
-    gratitude: float = Field(1.0, ge=0)
-    feedback_request: float = Field(1.0, ge=0)
-    tone: float = Field(1.0, ge=0)
-    door_open: float = Field(1.0, ge=0)
+    """How much each part counts in a turn's score (only the parts the turn expects, plus tone)."""
+
+    gratitude: float = Field(1.0, ge=0, description="Thanking the listener.")
+    feedback_request: float = Field(1.0, ge=0, description="Asking for feedback.")
+    tone: float = Field(1.0, ge=0, description="Staying gracious; counts on every turn.")
+    door_open: float = Field(1.0, ge=0, description="Taking the hint to keep in touch or reapply.")
     delivery: float = Field(0.5, ge=0, description="Only counts when the reply was spoken.")
 
 
 class Rubric(_Strict):
-    weights: Weights = Field(default_factory=Weights)
+    """How the call is scored."""
+
+    weights: Weights = Field(default_factory=Weights, description="Weight of each scored part.")
     target: float | None = Field(None, ge=0, le=100, description="The call score to aim for (0-100).")
     attempts: int | None = Field(None, ge=1, le=100, description="How many attempts the coach expects.")
 
@@ -104,26 +121,37 @@ class Rubric(_Strict):
 class Phrases(_Strict):
     """Extra phrases that count for a dimension in this scenario only."""
 
-    gratitude: list[str] = Field(default_factory=list)
-    feedback_request: list[str] = Field(default_factory=list)
-    door_open: list[str] = Field(default_factory=list)
+    gratitude: list[str] = Field(default_factory=list, description="Extra ways to say thanks.")
+    feedback_request: list[str] = Field(default_factory=list, description="Extra ways to ask for feedback.")
+    door_open: list[str] = Field(default_factory=list, description="Extra ways to keep the door open.")
 
 
 class Scenario(_Strict):
+    """A practice call: who the learner calls, what they hear, and how the call branches."""
+
     id: str = Field(pattern=ID_PATTERN, description="Unique id, lower case, e.g. 'follow-up-better-fit'.")
-    title: str = Field(min_length=1)
+    title: str = Field(min_length=1, description="Short name shown in the scenario list.")
     description: str = Field(min_length=1, description="One or two sentences for the scenario list.")
-    difficulty: Difficulty = "medium"
+    difficulty: Difficulty = Field("medium", description="easy, medium or hard.")
     situation: str = Field(min_length=1, description="What happened, who the learner calls, and when.")
-    persona: Persona
-    rubric: Rubric = Field(default_factory=Rubric)
-    phrases: Phrases = Field(default_factory=Phrases)
+    persona: Persona = Field(description="The person the learner calls.")
+    cast: dict[IdKey, Persona] = Field(
+        default_factory=dict,
+        description="Other people on the call (e.g. an assistant who answers first), by id; see Turn.speaker.",
+    )
+    rubric: Rubric = Field(default_factory=Rubric, description="Weights and target score.")
+    phrases: Phrases = Field(default_factory=Phrases, description="Extra phrases that count in this scenario.")
     reply_time_limit: float | None = Field(None, gt=0, le=600, description="Default seconds per reply.")
     start: str = Field(pattern=ID_PATTERN, description="The id of the first turn.")
-    turns: dict[str, Turn] = Field(min_length=1)
+    turns: dict[IdKey, Turn] = Field(min_length=1, description="The manager's turns, by id.")
 
     def turn(self, turn_id: str) -> Turn:
         return self.turns[turn_id]
 
     def time_limit(self, turn_id: str) -> float | None:
         return self.turns[turn_id].time_limit or self.reply_time_limit
+
+    def speaker(self, turn_id: str) -> Persona:
+        """Who says the turn's line: a cast member, or the persona."""
+        name = self.turns[turn_id].speaker
+        return self.cast.get(name, self.persona) if name else self.persona

@@ -1,0 +1,77 @@
+"""`rehearsal bundle SCENARIO -o results.zip`: your attempts at an assignment, for your coach."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "bundle",
+        help="pack your attempts at a scenario into a results bundle for your coach",
+        description="Pack every finished attempt at a scenario (transcripts, scores, tips) into one zip "
+        "to send to your coach. Audio is left out unless you add --audio.",
+    )
+    p.add_argument("scenario", help="the scenario's id, or the scenario file your coach gave you")
+    p.add_argument("-o", "--output", metavar="FILE", required=True, help="the zip to write, e.g. results.zip")
+    p.add_argument("--audio", action="store_true", help="include the recordings of your calls")
+    p.add_argument("--learner", metavar="NAME", help="your name as the coach should see it (default: your user name)")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from rehearsal.store import StoreError, open_store
+    from rehearsal.store.bundle import default_learner, write_bundle
+    from rehearsal.store.store import scenario_hash, snapshot_hash
+
+    try:
+        scenario = _scenario_from_file(Path(args.scenario)) if _looks_like_file(args.scenario) else None
+    except ValueError as exc:
+        print(f"rehearsal bundle: {exc}", file=sys.stderr)
+        return 1
+    scenario_id = scenario.id if scenario else args.scenario
+    try:
+        with open_store() as store:
+            summaries = [s for s in store.list_sessions(scenario_id) if s.status != "incomplete"]
+            details = [store.get(s.id) for s in summaries]
+    except StoreError as exc:
+        print(f"rehearsal bundle: {exc}", file=sys.stderr)
+        return 1
+    if not details:
+        print(f"rehearsal bundle: no finished calls of {scenario_id!r} yet; practise it first with "
+              f"rehearsal practice {args.scenario}", file=sys.stderr)
+        return 1
+    if scenario is not None:
+        snapshot, digest = scenario.model_dump(mode="json"), scenario_hash(scenario)
+    else:
+        snapshot = details[-1].scenario or {"id": scenario_id, "title": details[-1].scenario_title}
+        digest = snapshot_hash(snapshot)
+    out = Path(args.output)
+    try:
+        write_bundle(out, details, learner=default_learner(args.learner), scenario=snapshot,
+                     scenario_hash=digest, include_audio=args.audio)
+    except OSError as exc:
+        print(f"rehearsal bundle: cannot write {out} ({exc.strerror or exc}); choose another -o FILE", file=sys.stderr)
+        return 1
+    audio = " with audio" if args.audio else ""
+    print(f"Wrote {out}: {len(details)} attempt(s) at {snapshot.get('title', scenario_id)}{audio}. Send it to your coach.")
+    return 0
+
+
+def _looks_like_file(arg: str) -> bool:
+    return arg.endswith((".yaml", ".yml")) or "/" in arg or Path(arg).is_file()
+
+
+def _scenario_from_file(path: Path):
+    """A coach's scenario file (untrusted), read and checked by the scenario loader."""
+    from rehearsal.scenario.loader import load_file
+    from rehearsal.scenario.problems import ScenarioError
+
+    if not path.is_file():
+        raise ValueError(f"no scenario file at {path}; give the file your coach sent, or a scenario id")
+    try:
+        return load_file(path)
+    except ScenarioError as exc:
+        first = str(exc.problems[0]) if exc.problems else f"{path}: this scenario file has problems"
+        raise ValueError(f"{first} (run rehearsal validate {path} to see every problem)") from None

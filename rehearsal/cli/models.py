@@ -1,0 +1,137 @@
+"""`rehearsal models`: install speech models and see which one is used."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser(
+        "models",
+        help="install and list speech models",
+        description="Install Vosk speech models (online, or from a local zip for offline machines) and list them.",
+    )
+    p.set_defaults(run=_usage(p))
+    actions = p.add_subparsers(dest="models_command", metavar="ACTION")
+
+    install = actions.add_parser("install", help="download and install a model (default: the small English one)")
+    install.add_argument("name", nargs="?", metavar="NAME", help="model name from `rehearsal models list`")
+    install.add_argument("--from", dest="from_path", type=Path, metavar="ZIP_OR_DIR", help="install from a local zip or folder")
+    install.add_argument("--url", help=argparse.SUPPRESS)  # testing against a local server
+    install.add_argument("--sha256", metavar="HASH", help="the zip's SHA-256 from the Vosk models page")
+    install.add_argument("--unverified", action="store_true", help="install a model no checksum is known for")
+    install.add_argument("--force", action="store_true", help="replace the model if it is installed")
+    install.set_defaults(run=run_install)
+
+    listing = actions.add_parser("list", help="installed models, which one is used, and what can be installed")
+    listing.set_defaults(run=run_list)
+
+
+def _usage(parser: argparse.ArgumentParser):
+    def run(args: argparse.Namespace) -> int:
+        parser.print_help()
+        return 2
+
+    return run
+
+
+def run_install(args: argparse.Namespace) -> int:
+    from rehearsal.voice import model_store
+
+    bar = ProgressBar(sys.stderr)
+    try:
+        path = model_store.install(
+            args.name,
+            from_path=args.from_path,
+            url=args.url,
+            sha256=args.sha256,
+            unverified=args.unverified,
+            force=args.force,
+            progress=bar.update,
+        )
+    except model_store.AlreadyInstalled as exc:
+        bar.close()
+        print(str(exc), file=sys.stderr)
+        return 0
+    except model_store.ModelInstallError as exc:
+        bar.close()
+        print(f"rehearsal models install: {exc}", file=sys.stderr)
+        return 1
+    bar.close()
+    checked = args.sha256 or (not args.unverified and model_store.pinned_hash(path.name) and not _is_dir(args.from_path))
+    note = "" if checked else " (not checked against a known SHA-256)"
+    print(f"Installed {path.name} in {path}{note}")
+    return 0
+
+
+def _is_dir(path: Path | None) -> bool:
+    return path is not None and path.is_dir()
+
+
+def run_list(args: argparse.Namespace) -> int:
+    from rehearsal import settings
+    from rehearsal.voice import model_store
+
+    used = model_store.find_model(settings.load())
+    installed = model_store.list_installed()
+    print(f"Models folder: {model_store.paths.models_dir()}")
+    if installed:
+        print("Installed:")
+        for model in installed:
+            mark = "*" if used is not None and model.path == used else " "
+            print(f" {mark} {model.name:<34} {model.size_bytes / 1e6:7.0f} MB")
+    else:
+        print("Installed: none. Voice replies need one: run `rehearsal models install`.")
+    if used is None:
+        print("In use: none (typed replies only).")
+    elif not any(m.path == used for m in installed):
+        state = "" if used.is_dir() else " - not found: fix model_path in the settings"
+        print(f"In use: {used} (from the model_path setting){state}")
+    else:
+        print("In use: the one marked *.")
+    print("Can be installed (rehearsal models install NAME):")
+    for entry in model_store.CATALOG.values():
+        default = " (default)" if entry.name == model_store.DEFAULT_MODEL else ""
+        print(f"   {entry.name:<34} {entry.size_mb:4d} MB  {entry.language}{default}; {entry.note}")
+    return 0
+
+
+class ProgressBar:
+    """A one-line text bar on stderr; on a non-terminal, a line every 10%."""
+
+    WIDTH = 30
+
+    def __init__(self, stream):
+        self._stream = stream
+        self._tty = stream.isatty()
+        self._shown = -1
+        self._last = 0.0
+        self._active = False
+
+    def update(self, done: int, total: int | None) -> None:
+        self._active = True
+        mb = done / 1e6
+        if total:
+            share = min(done / total, 1.0)
+            step = int(share * 10)
+            now = time.monotonic()
+            if self._tty and (now - self._last > 0.1 or done == total):
+                filled = int(share * self.WIDTH)
+                bar = "#" * filled + "." * (self.WIDTH - filled)
+                self._stream.write(f"\rDownloading [{bar}] {mb:6.1f}/{total / 1e6:.1f} MB {share:4.0%}")
+                self._last = now
+            elif not self._tty and step != self._shown:
+                self._stream.write(f"Downloading: {share:.0%} of {total / 1e6:.1f} MB\n")
+                self._shown = step
+        elif self._tty:
+            self._stream.write(f"\rDownloading {mb:6.1f} MB")
+        self._stream.flush()
+
+    def close(self) -> None:
+        if self._active and self._tty:
+            self._stream.write("\n")
+            self._stream.flush()
+        self._active = False

@@ -1,0 +1,148 @@
+"""Gratitude: sincere thanks or appreciation, told apart from its look-alikes.
+
+The look-alikes the scoring guide rules out, each kept as rejected evidence with a note:
+sarcastic thanks ("thanks for nothing"), refusals ("no thanks"), negated appreciation
+("I don't appreciate being ghosted"), and appreciation conditional on a favour not yet done
+("I'd appreciate any feedback" is a request, not thanks).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rehearsal.judging import lexicon as lx
+from rehearsal.judging.normalize import Normalized
+from rehearsal.judging.verdict import Evidence
+
+# Thanks with something to it ("thanks so much", "thank you for...", "I appreciate") sound warm;
+# a bare "thanks" is matter-of-fact.
+_FULL_AFTER = re.compile(r"^ (?:for|again|everyone|all|to you|so much|very much|personally|heaps|kindly|a million)\b")
+_FULL_INSIDE = re.compile(r"\b(?:so much|very much|a lot|heaps|a ton|many|thousand)\b")
+_WARM_BEFORE = frozenset("to proper big huge massive special heartfelt sincere sincerely really truly".split())
+_AUXILIARIES = frozenset("can do am will is are was were would could should did have has why".split())
+
+WARM = 1.0
+BARE = 0.4
+
+
+@dataclass
+class GratitudeFinding:
+    sincere: list[Evidence] = field(default_factory=list)
+    rejected: list[Evidence] = field(default_factory=list)
+    warmth: float = 0.0  # how much the thanks adds to a positive tone
+    sarcastic: list[Evidence] = field(default_factory=list)  # count against the tone
+    negated: list[Evidence] = field(default_factory=list)  # likewise
+    polite_requests: list[Evidence] = field(default_factory=list)  # "I'd appreciate...": warm, not thanks
+
+
+def find(norm: Normalized, extra: re.Pattern[str] | None = None) -> GratitudeFinding:
+    found = GratitudeFinding()
+    for pattern, kind in ((lx.THANKS, "thanks"), (lx.APPRECIATION, "appreciation")):
+        for m in pattern.finditer(norm.text):
+            _judge_one(norm, m.start(), m.end(), kind, found)
+    if extra is not None:
+        for m in extra.finditer(norm.text):
+            if not _negated(norm, m.start(), m.end()):
+                found.sincere.append(norm.evidence(m.start(), m.end(), "scenario phrase"))
+                found.warmth = max(found.warmth, WARM)
+    found.sincere = _dedupe(found.sincere)
+    return found
+
+
+def _judge_one(norm: Normalized, start: int, end: int, kind: str, found: GratitudeFinding) -> None:
+    text = norm.text
+    first = norm.word_at(start)
+    before = [w.text for w in _window_before(norm, first, 4)]
+    after = text[end:]
+    bare_thank = text[start:end] == "thank"  # the verb, or a recognizer's "thanks" without the s
+    if kind == "thanks" and (lx.NOT_THANKS_AFTER.match(after) or (text[start:end] == "thanks" and lx.THANKS_TO_BLAME.match(after))):
+        return  # "thank god", "don't thank me", "thanks to your recruiter, I..." are not thanks
+    if kind == "thanks" and _refusal(norm, first, before, after):
+        found.rejected.append(norm.evidence(start, end, "a refusal, not thanks"))
+        return
+    if (kind == "appreciation" or bare_thank) and _negated(norm, start, end):
+        ev = norm.evidence(start, end, "negated")
+        found.rejected.append(ev)
+        if kind == "appreciation":  # "I don't appreciate..." is ungracious; "I didn't thank them" is not
+            found.negated.append(ev)
+        return
+    if _sarcastic(norm, first, end):
+        ev = norm.evidence(start, end, "sarcastic")
+        found.rejected.append(ev)
+        found.sarcastic.append(ev)
+        return
+    if _conditional(kind, before, after):
+        ev = norm.evidence(start, end, "a request, not thanks")
+        found.rejected.append(ev)
+        found.polite_requests.append(ev)
+        return
+    found.sincere.append(norm.evidence(start, end))
+    full = kind == "appreciation" or _FULL_AFTER.match(after) or _FULL_INSIDE.search(text[start:end])
+    full = full or bool(set(before[-1:]) & _WARM_BEFORE)  # "I wanted to thank you", "a big thank you"
+    found.warmth = max(found.warmth, WARM if full else BARE)
+
+
+def _refusal(norm: Normalized, first: int, before: list[str], after: str) -> bool:
+    """ "No thanks", "thanks but no", "I don't need feedback, thanks, I'm good": declining, not thanking."""
+    if before[-1:] and before[-1] in lx.REFUSAL_BEFORE or lx.THANKS_BUT_NO.match(after):
+        return True
+    if first > 0 and norm.words[first - 1].text in lx.REFUSAL_BEFORE:
+        if norm.words[first - 1].sentence == norm.words[first].sentence:
+            return True  # "No, thank you."
+    wider = norm.text[norm.offsets[max(0, first - 6)] : norm.offsets[first]]
+    return bool(lx.DECLINE_BEFORE.search(wider) or lx.DECLINE_AFTER.match(after))
+
+
+def _window_before(norm: Normalized, first: int, size: int):
+    clause = norm.words[first].clause
+    return [w for w in norm.words[max(0, first - size) : first] if w.clause == clause]
+
+
+def _negated(norm: Normalized, start: int, end: int) -> bool:
+    first = norm.word_at(start)
+    before = _window_before(norm, first, 4)
+    if not any(w.text in lx.NEGATORS for w in before):
+        return False
+    lo = norm.offsets[first - len(before)] if before else start
+    return not lx.NEGATION_EXCEPTIONS.search(norm.text[lo : end + 30])
+
+
+def _sarcastic(norm: Normalized, first: int, end: int) -> bool:
+    if any(lx.SARCASM_OPENER.fullmatch(w.text) for w in norm.words[max(0, first - 3) : first]):
+        return True  # "Gee, thanks..."
+    sentence = norm.words[first].sentence
+    in_sentence = norm.sentence_words(sentence)
+    if sentence in norm.questions and len(in_sentence) <= 2:
+        return True  # "Thanks? For what?"
+    if in_sentence[-2:] == ["i", "guess"]:
+        return True  # "Thank you for your consideration, I guess."
+    next_sentence = norm.sentence_words(sentence + 1)
+    if next_sentence in (["really"], ["not"]):
+        return True  # "Thanks a lot. Really."
+    last = norm.word_at(end - 1)
+    following = [w.text for w in norm.words[last + 1 : last + 11] if w.sentence == sentence]
+    if "but" in following:
+        following = following[: following.index("but")]
+    if lx.SARCASTIC_OBJECT.search(" ".join(following)):
+        return True
+    words = norm.words
+    # "Wow, thanks, that's super helpful. Not." — a final lone "not" takes the thanks back.
+    return len(words) > 1 and words[-1].text == "not" and words[-2].text not in _AUXILIARIES
+
+
+def _conditional(kind: str, before: list[str], after: str) -> bool:
+    if kind == "thanks":
+        return after.startswith(" in advance")
+    return any(w in lx.CONDITIONAL_BEFORE for w in before) or bool(lx.CONDITIONAL_AFTER.match(after))
+
+
+def _dedupe(items: list[Evidence]) -> list[Evidence]:
+    seen: set[tuple[int, int]] = set()
+    out = []
+    for ev in sorted(items, key=lambda e: (e.start, -e.end)):
+        if any(s <= ev.start and ev.end <= e for s, e in seen):
+            continue
+        seen.add((ev.start, ev.end))
+        out.append(ev)
+    return out

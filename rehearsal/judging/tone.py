@@ -1,0 +1,99 @@
+"""Tone: positive, neutral or negative, from weighted cues.
+
+Negative cues (upset, arguing, blaming, sarcasm, pleading) outweigh warmth, as the scoring
+guide asks: "thank you for calling, but this process was completely unfair" is negative.
+Calm disappointment carries no weight either way; warmth, a learning frame, sincere thanks
+and a forward look make a reply positive.
+"""
+
+from __future__ import annotations
+
+from rehearsal.judging import lexicon as lx
+from rehearsal.judging.gratitude import BARE, GratitudeFinding
+from rehearsal.judging.normalize import Normalized
+from rehearsal.judging.verdict import Evidence, Tone
+
+_UPSET_NEGATORS = frozenset({"not", "never", "no"})
+
+
+def judge(norm: Normalized, thanks: GratitudeFinding, door: list[Evidence]) -> Tone:
+    negative = _negative(norm, thanks)
+    if negative:
+        weight = len(negative)
+        return Tone("negative", round(-min(1.0, 0.5 + 0.25 * weight), 2), negative)
+    positive, weight = _positive(norm, thanks, door)
+    if weight >= 1.0:
+        return Tone("positive", round(min(1.0, 0.4 + 0.2 * weight), 2), positive)
+    return Tone("neutral", round(min(0.3, 0.2 * weight), 2), positive)
+
+
+def _negative(norm: Normalized, thanks: GratitudeFinding) -> list[Evidence]:
+    found: list[Evidence] = []
+    for pattern, _weight, note in lx.NEGATIVE_CUES:
+        for m in pattern.finditer(norm.text):
+            found.append(norm.evidence(m.start(), m.end(), note))
+    for m in lx.UPSET_WORDS.finditer(norm.text):
+        first = norm.word_at(m.start())
+        if not {w.text for w in norm.words[max(0, first - 2) : first]} & _UPSET_NEGATORS:
+            found.append(norm.evidence(m.start(), m.end(), "upset"))
+    lone_not = _lone_not(norm)
+    if lone_not is not None:
+        found.append(lone_not)
+    found += [Evidence(e.text, e.start, e.end, "sarcastic") for e in thanks.sarcastic]
+    found += [Evidence(e.text, e.start, e.end, "ungracious") for e in thanks.negated]
+    return _unique(found)
+
+
+def _positive(norm: Normalized, thanks: GratitudeFinding, door: list[Evidence]) -> tuple[list[Evidence], float]:
+    found: list[Evidence] = []
+    for pattern, _weight, note in lx.POSITIVE_CUES:
+        for m in pattern.finditer(norm.text):
+            found.append(norm.evidence(m.start(), m.end(), note))
+    weight = float(len(_unique(found)))
+    warmth = thanks.warmth
+    if lx.FLAT_OPENER.match(norm.text):
+        warmth = min(warmth, BARE)  # "Okay, thanks for letting me know." is matter-of-fact
+    if thanks.sincere:
+        found += [Evidence(e.text, e.start, e.end, "thanks") for e in thanks.sincere]
+    if thanks.polite_requests and not any(ev.note == "warm" for ev in found):
+        found += [Evidence(e.text, e.start, e.end, "warm") for e in thanks.polite_requests]
+        warmth += 1.0
+    weight += warmth
+    for ev in door:
+        if not _is_question(norm, norm.word_from_original(ev.start)):  # "Can I reapply?" promises nothing
+            found.append(Evidence(ev.text, ev.start, ev.end, "forward-looking"))
+            weight += 1.0
+    return _unique(found), weight
+
+
+def _lone_not(norm: Normalized) -> Evidence | None:
+    """A final "Not." on its own takes back what came before ("that clears it up. Not.")."""
+    last = norm.words[-1]
+    if last.text == "not" and len(norm.words) > 1 and norm.words[-2].sentence != last.sentence:
+        return Evidence(norm.original[last.start : last.end], last.start, last.end, "sarcastic")
+    return None
+
+
+def _is_question(norm: Normalized, word: int) -> bool:
+    sentence = norm.words[word].sentence
+    if sentence in norm.questions:
+        return True
+    # Transcripts have no "?": a question word shortly before counts.
+    lo = max(0, word - 10)
+    while lo < word and norm.words[lo].sentence != sentence:
+        lo += 1
+    window = norm.text[norm.offsets[lo] : norm.offsets[word]]
+    if lo > 0 and norm.words[lo - 1].sentence == sentence:
+        window = "_ " + window  # mid-sentence: the window's first word does not start anything
+    return bool(lx.QUESTION_START.search(window))
+
+
+def _unique(items: list[Evidence]) -> list[Evidence]:
+    seen: set[tuple[int, int]] = set()
+    out = []
+    for ev in sorted(items, key=lambda e: (e.start, -e.end)):
+        if any(s <= ev.start and ev.end <= e for s, e in seen):
+            continue
+        seen.add((ev.start, ev.end))
+        out.append(ev)
+    return out

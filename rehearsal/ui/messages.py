@@ -1,0 +1,91 @@
+"""Textual messages the app's worker threads post to the screens.
+
+A running call reports plain `rehearsal.call.events` dataclasses from its own thread;
+`EventBridge` wraps each one in a message and posts it (post_message is thread-safe).
+Partial transcripts and meter levels arrive many times a second: a newer one makes an
+older one still waiting in the queue pointless, so those messages replace each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Literal
+
+from textual.message import Message
+from textual.message_pump import MessagePump
+
+from rehearsal.call import events as ev
+
+ModelStatus = Literal["off", "loading", "ready", "missing"]
+
+
+class CallUpdate(Message, bubble=False):
+    """Something happened in the call (manager spoke, a turn was scored, the call ended...)."""
+
+    def __init__(self, event: ev.Event) -> None:
+        super().__init__()
+        self.event = event
+
+
+class PartialTranscript(Message, bubble=False):
+    """The recogniser's current guess at the reply being spoken."""
+
+    def __init__(self, event: ev.Partial) -> None:
+        super().__init__()
+        self.event = event
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, PartialTranscript)
+
+
+class MicLevel(Message, bubble=False):
+    """Microphone loudness for the meter, 0..1."""
+
+    def __init__(self, rms: float) -> None:
+        super().__init__()
+        self.rms = rms
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, MicLevel)
+
+
+class ModelState(Message):
+    """The speech model finished loading, or could not be loaded (detail says why)."""
+
+    def __init__(self, status: ModelStatus, detail: str = "") -> None:
+        super().__init__()
+        self.status = status
+        self.detail = detail
+
+
+def to_message(event: ev.Event) -> Message:
+    if isinstance(event, ev.Partial):
+        return PartialTranscript(event)
+    if isinstance(event, ev.Level):
+        return MicLevel(event.rms)
+    return CallUpdate(event)
+
+
+class EventBridge:
+    """An EventSink that forwards call events to a screen, and to any other sinks (the store).
+
+    Called from the call's thread. A failing extra sink (say, a full disk under the
+    session store) must not end the call, so its error becomes a notice instead.
+    """
+
+    def __init__(self, target: MessagePump, extra: list[Callable[[ev.Event], None]] | None = None) -> None:
+        self.target = target
+        self.extra = list(extra or [])
+        self._failed: set[int] = set()
+
+    def __call__(self, event: ev.Event) -> None:
+        for sink in self.extra:
+            if id(sink) in self._failed:
+                continue
+            try:
+                sink(event)
+            except Exception as exc:  # noqa: BLE001 - the call matters more than its history
+                self._failed.add(id(sink))
+                note = ev.Notice("warning", f"This call is no longer being saved ({exc}). The call goes on.")
+                self.target.post_message(CallUpdate(note))
+        self.target.post_message(to_message(event))

@@ -1,0 +1,1 @@
+"""One screen per file; the app pushes them."""

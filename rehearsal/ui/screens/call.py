@@ -1,0 +1,282 @@
+"""The call: the manager's line, your live transcript, a meter, a timer, and few words else.
+
+Feedback stays minimal during the call (one short cue per turn); the detail waits for the
+scorecard. Every engine call happens in a worker thread; the runner reports back through
+an EventBridge as messages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Static
+
+from rehearsal.call import events as ev
+from rehearsal.call.engine import Call, CallResult
+from rehearsal.scenario.model import Scenario
+from rehearsal.ui.messages import CallUpdate, EventBridge, MicLevel, PartialTranscript
+from rehearsal.ui.sources import Runner, RunRequest
+from rehearsal.ui.widgets.meters import LevelMeter, ReplyTimer
+from rehearsal.ui.widgets.turn_log import TurnLog
+
+NOTICE_SEVERITY = {"info": "information", "warning": "warning", "error": "error"}
+
+
+class CallScreen(Screen[None]):
+    BINDINGS = [
+        Binding("ctrl+t", "talk", "Talk/stop", tooltip="Push-to-talk: start or end your reply", id="call.talk"),
+        Binding("ctrl+g", "hint", "Hint", tooltip="A hint for this turn", id="call.hint"),
+        Binding("ctrl+r", "retry", "Retry turn", tooltip="Take back your last reply and answer again", id="call.retry"),
+        Binding("ctrl+n", "skip", "Skip", tooltip="Move on without answering (scores as silence)", id="call.skip"),
+        Binding("escape", "hang_up", "Hang up", tooltip="End the call now (asks first)", id="call.hang_up"),
+    ]
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        *,
+        typed: bool,
+        scenario_path: str | None = None,
+        start_at: str | None = None,
+        retry_score: float | None = None,
+    ) -> None:
+        super().__init__()
+        self.scenario = scenario
+        self.typed = typed
+        self.scenario_path = scenario_path
+        self.start_at = start_at
+        self.retry_score = retry_score  # the earlier score of the turn being retried
+        self.runner: Runner | None = None
+        self.recorder: object | None = None
+        self.turn_id = start_at or scenario.start
+        self.talking = False
+        self.ended = False
+        self.scored = 0
+
+    @property
+    def push_to_talk(self) -> bool:
+        return not self.typed and self.app.services.settings.end_mode == "push-to-talk"
+
+    def compose(self) -> ComposeResult:
+        persona = self.scenario.persona
+        yield Header()
+        yield Static(Text.assemble(("Calling ", "dim"), (persona.name, "bold"), (f", {persona.role}", "dim")), id="persona-line")
+        yield Static(id="manager-line")
+        yield TurnLog(persona.name, id="turn-log")
+        yield Static(id="live")
+        with Horizontal(id="call-status"):
+            yield LevelMeter(id="meter")
+            yield ReplyTimer(id="timer")
+            yield Static(id="mode-label")
+        yield Static(id="notice-line", classes="hidden")
+        yield Input(placeholder="Type your reply and press Enter", id="reply")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._show_mode()
+        self.query_one("#manager-line", Static).update(Text("Dialling…", style="dim"))
+        self._start_call()
+
+    def _show_mode(self) -> None:
+        if self.typed:
+            label = "typed replies"
+        elif self.push_to_talk:
+            label = "voice · push-to-talk"
+        else:
+            label = "voice · auto end-of-reply"
+        self.query_one("#mode-label", Static).update(label)
+        self.query_one("#meter").display = not self.typed
+        self.query_one("#reply", Input).display = self.typed
+        if self.typed:
+            self.query_one("#reply", Input).focus()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "talk":
+            return self.push_to_talk
+        if action == "retry":
+            return None if self.scored == 0 else True
+        return True
+
+    # -- starting and ending the call (worker threads) --
+
+    @work(thread=True, group="call", exit_on_error=False)
+    def _start_call(self) -> None:
+        try:
+            judge = self.app.services.judge_factory(self.scenario.phrases)
+            call = Call(self.scenario, judge, start_at=self.start_at)
+            self.recorder = self._open_recorder()
+            bridge = EventBridge(self, [self.recorder] if self.recorder is not None else [])
+            app = self.app
+            request = RunRequest(call, bridge, app.services, self.typed, lambda: app.recognizer)
+            self.runner = app.runner_factory(request)
+            self.runner.start()
+        except Exception as exc:  # noqa: BLE001 - say what went wrong instead of crashing
+            self.post_message(CallUpdate(ev.Notice("error", f"The call could not start: {exc}")))
+
+    def _open_recorder(self) -> object | None:
+        store = self.app.store
+        if store is None:
+            return None
+        try:
+            return store.recorder(self.scenario, mode="typed" if self.typed else "voice",
+                                  scenario_path=self.scenario_path, start_turn=self.start_at)
+        except Exception as exc:  # noqa: BLE001 - the call matters more than its history
+            self.post_message(CallUpdate(ev.Notice("warning", f"This call will not be saved ({exc}).")))
+            return None
+
+    @work(thread=True, group="call", exit_on_error=False)
+    def _finish(self, result: CallResult) -> None:
+        previous = None
+        close = getattr(self.runner, "close", None)
+        if close is not None:
+            close()
+        if self.recorder is not None:
+            try:
+                self.recorder.close()
+                previous = self.app.store.scenario_stats(self.scenario.id).previous
+            except Exception:  # noqa: BLE001 - the scorecard is shown regardless
+                previous = None
+        self.app.call_from_thread(self._show_scorecard, result, previous)
+
+    def _show_scorecard(self, result: CallResult, previous: float | None) -> None:
+        from rehearsal.ui.screens.scorecard import ScorecardScreen
+
+        card = ScorecardScreen(self.scenario, result, previous=previous, typed=self.typed,
+                               scenario_path=self.scenario_path, retry_score=self.retry_score)
+        self.app.switch_screen(card)
+
+    def _engine(self, action: Callable[[Runner], object]) -> None:
+        """Run one runner method off the UI thread."""
+        runner = self.runner
+        if runner is None:
+            self.notify("The call is still connecting; try again in a moment.")
+            return
+
+        def call_it() -> None:
+            try:
+                action(runner)
+            except Exception as exc:  # noqa: BLE001
+                self.post_message(CallUpdate(ev.Notice("error", f"That did not work: {exc}")))
+
+        self.run_worker(call_it, thread=True, group="engine", exit_on_error=False)
+
+    def on_unmount(self) -> None:
+        # Leaving mid-call (quit, crash of a screen): stop the runner's thread.
+        if self.runner is not None and not self.ended:
+            runner = self.runner
+            runner.hang_up()
+            runner.join(2.0)
+
+    # -- what the runner reports --
+
+    def on_call_update(self, message: CallUpdate) -> None:
+        handler = getattr(self, f"_on_{type(message.event).__name__}", None)
+        if handler is not None:
+            handler(message.event)
+
+    def on_partial_transcript(self, message: PartialTranscript) -> None:
+        self.query_one("#live", Static).update(Text.assemble(("You: ", "bold"), message.event.text))
+
+    def on_mic_level(self, message: MicLevel) -> None:
+        self.query_one(LevelMeter).level = message.rms
+
+    def _on_ManagerSpeaking(self, event: ev.ManagerSpeaking) -> None:
+        self.turn_id = event.turn_id
+        self.query_one(ReplyTimer).clear()
+        self._show_manager(event.text, speaking=True)
+
+    def _on_Prompted(self, event: ev.Prompted) -> None:
+        self._show_manager(event.text, speaking=not self.typed)
+
+    def _on_ManagerDone(self, event: ev.ManagerDone) -> None:
+        line = self.query_one("#manager-line", Static)
+        line.remove_class("speaking")
+        line.border_subtitle = ""
+
+    def _on_Listening(self, event: ev.Listening) -> None:
+        self.turn_id = event.turn_id
+        prompt = "Your turn: type your reply." if self.typed else "Your turn: speak when ready."
+        if self.push_to_talk:
+            prompt = "Your turn: press ctrl+t, speak, press ctrl+t again."
+        self.query_one("#live", Static).update(Text(prompt, style="dim"))
+        self.query_one(ReplyTimer).start(event.time_limit)
+
+    def _on_SpeechStarted(self, event: ev.SpeechStarted) -> None:
+        self.query_one("#live", Static).update(Text("You: …", style="bold"))
+
+    def _on_ReplyHeard(self, event: ev.ReplyHeard) -> None:
+        self.query_one(ReplyTimer).stop()
+        self.query_one("#live", Static).update(Text.assemble(("You: ", "bold"), event.transcript.text or "(nothing heard)"))
+
+    def _on_TurnScored(self, event: ev.TurnScored) -> None:
+        self.query_one(ReplyTimer).stop()
+        self.query_one(TurnLog).add(event.record)
+        self.query_one("#live", Static).update("")
+        self.scored += 1
+        self.refresh_bindings()
+
+    def _on_Notice(self, event: ev.Notice) -> None:
+        self.notify(event.message, severity=NOTICE_SEVERITY[event.level], timeout=10)
+        notice = self.query_one("#notice-line", Static)
+        notice.update(Text(event.message, style="yellow" if event.level != "info" else ""))
+        notice.remove_class("hidden")
+        if event.level != "info" and not self.typed:
+            # Something in the voice path failed: offer typing so the call can carry on.
+            self.query_one("#reply", Input).display = True
+            self.query_one("#reply", Input).focus()
+
+    def _on_CallEnded(self, event: ev.CallEnded) -> None:
+        self.ended = True
+        self.query_one(ReplyTimer).stop()
+        self._finish(event.result)
+
+    def _show_manager(self, text: str, *, speaking: bool) -> None:
+        line = self.query_one("#manager-line", Static)
+        line.update(Text.assemble((f"{self.scenario.persona.name}: ", "bold"), text))
+        line.set_class(speaking, "speaking")
+        line.border_subtitle = "speaking" if speaking else ""
+
+    # -- keys --
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        event.input.clear()
+        self._engine(lambda runner: runner.submit_text(text))
+
+    def action_talk(self) -> None:
+        self.talking = not self.talking
+        if self.talking:
+            self._engine(lambda runner: runner.talk())
+        else:
+            self._engine(lambda runner: runner.stop_talking())
+
+    def action_hint(self) -> None:
+        hint = self.scenario.turns[self.turn_id].hint if self.turn_id in self.scenario.turns else None
+        self.notify(hint or "No hint for this turn. Thank them, ask for feedback, stay upbeat.", title="Hint", timeout=12)
+
+    def action_retry(self) -> None:
+        if self.scored:
+            self.query_one(TurnLog).drop_last()
+            self.scored -= 1
+            self.refresh_bindings()
+        self._engine(lambda runner: runner.retry())
+
+    def action_skip(self) -> None:
+        self._engine(lambda runner: runner.skip())
+
+    def action_hang_up(self) -> None:
+        from rehearsal.ui.screens.confirm import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._engine(lambda runner: runner.hang_up())
+
+        self.app.push_screen(ConfirmScreen("Hang up now? You will see the scorecard for the turns so far.",
+                                           yes="Hang up", no="Keep talking"), answered)

@@ -1,0 +1,122 @@
+"""Home: the scenarios with your last and best score; open a coach's file; settings; history."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+
+from rehearsal.scenario.model import Scenario
+from rehearsal.ui.sources import ScenarioEntry, ScenarioUnavailable
+from rehearsal.ui.widgets.scenario_list import ScenarioList, Scores
+
+
+class HomeScreen(Screen[None]):
+    BINDINGS = [
+        Binding("enter", "choose", "Practise", tooltip="Prepare the highlighted call", id="home.choose", priority=True),
+        Binding("o", "open_file", "Open file", tooltip="Open a scenario file from disk (a coach's assignment)", id="home.open"),
+        Binding("h", "history", "History", tooltip="Your past calls and scores", id="home.history"),
+        Binding("s", "app.settings", "Settings", tooltip="Devices, voice, speech model, theme", id="home.settings"),
+        Binding("q", "app.quit", "Quit", tooltip="Leave rehearsal", id="home.quit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: list[ScenarioEntry] = []
+        self._loaded: dict[str, Scenario | str] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Choose a call to practise", id="home-title")
+        yield ScenarioList(id="scenarios")
+        yield Static(id="situation")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_entries()
+        if self.app.store_error:
+            self.notify(self.app.store_error, severity="warning", timeout=8)
+
+    def on_screen_resume(self) -> None:
+        self.refresh_entries()  # a call just ended: show the new last/best scores
+
+    def refresh_entries(self) -> None:
+        try:
+            self.entries = self.app.scenarios.entries()
+        except Exception as exc:  # noqa: BLE001 - show the problem, keep the app usable
+            self.entries = []
+            self.notify(f"The scenarios could not be listed: {exc}", severity="error", timeout=10)
+        self.query_one(ScenarioList).show(self.entries, {e.id: self._scores(e.id) for e in self.entries})
+        if not self.entries:
+            self.query_one("#situation", Static).update("No scenarios found. Press o to open a scenario file.")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "history":
+            from rehearsal.ui.app import screen_available
+
+            return screen_available("history")
+        return True
+
+    def action_history(self) -> None:
+        self.app.action_history()
+
+    def _scores(self, scenario_id: str) -> Scores:
+        store = self.app.store
+        if store is None:
+            return Scores()
+        try:
+            stats = store.scenario_stats(scenario_id)
+        except Exception:  # noqa: BLE001 - a history problem should not hide the scenarios
+            return Scores()
+        return Scores(stats.attempts, stats.last, stats.best)
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option.id is None:
+            return
+        loaded = self._load(event.option.id)
+        situation = self.query_one("#situation", Static)
+        if isinstance(loaded, str):
+            situation.update(Text(loaded, style="red"))
+        else:
+            situation.update(Text(loaded.situation))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is not None:
+            self.open_scenario(event.option.id)
+
+    def action_choose(self) -> None:
+        scenario_list = self.query_one(ScenarioList)
+        if scenario_list.highlighted is not None:
+            option = scenario_list.get_option_at_index(scenario_list.highlighted)
+            if option.id is not None:
+                self.open_scenario(option.id)
+
+    def _load(self, id_or_path: str) -> Scenario | str:
+        if id_or_path not in self._loaded:
+            try:
+                self._loaded[id_or_path] = self.app.scenarios.load(id_or_path)
+            except ScenarioUnavailable as exc:
+                self._loaded[id_or_path] = str(exc)
+        return self._loaded[id_or_path]
+
+    def open_scenario(self, id_or_path: str) -> None:
+        from rehearsal.ui.screens.briefing import BriefingScreen
+
+        self._loaded.pop(id_or_path, None)  # a coach may have just fixed the file
+        loaded = self._load(id_or_path)
+        if isinstance(loaded, str):
+            self.notify(loaded, title="Cannot open this scenario", severity="error", timeout=15)
+            return
+        is_path = id_or_path.endswith((".yaml", ".yml")) or "/" in id_or_path
+        self.app.push_screen(BriefingScreen(loaded, scenario_path=id_or_path if is_path else None))
+
+    def action_open_file(self) -> None:
+        from rehearsal.ui.screens.open_file import OpenFileScreen
+
+        def opened(path: str | None) -> None:
+            if path:
+                self.open_scenario(path)
+
+        self.app.push_screen(OpenFileScreen(), opened)

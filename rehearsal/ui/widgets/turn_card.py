@@ -1,0 +1,112 @@
+"""One turn on the scorecard: the exchange, the evidence highlighted, scores, delivery, tips."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from rehearsal.call.engine import TurnRecord
+from rehearsal.judging.verdict import Evidence, Verdict
+
+# Backgrounds with dark text read the same in light and dark themes.
+HIGHLIGHT = {
+    "gratitude": "black on green",
+    "feedback_request": "black on cyan",
+    "door_open": "black on yellow",
+    "tone+": "black on plum1",
+    "tone-": "white on red",
+    "rejected": "strike",
+}
+LABEL = {"gratitude": "thanks", "feedback_request": "feedback ask", "door_open": "door open", "tone": "tone"}
+
+
+def legend() -> Text:
+    text = Text("Highlights: ")
+    for key, name in (("gratitude", "thanks"), ("feedback_request", "feedback ask"), ("door_open", "door open"),
+                      ("tone+", "warm"), ("tone-", "tone slipped"), ("rejected", "did not count")):
+        text.append(f" {name} ", style=HIGHLIGHT[key])
+        text.append(" ")
+    return text
+
+
+def evidence_spans(verdict: Verdict) -> list[tuple[Evidence, str]]:
+    spans: list[tuple[Evidence, str]] = []
+    for dim in ("gratitude", "feedback_request", "door_open"):
+        detection = getattr(verdict, dim)
+        spans += [(e, HIGHLIGHT[dim]) for e in detection.evidence]
+        spans += [(e, HIGHLIGHT["rejected"]) for e in detection.rejected]
+    tone_style = HIGHLIGHT["tone-"] if verdict.tone.label == "negative" else HIGHLIGHT["tone+"]
+    spans += [(e, tone_style) for e in verdict.tone.evidence]
+    return spans
+
+
+def highlighted_reply(record: TurnRecord) -> Text:
+    if not record.reply:
+        return Text("(no reply)" if not record.skipped else "(skipped)", style="dim italic")
+    text = Text(record.reply)
+    for evidence, style in evidence_spans(record.verdict):
+        # Evidence spans index the judged text; clamp so a stale span cannot raise.
+        start, end = max(0, evidence.start), min(len(record.reply), evidence.end)
+        if start < end:
+            text.stylize(style, start, end)
+    return text
+
+
+def mark(ok: bool) -> tuple[str, str]:
+    return ("✓", "bold green") if ok else ("✗", "bold red")
+
+
+def scores_line(record: TurnRecord) -> Text:
+    v = record.verdict
+    text = Text()
+    dims = ["gratitude", "feedback_request", "tone"] + (["door_open"] if "door_open" in record.expects else [])
+    for dim in dims:
+        if dim not in record.expects and dim != "tone" and not getattr(v, dim).detected:
+            text.append(f"{LABEL[dim]} –  ", style="dim")  # not asked for here: no mark against it
+            continue
+        if dim == "tone":
+            text.append(f"tone {v.tone.label} ")
+            text.append(*mark(v.tone.label != "negative" and not v.silent))
+        else:
+            text.append(f"{LABEL[dim]} ")
+            text.append(*mark(getattr(v, dim).detected))
+        text.append("  ")
+    text.append(f"turn score {record.score.score:.0f}", style="bold")
+    return text
+
+
+def delivery_line(record: TurnRecord) -> Text | None:
+    d = record.delivery
+    if d is None:
+        return None
+    parts = [f"pace {d.wpm:.0f} wpm" if d.wpm is not None else "pace -"]
+    parts.append(f"fillers {d.fillers_per_min:.1f}/min" if d.fillers_per_min is not None else f"fillers {len(d.fillers)}")
+    parts.append(f"longest pause {d.longest_pause_s:.1f} s")
+    if d.latency_s is not None:
+        parts.append(f"latency {d.latency_s:.1f} s")
+    return Text(" · ".join(parts), style="italic")
+
+
+def card_text(manager_name: str, record: TurnRecord) -> Text:
+    text = Text()
+    text.append(f"{record.index + 1}. {manager_name}: ", style="bold")
+    text.append(record.manager_text)
+    text.append("\nYou: ", style="bold")
+    text.append_text(highlighted_reply(record))
+    text.append("\n")
+    text.append_text(scores_line(record))
+    delivery = delivery_line(record)
+    if delivery is not None:
+        text.append("\n")
+        text.append_text(delivery)
+    for tip in record.tips:
+        text.append(f"\n→ {tip}")
+    return text
+
+
+class TurnCard(Static, can_focus=True):
+    """Focusable so `r` can retry the turn that has focus."""
+
+    def __init__(self, manager_name: str, record: TurnRecord) -> None:
+        super().__init__(card_text(manager_name, record), classes="turn-card")
+        self.record = record

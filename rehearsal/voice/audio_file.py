@@ -1,0 +1,108 @@
+"""Reading WAV files of any common kind into the 16 kHz mono audio the recognizer hears.
+
+Python 3.11's `wave` module refuses WAVE_FORMAT_EXTENSIBLE, which sox, Audacity and most
+recorders write for 24/32-bit or multichannel audio, and float WAVs; this reads the RIFF
+chunks itself (they are simple) so those files work too.
+"""
+
+from __future__ import annotations
+
+import struct
+from pathlib import Path
+
+import numpy as np
+
+from rehearsal.voice.interfaces import SAMPLE_RATE, Audio
+
+_PCM, _FLOAT, _EXTENSIBLE = 1, 3, 0xFFFE
+CONVERT_HINT = "Convert it with: sox INPUT.ext -r 16000 -c 1 -b 16 OUTPUT.wav"
+
+
+class AudioFileError(ValueError):
+    """The file cannot be read as audio; the message says why and what to do."""
+
+
+def read_wav(path: Path) -> tuple[np.ndarray, int]:
+    """Samples as float32 in -1..1, shaped (frames, channels), and the sample rate."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise AudioFileError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
+    if len(data) < 12 or data[:4] not in (b"RIFF", b"RIFX") or data[8:12] != b"WAVE":
+        raise AudioFileError(f"{path} is not a WAV file. {CONVERT_HINT}")
+    if data[:4] == b"RIFX":
+        raise AudioFileError(f"{path} is a big-endian WAV, which is not supported. {CONVERT_HINT}")
+    fmt, body = _chunks(data, path)
+    kind, channels, rate, bits = _parse_fmt(fmt, path)
+    samples = _decode(body, kind, bits, path)
+    frames = len(samples) // channels
+    if frames == 0:
+        raise AudioFileError(f"{path} holds no audio.")
+    return samples[: frames * channels].reshape(frames, channels), rate
+
+
+def to_recognizer_audio(samples: np.ndarray, rate: int) -> Audio:
+    """Downmix to mono, resample to SAMPLE_RATE, and pack as int16 PCM."""
+    import soxr
+
+    mono = samples.mean(axis=1) if samples.ndim == 2 else samples
+    if rate != SAMPLE_RATE:
+        mono = soxr.resample(mono.astype(np.float32), rate, SAMPLE_RATE)
+    pcm = (np.clip(mono, -1.0, 1.0) * 32767.0).astype("<i2").tobytes()
+    return Audio(pcm, SAMPLE_RATE)
+
+
+def load_for_recognition(path: Path) -> Audio:
+    samples, rate = read_wav(path)
+    return to_recognizer_audio(samples, rate)
+
+
+def _chunks(data: bytes, path: Path) -> tuple[bytes, bytes]:
+    fmt = body = None
+    pos = 12
+    while pos + 8 <= len(data):
+        cid, size = data[pos : pos + 4], struct.unpack_from("<I", data, pos + 4)[0]
+        start = pos + 8
+        # Recorders killed mid-write leave a data size that overruns the file; take what is there.
+        end = min(start + size, len(data))
+        if cid == b"fmt ":
+            fmt = data[start:end]
+        elif cid == b"data":
+            body = data[start:end]
+            if fmt is not None:
+                break
+        pos = start + size + (size & 1)
+    if fmt is None or body is None:
+        raise AudioFileError(f"{path} is a damaged WAV file (no {'format' if fmt is None else 'data'} chunk). {CONVERT_HINT}")
+    return fmt, body
+
+
+def _parse_fmt(fmt: bytes, path: Path) -> tuple[int, int, int, int]:
+    if len(fmt) < 16:
+        raise AudioFileError(f"{path} is a damaged WAV file (short format chunk). {CONVERT_HINT}")
+    kind, channels, rate, _, _, bits = struct.unpack_from("<HHIIHH", fmt)
+    if kind == _EXTENSIBLE and len(fmt) >= 26:
+        kind = struct.unpack_from("<H", fmt, 24)[0]  # first two bytes of the sub-format GUID
+    if kind not in (_PCM, _FLOAT):
+        raise AudioFileError(f"{path} is a compressed WAV (format {kind}), which is not supported. {CONVERT_HINT}")
+    if channels < 1 or rate < 1000:
+        raise AudioFileError(f"{path} is a damaged WAV file ({channels} channels at {rate} Hz). {CONVERT_HINT}")
+    if (kind, bits) not in {(_PCM, 8), (_PCM, 16), (_PCM, 24), (_PCM, 32), (_FLOAT, 32), (_FLOAT, 64)}:
+        raise AudioFileError(f"{path} uses {bits}-bit samples, which are not supported. {CONVERT_HINT}")
+    return kind, channels, rate, bits
+
+
+def _decode(body: bytes, kind: int, bits: int, path: Path) -> np.ndarray:
+    width = bits // 8
+    body = body[: len(body) - len(body) % width]
+    if kind == _FLOAT:
+        return np.frombuffer(body, dtype=f"<f{width}").astype(np.float32)
+    if bits == 8:  # 8-bit WAV is unsigned
+        return (np.frombuffer(body, dtype=np.uint8).astype(np.float32) - 128.0) / 128.0
+    if bits == 24:
+        raw = np.frombuffer(body, dtype=np.uint8).reshape(-1, 3).astype(np.int32)
+        value = raw[:, 0] | (raw[:, 1] << 8) | (raw[:, 2] << 16)
+        value = np.where(value & 0x800000, value - (1 << 24), value)
+        return value.astype(np.float32) / float(1 << 23)
+    dtype = "<i2" if bits == 16 else "<i4"
+    return np.frombuffer(body, dtype=dtype).astype(np.float32) / float(1 << (bits - 1))

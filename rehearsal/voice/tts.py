@@ -1,0 +1,181 @@
+"""The manager's voice: pyttsx3 (espeak-ng driver) rendered to audio, never played by pyttsx3.
+
+pyttsx3 2.99 has sharp edges (see the engine notes in the shared folder): espeak can be set
+up once per process, the first save_to_file is lost unless the engine is primed, the driver
+reuses its last file name, a second request cancels the first, and it prints "Audio saved
+to ..." on stdout. So one engine lives in one thread, fed by a queue; each request gets a
+fresh file and waits for the `finished-utterance` callback; the print is silenced in the
+driver module only (the TUI and --json output own stdout).
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import tempfile
+import threading
+import wave
+from concurrent.futures import Future
+from pathlib import Path
+
+import numpy as np
+
+from rehearsal.settings import Settings
+from rehearsal.voice.interfaces import Audio, VoiceSpec, VoiceUnavailable
+
+log = logging.getLogger(__name__)
+
+MISSING_ESPEAK = ("The manager's voice needs espeak-ng: sudo apt-get install espeak-ng. "
+                  "Until then the manager's lines are shown as text.")
+RENDER_TIMEOUT_S = 30.0
+TAIL_THRESHOLD = 100  # int16 amplitude: below this is silence
+KEEP_TAIL_S = 0.05
+DEFAULT_VOICE = "en-us"
+DEFAULT_RATE = 160  # words a minute: a calm phone voice
+DEFAULT_PITCH = 50
+CACHE_SIZE = 256
+
+
+class _Engine:
+    """The one pyttsx3 engine of this process, in its own thread."""
+
+    def __init__(self) -> None:
+        self._requests: queue.Queue[tuple[str, VoiceSpec, Future]] = queue.Queue()
+        self._ready: Future = Future()
+        self._thread = threading.Thread(target=self._run, name="tts", daemon=True)
+        self._thread.start()
+        self._ready.result()  # raises VoiceUnavailable when espeak-ng is missing
+
+    def render(self, text: str, spec: VoiceSpec) -> Audio:
+        future: Future = Future()
+        self._requests.put((text, spec, future))
+        return future.result(RENDER_TIMEOUT_S)
+
+    def _run(self) -> None:
+        try:
+            engine, finished, voice = _start_pyttsx3()
+        except VoiceUnavailable as exc:
+            self._ready.set_exception(exc)
+            return
+        self._ready.set_result(None)
+        folder = Path(tempfile.mkdtemp(prefix="rehearsal-tts-"))
+        count = 0
+        while True:
+            text, spec, future = self._requests.get()
+            count += 1
+            try:
+                future.set_result(_synthesise(engine, finished, voice, text, spec, folder / f"line-{count}.wav"))
+            except Exception as exc:  # noqa: BLE001 - handed to the caller, who reports it
+                future.set_exception(exc)
+
+
+class _Voice:
+    """The voice for the line being rendered, applied the moment espeak starts it.
+
+    Properties set through pyttsx3's queue before `runAndWait` can be dropped: the driver
+    cancels espeak's command queue at the start of each loop. Set in the driver's
+    `started-utterance` callback they land just before the text, every time.
+    """
+
+    def __init__(self, driver_class) -> None:
+        self._driver = driver_class
+        self.spec = VoiceSpec()
+
+    def apply(self, name=None) -> None:
+        spec = self.spec
+        try:
+            self._driver.setProperty("voice", spec.voice or DEFAULT_VOICE)
+        except ValueError:
+            log.warning("espeak-ng has no voice %r; using %s", spec.voice, DEFAULT_VOICE)
+            self._driver.setProperty("voice", DEFAULT_VOICE)
+        self._driver.setProperty("rate", spec.rate or DEFAULT_RATE)
+        self._driver.setProperty("pitch", spec.pitch if spec.pitch is not None else DEFAULT_PITCH)
+
+
+def _start_pyttsx3():
+    try:
+        import pyttsx3
+        import pyttsx3.drivers.espeak as espeak_driver
+    except (ImportError, OSError, RuntimeError) as exc:
+        raise VoiceUnavailable(MISSING_ESPEAK) from exc
+    # The driver prints "Audio saved to ..." from espeak's thread; send it to the log instead.
+    espeak_driver.print = lambda *args, **kwargs: log.debug(" ".join(map(str, args)))
+    try:
+        engine = pyttsx3.init("espeak")
+    except Exception as exc:  # noqa: BLE001 - espeak failed to start: same remedy
+        raise VoiceUnavailable(MISSING_ESPEAK) from exc
+    finished = threading.Event()
+    voice = _Voice(espeak_driver.EspeakDriver)
+    engine.connect("finished-utterance", lambda name=None, completed=True: finished.set())
+    engine.connect("started-utterance", voice.apply)
+    engine.runAndWait()  # clears the driver's initial busy state, else the first file is lost
+    return engine, finished, voice
+
+
+def _synthesise(engine, finished: threading.Event, voice: _Voice, text: str, spec: VoiceSpec, path: Path) -> Audio:
+    voice.spec = spec
+    finished.clear()
+    engine.save_to_file(text, str(path))
+    engine.runAndWait()
+    # runAndWait can return before espeak's thread has written the file.
+    if not finished.wait(RENDER_TIMEOUT_S):
+        raise RuntimeError("espeak-ng did not finish speaking the line")
+    try:
+        with wave.open(str(path), "rb") as w:
+            return Audio(_trim_tail(w.readframes(w.getnframes()), w.getframerate()), w.getframerate())
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def _trim_tail(pcm: bytes, rate: int) -> bytes:
+    """espeak-ng ends every line with ~350 ms of silence: keep 50 ms, so the reply can start sooner."""
+    samples = np.frombuffer(pcm, dtype="<i2")
+    loud = np.nonzero(np.abs(samples) > TAIL_THRESHOLD)[0]
+    if not len(loud):
+        return pcm
+    end = min(len(samples), int(loud[-1]) + 1 + int(rate * KEEP_TAIL_S))
+    return samples[:end].tobytes()
+
+
+_engine: _Engine | None = None
+_engine_lock = threading.Lock()
+
+
+def _shared_engine() -> _Engine:
+    global _engine
+    with _engine_lock:
+        if _engine is None:
+            _engine = _Engine()
+        return _engine
+
+
+class PyttsxSynthesizer:
+    """Renders lines to 22,050 Hz audio; thread-safe; the same (text, voice) is rendered once."""
+
+    def __init__(self, engine: _Engine) -> None:
+        self._engine = engine
+        self._cache: dict[tuple[str, VoiceSpec], Audio] = {}
+        self._lock = threading.Lock()
+
+    def render(self, text: str, spec: VoiceSpec) -> Audio:
+        key = (text, spec)
+        with self._lock:
+            cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        audio = self._engine.render(text, spec)
+        with self._lock:
+            if len(self._cache) >= CACHE_SIZE:
+                self._cache.pop(next(iter(self._cache)))
+            self._cache[key] = audio
+        return audio
+
+    def close(self) -> None:
+        # The engine thread stays: espeak can only be set up once per process.
+        with self._lock:
+            self._cache.clear()
+
+
+def create_synthesizer(settings: Settings | None = None) -> PyttsxSynthesizer:
+    """Raises VoiceUnavailable (with the install hint) when espeak-ng is missing."""
+    return PyttsxSynthesizer(_shared_engine())

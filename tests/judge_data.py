@@ -1,0 +1,108 @@
+"""The labelled replies (tests/data/judge_labelled.tsv), agreement figures, and a keyword baseline.
+
+Shared by the judge tests and benchmarks/bench_judge.py.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+LABELLED = Path(__file__).parent / "data" / "judge_labelled.tsv"
+FORMS = ("text", "recognized")
+DIMENSIONS = ("gratitude", "feedback_request", "tone_negative", "tone_3way")
+
+
+@dataclass(frozen=True)
+class Row:
+    id: str
+    split: str  # guide (the scoring guide's own examples), train, heldout (never tuned on)
+    gratitude: bool
+    feedback_request: bool
+    tone: str
+    door_open: bool
+    text: str
+    recognized: str
+
+
+def load_rows() -> list[Row]:
+    with LABELLED.open(newline="") as fh:
+        return [
+            Row(
+                id=r["id"],
+                split=r["split"],
+                gratitude=r["gratitude"] == "1",
+                feedback_request=r["feedback_request"] == "1",
+                tone=r["tone"],
+                door_open=r["door_open"] == "1",
+                text=r["text"],
+                recognized=r["recognized"],
+            )
+            for r in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+        ]
+
+
+@dataclass(frozen=True)
+class Guess:
+    gratitude: bool
+    feedback_request: bool
+    tone: str
+
+
+def agreement(rows: Iterable[Row], form: str, guess: Callable[[str], Guess]) -> dict[str, float]:
+    rows = list(rows)
+    hits = dict.fromkeys(DIMENSIONS, 0)
+    for row in rows:
+        g = guess(getattr(row, form))
+        hits["gratitude"] += g.gratitude == row.gratitude
+        hits["feedback_request"] += g.feedback_request == row.feedback_request
+        hits["tone_negative"] += (g.tone == "negative") == (row.tone == "negative")
+        hits["tone_3way"] += g.tone == row.tone
+    return {d: hits[d] / len(rows) for d in DIMENSIONS}
+
+
+def misses(rows: Iterable[Row], form: str, guess: Callable[[str], Guess]) -> list[str]:
+    out = []
+    for row in rows:
+        text = getattr(row, form)
+        g = guess(text)
+        wrong = [
+            f"{name}: want {want} got {got}"
+            for name, want, got in (
+                ("gratitude", row.gratitude, g.gratitude),
+                ("feedback_request", row.feedback_request, g.feedback_request),
+                ("tone", row.tone, g.tone),
+            )
+            if want != got
+        ]
+        if wrong:
+            out.append(f"{row.id} [{row.split}] {text!r}: " + "; ".join(wrong))
+    return out
+
+
+def judge_guess() -> Callable[[str], Guess]:
+    from rehearsal.judging.judge import Judge
+
+    judge = Judge()
+
+    def guess(text: str) -> Guess:
+        v = judge.judge(text)
+        return Guess(v.gratitude.detected, v.feedback_request.detected, v.tone.label)
+
+    return guess
+
+
+# A plain keyword matcher, the bar the judge has to clear (the issue puts it at ~0.93 / 0.82).
+_KW_THANKS = re.compile(r"\b(thank|thanks|appreciate|grateful)\b")
+_KW_FEEDBACK = re.compile(r"\b(feedback|feed back|advice|improve|differently|why|tips|pointers)\b")
+_KW_NEGATIVE = re.compile(r"\b(unfair|ridiculous|nothing|wasting|waste|joke|rigged|please|terrible|rude|mistake)\b")
+_KW_POSITIVE = re.compile(r"\b(thank|thanks|appreciate|grateful|love|great|glad|enjoyed|helpful)\b")
+
+
+def keyword_guess(text: str) -> Guess:
+    low = text.lower()
+    tone = "negative" if _KW_NEGATIVE.search(low) else "positive" if _KW_POSITIVE.search(low) else "neutral"
+    return Guess(bool(_KW_THANKS.search(low)), bool(_KW_FEEDBACK.search(low)), tone)

@@ -1,0 +1,75 @@
+"""Results bundles: what `rehearsal bundle` writes and how it reads back."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+
+import pytest
+import yaml
+
+from rehearsal.cli.main import main
+from rehearsal.store import open_store
+from rehearsal.store.bundle import read_bundle
+from rehearsal.store.replay import BundleAudio, replay
+from store_support import GOOD, POOR, SCENARIO, beep, record_call, scenario
+
+
+@pytest.fixture
+def three_calls():
+    with open_store() as store:
+        ids = [record_call(store, POOR), record_call(store, GOOD), record_call(store, GOOD, end=False)]
+        record_call(store, GOOD, sc=scenario(id="other"))
+    return ids
+
+
+def test_bundle_by_id_holds_every_finished_attempt(three_calls, tmp_path, capsys):
+    out = tmp_path / "results.zip"
+    assert main(["bundle", "follow-up", "-o", str(out), "--learner", "Ana"]) == 0
+    assert "2 attempt(s)" in capsys.readouterr().out
+    with zipfile.ZipFile(out) as zf:
+        names = zf.namelist()
+        manifest = json.loads(zf.read("manifest.json"))
+        results = json.loads(zf.read("results.json"))
+    assert not any(n.startswith("audio/") for n in names)
+    assert sorted(n for n in names if n.startswith("transcripts/")) == [
+        f"transcripts/01-{three_calls[0]}.md", f"transcripts/02-{three_calls[1]}.md"]
+    assert manifest["format_version"] == 1 and manifest["learner"] == "Ana"
+    assert manifest["scenario"]["id"] == "follow-up" and len(manifest["scenario"]["hash"]) == 16
+    assert manifest["rubric"] == {"target": 70, "attempts": 3}
+    assert [a["session"]["score"] for a in results["attempts"]] == [16.6, 100.0]
+    assert results["attempts"][1]["turns"][0]["parts"] == {"gratitude": 1.0, "feedback_request": 1.0, "tone": 1.0}
+    assert not list(tmp_path.glob(".bundle-*"))  # the temp file was renamed into place
+
+
+def test_bundle_from_the_coach_file_with_audio(three_calls, tmp_path):
+    path = tmp_path / "assignment.yaml"
+    path.write_text(yaml.safe_dump(SCENARIO))
+    out = tmp_path / "r.zip"
+    assert main(["bundle", str(path), "-o", str(out), "--audio"]) == 0
+    bundle = read_bundle(out)
+    assert bundle.learner  # the OS user by default
+    attempts = bundle.attempts()
+    assert [a.score for a in attempts] == [16.6, 100.0]
+    assert attempts[1].turns[1].reply == GOOD[1]
+    played = []
+
+    class Speaker:
+        def play(self, audio):
+            played.append(audio)
+            return type("P", (), {"wait": lambda self, timeout=None: True})()
+
+    lines = []
+    assert replay(attempts[1], BundleAudio(bundle, 1), Speaker(), say=lines.append) == 5
+    assert played[1].pcm == beep(0.3).pcm
+
+
+def test_bundle_errors_are_sentences(tmp_path, capsys):
+    assert main(["bundle", "follow-up", "-o", str(tmp_path / "r.zip")]) == 1
+    assert "no finished calls of 'follow-up' yet" in capsys.readouterr().err
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: [unclosed")
+    assert main(["bundle", str(bad), "-o", str(tmp_path / "r.zip")]) == 1
+    err = capsys.readouterr().err
+    assert f"{bad}:1:" in err and "rehearsal validate" in err and "Traceback" not in err
+    assert not (tmp_path / "r.zip").exists()

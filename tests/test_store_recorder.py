@@ -1,0 +1,175 @@
+"""The session store: recording calls from events, reading them back, stats, progress, delete."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from rehearsal.call.engine import Call
+from rehearsal.call.events import CallEnded, ManagerSpeaking, ReplyHeard, TurnScored
+from rehearsal.store import open_store, wavfile
+from rehearsal.voice.interfaces import Transcript
+from store_support import GOOD, POOR, KeywordJudge, beep, record_call, scenario
+
+
+@pytest.fixture
+def store(tmp_path):
+    with open_store(tmp_path / "db" / "sessions.sqlite3") as s:
+        yield s
+
+
+def test_default_store_lives_in_the_data_dir(isolated_dirs):
+    with open_store() as s:
+        record_call(s, GOOD)
+    assert (isolated_dirs / "data" / "sessions.sqlite3").is_file()
+    assert len(list((isolated_dirs / "data" / "recordings").glob("*/*.wav"))) == 5
+
+
+def test_a_recorded_call_reads_back_turn_by_turn(store):
+    sid = record_call(store, GOOD)
+    detail = store.get(sid)
+    assert detail.status == "completed" and detail.score == 100.0 and detail.turn_count == 2
+    first = detail.turns[0]
+    assert (first.index, first.turn_id, first.manager_text) == (0, "hello", "Dana speaking.")
+    assert first.reply == GOOD[0]
+    assert first.verdict["gratitude"]["evidence"][0]["text"] == "Thank"
+    assert first.parts == {"gratitude": 1.0, "feedback_request": 1.0, "tone": 1.0}
+    assert first.expects == ["gratitude", "feedback_request"]
+    assert wavfile.read(first.reply_audio).pcm == beep(0.3).pcm
+    assert wavfile.read(first.manager_audio).rate == 16000
+    assert detail.closing_line == "Good luck out there." and detail.closing_audio is not None
+    assert detail.scenario["rubric"]["target"] == 70
+
+
+def test_list_filter_and_prefix_lookup(store):
+    a = record_call(store, GOOD)
+    other = scenario(id="other", title="Other call")
+    b = record_call(store, POOR, sc=other)
+    assert [s.id for s in store.list_sessions()] == [a, b]
+    assert [s.id for s in store.list_sessions("other")] == [b]
+    assert store.get(b[:-2]).id == b  # a unique prefix is enough
+    with pytest.raises(KeyError, match="no session"):
+        store.get("nope")
+    assert dict(store.scenarios()) == {"follow-up": "Follow-up after a rejection", "other": "Other call"}
+
+
+def test_stats_and_progress_count_finished_full_calls_only(store):
+    record_call(store, POOR)
+    record_call(store, GOOD, end=False)  # the process died: incomplete
+    record_call(store, GOOD)
+    record_call(store, GOOD[1:], sc=scenario(start="vague"))
+    stats = store.scenario_stats("follow-up")
+    # A coach's edited version of the scenario (same id, other start) still counts; incomplete calls do not.
+    assert stats.attempts == 3
+    assert stats.last == 100.0 and stats.best == 100.0 and stats.previous == 100.0
+    points = store.progress("follow-up")
+    assert [p.score for p in points] == [16.6, 100.0, 100.0]
+    assert points[0].rates == {"gratitude": 0.0, "feedback_request": 0.0, "tone": 50.0, "door_open": 0.0}
+
+
+def test_empty_stats(store):
+    stats = store.scenario_stats("follow-up")
+    assert (stats.attempts, stats.last, stats.best, stats.previous) == (0, None, None, None)
+
+
+def test_single_turn_retries_do_not_count_as_attempts(store):
+    sc = scenario()
+    rec = store.recorder(sc, mode="typed", start_turn="vague", keep_audio=False)
+    call = Call(sc, KeywordJudge(), start_at="vague")
+    rec(TurnScored(call.reply(GOOD[1])))
+    rec(CallEnded(call.result()))
+    assert store.list_sessions()[0].start_turn == "vague"
+    assert store.scenario_stats("follow-up").attempts == 0
+
+
+def test_hung_up_and_incomplete_status(store):
+    hung = record_call(store, POOR, hang_up_after=1)
+    died = record_call(store, GOOD, end=False)
+    assert store.get(hung).status == "hung_up"
+    assert store.get(hung).score == 33.3  # the one reply given: tone only
+    assert store.get(died).status == "incomplete" and store.get(died).score is None
+    assert store.get(died).turn_count == 2
+
+
+def test_keep_audio_off_keeps_transcripts_only(store):
+    sid = record_call(store, GOOD, keep_audio=False)
+    detail = store.get(sid)
+    assert all(t.manager_audio is None and t.reply_audio is None for t in detail.turns)
+    assert not (store.recordings_root / sid).exists()
+    assert detail.turns[1].reply == GOOD[1]
+
+
+def test_keep_audio_setting_is_read_when_not_given(store, isolated_dirs):
+    (isolated_dirs / "config").mkdir()
+    (isolated_dirs / "config" / "config.yaml").write_text("keep_audio: false\n")
+    rec = store.recorder(scenario(), mode="voice")
+    rec(ReplyHeard("hello", Transcript("hi"), beep()))
+    assert not (store.recordings_root / rec.session_id).exists()
+
+
+def test_reply_audio_is_on_disk_before_the_turn_is_scored(store):
+    sc = scenario()
+    rec = store.recorder(sc, mode="voice", keep_audio=True)
+    rec(ReplyHeard("hello", Transcript("thanks"), beep()))
+    files = list((store.recordings_root / rec.session_id).iterdir())
+    assert [f.name for f in files] == ["001-hello-reply.wav"]  # no temp files left behind
+    assert wavfile.read(files[0]).pcm == beep().pcm
+
+
+def test_a_retried_turn_replaces_the_old_one(store):
+    sc = scenario()
+    rec = store.recorder(sc, mode="typed", keep_audio=False)
+    call = Call(sc, KeywordJudge())
+    rec(TurnScored(call.reply("Hi.")))
+    call.retry_last()
+    rec(TurnScored(call.reply(GOOD[0])))
+    rec(TurnScored(call.reply(GOOD[1])))
+    rec(CallEnded(call.result()))
+    detail = store.get(rec.session_id)
+    assert [t.reply for t in detail.turns] == GOOD
+    assert detail.score == 100.0
+
+
+def test_recorder_is_thread_safe(store):
+    sc = scenario()
+    rec = store.recorder(sc, mode="voice", keep_audio=True)
+
+    def speak(n: int) -> None:
+        for i in range(10):
+            rec(ManagerSpeaking(f"t{n}-{i}", "line", beep(0.05)))
+
+    threads = [threading.Thread(target=speak, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(list((store.recordings_root / rec.session_id).glob("*.wav"))) == 40
+
+
+def test_events_after_close_are_ignored(store):
+    rec = store.recorder(scenario(), mode="typed", keep_audio=False)
+    rec.close()
+    call = Call(scenario(), KeywordJudge())
+    rec(TurnScored(call.reply(GOOD[0])))
+    assert store.get(rec.session_id).turn_count == 0
+
+
+def test_delete_removes_the_row_and_its_audio(store):
+    keep = record_call(store, POOR)
+    gone = record_call(store, GOOD)
+    folder = store.recordings_root / gone
+    assert folder.is_dir()
+    store.delete(gone)
+    assert not folder.exists()
+    assert [s.id for s in store.list_sessions()] == [keep]
+    assert (store.recordings_root / keep).is_dir()
+    with pytest.raises(KeyError):
+        store.get(gone)
+
+
+def test_a_missing_wav_reads_as_no_audio(store):
+    sid = record_call(store, GOOD)
+    turn = store.get(sid).turns[0]
+    turn.reply_audio.unlink()
+    assert store.get(sid).turns[0].reply_audio is None

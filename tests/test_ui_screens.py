@@ -1,0 +1,210 @@
+"""Scorecard retry, settings, opening a file, and the palette, driven through the pilot."""
+
+from __future__ import annotations
+
+import yaml
+
+from rehearsal import paths, settings as settings_module
+from rehearsal.call import events as ev
+from rehearsal.ui.messages import CallUpdate
+from rehearsal.ui.screens.briefing import BriefingScreen
+from rehearsal.ui.screens.call import CallScreen
+from rehearsal.ui.screens.home import HomeScreen
+from rehearsal.ui.screens.scorecard import ScorecardScreen
+from rehearsal.ui.screens.settings import SettingsScreen
+from rehearsal.ui.sources import CatalogSource
+from rehearsal.ui.widgets.turn_card import TurnCard
+from ui_support import GOOD_FIT, GOOD_OPENING, make_app, make_services, sync, wait_for
+
+
+class Events:
+    def __init__(self) -> None:
+        self.items: list[ev.Event] = []
+
+    def __call__(self, message) -> None:
+        if isinstance(message, CallUpdate):
+            self.items.append(message.event)
+
+    def count(self, kind) -> int:
+        return sum(isinstance(e, kind) for e in self.items)
+
+
+async def reply(pilot, text: str) -> None:
+    pilot.app.screen.query_one("#reply").value = text
+    await pilot.press("enter")
+
+
+async def typed_call(pilot, events: Events, replies: list[str]) -> None:
+    for text in replies:
+        listened = events.count(ev.Listening)
+        await wait_for(pilot, lambda: events.count(ev.Listening) > listened - 1 and pilot.app.screen.runner is not None)
+        await reply(pilot, text)
+        await wait_for(pilot, lambda: events.count(ev.TurnScored) > listened - 1 or isinstance(pilot.app.screen, ScorecardScreen))
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ScorecardScreen))
+
+
+@sync
+async def test_retry_a_turn_from_the_scorecard_shows_the_change():
+    events = Events()
+    app = make_app()
+    async with app.run_test(size=(80, 24), message_hook=events) as pilot:
+        await pilot.press("enter", "enter")
+        await typed_call(pilot, events, ["Hi, it's Sam.", "Sure, any feedback?", GOOD_FIT])
+        cards = list(app.screen.query(TurnCard))
+        assert [c.record.turn_id for c in cards] == ["hello", "why", "fit"]
+        assert "Thank her for the interview" not in str(cards[0].render())
+        assert any("Open with thanks" in tip for tip in cards[0].record.tips)
+        first_score = cards[0].record.score.score
+        assert cards[0].has_focus
+        await pilot.press("r")
+        assert isinstance(app.screen, CallScreen) and app.screen.start_at == "hello"
+        await typed_call(pilot, events, [GOOD_OPENING, GOOD_FIT])
+        summary = str(app.screen.query_one("#summary").render())
+        assert f"This turn: {first_score:.0f} → 100 (+{100 - first_score:.0f})" in summary
+
+
+@sync
+async def test_hint_and_retry_during_the_call():
+    events = Events()
+    app = make_app()
+    async with app.run_test(size=(80, 24), message_hook=events) as pilot:
+        await pilot.press("enter", "enter")
+        await wait_for(pilot, lambda: events.count(ev.Listening) == 1)
+        await pilot.press("ctrl+g")
+        assert any("Thank her for the interview" in n.message for n in app._notifications)
+        await reply(pilot, "Hello there.")
+        await wait_for(pilot, lambda: events.count(ev.Listening) == 2)
+        assert len(app.screen.query(".exchange")) == 1
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: events.count(ev.Listening) == 3)
+        assert not app.screen.query(".exchange")
+        assert [e.turn_id for e in events.items if isinstance(e, ev.Listening)] == ["hello", "why", "hello"]
+
+
+@sync
+async def test_settings_change_is_saved_and_applied():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("s")
+        assert isinstance(app.screen, SettingsScreen)
+        app.screen.query_one("#end_silence_ms").value = "1200"
+        app.screen.query_one("#rate").value = "150"
+        app.screen.query_one("#theme").value = "textual-light"
+        await pilot.press("ctrl+s")
+        saved = yaml.safe_load(paths.config_file().read_text())
+        assert saved["end_silence_ms"] == 1200 and saved["rate"] == 150 and saved["theme"] == "textual-light"
+        assert app.services.settings.end_silence_ms == 1200 and app.theme == "textual-light"
+        assert settings_module.load().rate == 150
+        app.screen.query_one("#rate").value = "5"
+        await pilot.press("ctrl+s")
+        assert "Not saved" in str(app.screen.query_one("#settings-error").render())
+        assert settings_module.load().rate == 150
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)
+
+
+@sync
+async def test_a_broken_scenario_file_shows_where_it_is_wrong(tmp_path):
+    broken = tmp_path / "assignment.yaml"
+    broken.write_text("id: homework\ntitle: Homework\nturns: [\n", encoding="utf-8")
+    app = make_app(scenarios=(), services=make_services())
+    app.scenarios = CatalogSource()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("o")
+        app.screen.query_one("#path").value = str(tmp_path / "missing.yaml")
+        await pilot.press("enter")
+        assert "There is no file" in str(app.screen.query_one("#path-error").render())
+        app.screen.query_one("#path").value = str(broken)
+        await pilot.press("enter")
+        assert isinstance(app.screen, HomeScreen)
+        assert any(f"{broken}:" in n.message for n in app._notifications)
+
+
+@sync
+async def test_every_footer_key_is_in_the_palette():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        commands = {c.title for c in app.get_system_commands(app.screen)}
+        assert {"Open file", "Settings", "Quit", "Practise"} <= commands
+        await pilot.press("enter")
+        assert isinstance(app.screen, BriefingScreen)
+        commands = {c.title for c in app.get_system_commands(app.screen)}
+        assert {"Start call", "Voice/typed", "Back"} <= commands
+        for binding in app.screen.active_bindings.values():
+            assert binding.binding.id and binding.binding.tooltip or not binding.binding.show
+
+
+@sync
+async def test_the_scenarios_show_last_and_best_scores():
+    from dataclasses import dataclass
+
+    @dataclass
+    class Stats:
+        attempts: int
+        last: float | None
+        best: float | None
+        previous: float | None = None
+
+    class Store:
+        def scenario_stats(self, scenario_id):
+            return Stats(3, 62.0, 81.5) if scenario_id == "follow-up" else Stats(0, None, None)
+
+    app = make_app(store=Store())
+    async with app.run_test(size=(80, 24)):
+        options = app.screen.query_one("#scenarios")
+        first, second = (str(options.get_option_at_index(i).prompt) for i in (0, 1))
+        assert "last 62 · best 82" in first and "not tried yet" in second
+
+
+@sync
+async def test_calls_are_kept_and_history_opens_from_home():
+    from rehearsal.store import open_store
+    from rehearsal.ui.screens.history import HistoryScreen
+
+    events = Events()
+    app = make_app(make_services(store_factory=open_store))
+    async with app.run_test(size=(80, 24), message_hook=events) as pilot:
+        await pilot.press("enter", "enter")
+        await typed_call(pilot, events, [GOOD_OPENING, GOOD_FIT])
+        await pilot.press("a")  # the same call again: the scorecard compares with the first
+        await typed_call(pilot, events, ["Hello.", "Sure, any feedback?", GOOD_FIT])
+        summary = str(app.screen.query_one("#summary").render())
+        assert "Since your previous attempt: 100 →" in summary
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)
+        first = str(app.screen.query_one("#scenarios").get_option_at_index(0).prompt)
+        assert "best 100" in first
+        await pilot.press("h")
+        assert isinstance(app.screen, HistoryScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)
+
+
+@sync
+async def test_without_the_history_screen_home_still_works(monkeypatch):
+    from rehearsal.ui import app as app_module
+
+    monkeypatch.setattr(app_module, "screen_available", lambda name: False)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert "history" not in {b.binding.action for b in app.screen.active_bindings.values() if app.screen.check_action(b.binding.action, ())}
+        assert "History" not in {c.title for c in app.get_system_commands(app.screen)}
+        await pilot.press("h")
+        assert isinstance(app.screen, HomeScreen)
+
+
+@sync
+async def test_settings_microphone_test_moves_the_meter(monkeypatch):
+    from rehearsal.ui.screens import settings
+    from rehearsal.ui.widgets.meters import LevelMeter
+    from rehearsal.voice.fakes import FakeMicrophone
+
+    monkeypatch.setattr(settings, "MIC_TEST_S", 0.6)
+    levels: list[float] = []
+    app = make_app(make_services(microphone_factory=lambda: FakeMicrophone([("speech", 2.0)], speed=5)))
+    async with app.run_test(size=(80, 24), message_hook=lambda m: hasattr(m, "rms") and levels.append(m.rms)) as pilot:
+        await pilot.press("s")
+        app.screen.query_one("#test-mic").press()
+        await wait_for(pilot, lambda: any(level > 0.05 for level in levels))
+        await wait_for(pilot, lambda: levels and levels[-1] == 0.0)  # the test ends and the meter drops
+        assert app.screen.query_one("#settings-meter", LevelMeter).level == 0.0

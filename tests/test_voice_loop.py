@@ -1,0 +1,257 @@
+"""The voice call loop with fake engines on a sped-up clock."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from rehearsal.call import events as ev
+from rehearsal.call.engine import Call
+from rehearsal.settings import Settings
+from rehearsal.voice.fakes import FakeMicrophone, FakeRecognizer, FakeSpeaker, FakeSynthesizer, Script
+from rehearsal.voice.loop import NUDGE, CallRunner
+from voice_support import SCENARIO, Events, ScriptedJudge
+
+SPEED = 20.0
+
+
+def make(events: Events, *, mic=True, scripts=(), settings=None, synth=None, recognizer="fake", **mic_kw):
+    settings = settings or Settings(no_speech_prompt_s=2, end_silence_ms=400)
+    synth = synth or FakeSynthesizer()
+    speaker = FakeSpeaker(speed=SPEED)
+    microphone = FakeMicrophone(speed=SPEED, **mic_kw) if mic else None
+    rec = FakeRecognizer(scripts) if recognizer == "fake" else recognizer
+    provider = (lambda: rec) if isinstance(rec, FakeRecognizer) else rec
+    runner = CallRunner(Call(SCENARIO, ScriptedJudge()), events, synthesizer=synth, speaker=speaker,
+                        microphone=microphone, recognizer=provider, settings=settings)
+    return runner, synth, speaker, microphone, rec
+
+
+def finish(runner: CallRunner, events: Events, timeout: float = 20) -> None:
+    runner.start()
+    assert events.ended.wait(timeout), f"the call did not end; events: {events.names()}"
+    assert runner.join(5)
+    assert not events.errors, events.errors
+
+
+def test_typed_call_reports_every_step_in_order():
+    events = Events()
+    runner, synth, speaker, _, _ = make(events, mic=False)
+    replies = iter(["thanks, any feedback?", "ok"])
+    events.on(ev.Listening, lambda e: runner.submit_text(next(replies)), times=2)
+    finish(runner, events)
+    assert events.names() == [
+        "ManagerSpeaking", "ManagerDone", "Listening", "ReplyHeard", "TurnScored",
+        "ManagerSpeaking", "ManagerDone", "Listening", "ReplyHeard", "TurnScored",
+        "ManagerSpeaking", "ManagerDone", "CallEnded",
+    ]
+    spoken = [e.text for e in events.of(ev.ManagerSpeaking)]
+    assert spoken == ["Dana speaking. How can I help?", "We found a better fit.", "Goodbye."]
+    assert all(e.audio is not None for e in events.of(ev.ManagerSpeaking))
+    assert len(speaker.played) == 3 and not any(p.stopped for p in speaker.played)
+    result = events.of(ev.CallEnded)[0].result
+    assert result.end_reason == "completed" and [t.reply for t in result.turns] == ["thanks, any feedback?", "ok"]
+    assert synth.renders[0][1].voice == "en-us" and synth.renders[0][1].rate == 150
+
+
+def test_spoken_reply_is_heard_transcribed_and_scored_with_delivery():
+    events = Events()
+    runner, _, _, mic, rec = make(events, scripts=[Script("thanks for the feedback chat", lead_s=0.3)])
+    events.on(ev.Listening, lambda e: mic.say(("silence", 0.3), ("speech", 1.4)))
+    events.on(ev.TurnScored, lambda e: runner.hang_up())
+    finish(runner, events)
+    names = events.names()
+    assert names[:6] == ["ManagerSpeaking", "ManagerDone", "Listening", "SpeechStarted", "ReplyHeard", "TurnScored"]
+    partials = [e.text for e in events.of(ev.Partial)]
+    assert partials and partials[-1].startswith("thanks") and len(set(partials)) == len(partials)
+    heard = events.of(ev.ReplyHeard)[0]
+    assert heard.transcript.text == "thanks for the feedback chat"
+    assert 1.5 <= heard.audio.seconds <= 3.0  # lead-in + speech + the trailing silence that ended it
+    record = events.of(ev.TurnScored)[0].record
+    assert record.next_turn == "answer" and record.words
+    assert record.delivery is not None and record.delivery.latency_s == pytest.approx(0.3, abs=0.15)
+    assert events.of(ev.Level)
+    assert events.of(ev.CallEnded)[0].result.end_reason == "hung_up"
+
+
+def test_barge_in_stops_the_manager_and_starts_the_reply():
+    events = Events()
+    runner, _, speaker, mic, _ = make(events, scripts=["thanks so much"])
+    events.on(ev.ManagerSpeaking, lambda e: mic.say(("silence", 0.2), ("speech", 1.0)))
+    events.on(ev.TurnScored, lambda e: runner.hang_up())
+    finish(runner, events)
+    assert events.names()[:5] == ["ManagerSpeaking", "ManagerDone", "Listening", "SpeechStarted", "ReplyHeard"]
+    assert events.of(ev.ManagerDone)[0].interrupted
+    assert speaker.played[0].stopped
+    heard = events.of(ev.ReplyHeard)[0]
+    assert heard.transcript.text == "thanks so much"
+    assert heard.audio.seconds >= 1.0  # the start of the speech (pre-roll) is kept
+
+
+def test_low_echo_of_the_manager_does_not_barge_in():
+    events = Events()
+    runner, _, speaker, mic, _ = make(events)
+    # Faint hum under the manager's line: not a caller speaking.
+    events.on(ev.ManagerSpeaking, lambda e: mic.say(("noise", 1.0)))
+    events.on(ev.Listening, lambda e: runner.hang_up())
+    finish(runner, events)
+    assert not events.of(ev.ManagerDone)[0].interrupted
+    assert not speaker.played[0].stopped
+
+
+def test_silence_gets_one_prompt_then_counts_as_silence():
+    events = Events()
+    runner, synth, _, _, _ = make(events)
+    events.on(ev.TurnScored, lambda e: runner.hang_up())
+    finish(runner, events)
+    assert events.names()[:7] == ["ManagerSpeaking", "ManagerDone", "Listening", "Prompted", "ManagerDone",
+                                  "ReplyHeard", "TurnScored"]
+    assert events.of(ev.Prompted)[0].text == NUDGE
+    assert NUDGE in synth.rendered_texts()
+    record = events.of(ev.TurnScored)[0].record
+    assert record.verdict.silent and record.next_turn == "anyone"
+
+
+def test_speaking_after_the_prompt_is_a_reply():
+    events = Events()
+    runner, _, _, mic, _ = make(events, scripts=["thanks sorry"])
+    events.on(ev.Prompted, lambda e: mic.say(("silence", 0.5), ("speech", 0.8)))
+    events.on(ev.TurnScored, lambda e: runner.hang_up())
+    finish(runner, events)
+    assert len(events.of(ev.Prompted)) == 1
+    assert events.of(ev.TurnScored)[0].record.reply == "thanks sorry"
+
+
+def test_push_to_talk_records_from_talk_to_stop():
+    events = Events()
+    settings = Settings(end_mode="push-to-talk", no_speech_prompt_s=30, end_silence_ms=200)
+    runner, _, _, mic, rec = make(events, settings=settings, scripts=["thanks feedback"])
+
+    def speak(_):
+        # Pauses that would end an auto reply do not end a push-to-talk one.
+        mic.say(("speech", 0.5), ("silence", 1.0), ("speech", 0.5), ("silence", 2.0))
+        runner.talk()
+        threading.Timer(2.2 / SPEED, runner.stop_talking).start()
+
+    events.on(ev.Listening, speak)
+    events.on(ev.TurnScored, lambda e: runner.hang_up())
+    finish(runner, events)
+    heard = events.of(ev.ReplyHeard)[0]
+    assert 1.8 <= heard.audio.seconds <= 3.2
+    assert heard.transcript.text == "thanks feedback"
+    assert not events.of(ev.Prompted)
+
+
+def test_max_reply_length_ends_a_reply_that_never_pauses():
+    events = Events()
+    settings = Settings(max_reply_s=5, no_speech_prompt_s=30)
+    runner, _, _, mic, _ = make(events, settings=settings, scripts=["thanks"])
+    events.on(ev.Listening, lambda e: mic.say(("speech", 12.0)))
+    events.on(ev.TurnScored, lambda e: runner.hang_up())
+    finish(runner, events)
+    assert 4.9 <= events.of(ev.ReplyHeard)[0].audio.seconds <= 5.5
+
+
+def test_device_loss_reports_what_was_heard_and_falls_back_to_typing():
+    events = Events()
+    runner, _, _, mic, _ = make(events, scripts=[Script("thanks for the call", word_seconds=0.2)])
+
+    def speak(_):
+        mic.lose_after_s = mic._sent_samples / 16000 + 1.2  # lost mid-reply
+        mic.say(("speech", 3.0))
+
+    events.on(ev.Listening, speak)
+    events.on(ev.Notice, lambda e: runner.submit_text("thanks, any feedback?"))
+    events.on(ev.TurnScored, lambda e: runner.hang_up())
+    finish(runner, events)
+    notice = events.of(ev.Notice)[0]
+    assert notice.level == "error" and "microphone" in notice.message.lower()
+    heard = events.of(ev.ReplyHeard)
+    assert heard[0].audio is not None and heard[0].audio.seconds > 0.5  # nothing recorded is lost
+    assert heard[0].transcript.text.startswith("thanks")
+    assert heard[-1].transcript.text == "thanks, any feedback?"
+    assert events.of(ev.TurnScored)[0].record.reply == "thanks, any feedback?"
+
+
+def test_recognizer_crash_keeps_the_audio_and_asks_for_typing():
+    events = Events()
+    rec = FakeRecognizer(["thanks a lot"], crash_after_s=0.4)
+    runner, _, _, mic, _ = make(events, recognizer=rec)
+    events.on(ev.Listening, lambda e: mic.say(("speech", 1.0)))
+    events.on(ev.Notice, lambda e: runner.submit_text("thanks, typed"))
+    events.on(ev.TurnScored, lambda e: runner.hang_up())
+    finish(runner, events)
+    assert "recognition failed" in events.of(ev.Notice)[0].message
+    assert events.of(ev.ReplyHeard)[0].audio.seconds >= 0.35  # everything recorded up to the typed reply
+    assert events.of(ev.TurnScored)[0].record.reply == "thanks, typed"
+
+
+def test_model_still_loading_then_ready_transcribes_the_buffered_reply():
+    events = Events()
+    rec = FakeRecognizer(["thanks for the feedback"])
+    ready = threading.Event()
+    runner, _, _, mic, _ = make(events, recognizer=lambda: rec if ready.is_set() else None)
+
+    def speak(_):
+        mic.say(("speech", 1.5))
+
+    events.on(ev.Listening, speak)
+    events.on(ev.SpeechStarted, lambda e: ready.set())
+    events.on(ev.TurnScored, lambda e: runner.hang_up())
+    finish(runner, events)
+    assert events.of(ev.TurnScored)[0].record.reply == "thanks for the feedback"
+
+
+def test_no_model_at_all_keeps_the_audio_and_waits_for_typing():
+    events = Events()
+    runner, _, _, mic, _ = make(events, recognizer=lambda: None)
+    events.on(ev.Listening, lambda e: mic.say(("speech", 1.0)))
+    events.on(ev.Notice, lambda e: runner.submit_text("thanks"))
+    events.on(ev.TurnScored, lambda e: runner.hang_up())
+    finish(runner, events)
+    assert "speech model" in events.of(ev.Notice)[0].message
+    assert events.of(ev.ReplyHeard)[0].audio.seconds >= 1.0
+    assert events.of(ev.TurnScored)[0].record.reply == "thanks"
+
+
+def test_render_ahead_prepares_every_possible_next_line():
+    events = Events()
+    runner, synth, _, mic, _ = make(events, scripts=["thanks feedback"])
+    seen: list[list[str]] = []
+    events.on(ev.Listening, lambda e: mic.say(("speech", 1.5)))
+    events.on(ev.ReplyHeard, lambda e: seen.append(synth.rendered_texts()))
+    events.on(ev.TurnScored, lambda e: runner.hang_up())
+    finish(runner, events)
+    targets = {SCENARIO.turns[t].text for t in ("anyone", "what_for", "answer")}
+    assert targets <= set(seen[0])
+
+
+def test_skip_retry_and_hang_up():
+    events = Events()
+    runner, _, _, _, _ = make(events, mic=False)
+    actions = iter([runner.skip, runner.retry, lambda: runner.submit_text("thanks, feedback please"), runner.hang_up])
+    events.on(ev.Listening, lambda e: next(actions)(), times=4)
+    finish(runner, events)
+    assert [e.turn_id for e in events.of(ev.Listening)] == ["hello", "anyone", "hello", "answer"]
+    scored = [e.record for e in events.of(ev.TurnScored)]
+    assert scored[0].skipped and scored[0].next_turn == "anyone"
+    assert scored[1].reply == "thanks, feedback please" and scored[1].next_turn == "answer"
+    assert any(e.message == "Taking that turn again." for e in events.of(ev.Notice))
+    result = events.of(ev.CallEnded)[0].result
+    assert result.end_reason == "hung_up"
+    assert [t.turn_id for t in result.turns] == ["hello"]  # the skipped attempt was taken back
+
+
+def test_tts_unavailable_shows_the_lines_and_the_call_goes_on():
+    events = Events()
+    synth = FakeSynthesizer(fail="The manager's voice needs espeak-ng: sudo apt-get install espeak-ng.")
+    runner, _, speaker, _, _ = make(events, mic=False, synth=synth)
+    replies = iter(["thanks, feedback?", "ok"])
+    events.on(ev.Listening, lambda e: runner.submit_text(next(replies)), times=2)
+    finish(runner, events)
+    notices = events.of(ev.Notice)
+    assert len(notices) == 1 and "espeak-ng" in notices[0].message
+    assert all(e.audio is None for e in events.of(ev.ManagerSpeaking))
+    assert not speaker.played
+    assert events.of(ev.CallEnded)[0].result.end_reason == "completed"

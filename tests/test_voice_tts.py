@@ -1,0 +1,93 @@
+"""The manager's voice through the real pyttsx3 + espeak-ng (skipped where espeak-ng is missing)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from rehearsal.voice.interfaces import VoiceSpec
+from rehearsal.voice.reply import rms
+
+tts = pytest.importorskip("rehearsal.voice.tts")
+
+
+@pytest.fixture(scope="module")
+def synth():
+    try:
+        return tts.create_synthesizer()
+    except tts.VoiceUnavailable as exc:
+        pytest.skip(str(exc))
+
+
+def test_renders_a_line_as_22khz_speech(synth):
+    audio = synth.render("Thanks for calling, how can I help?", VoiceSpec())
+    assert audio.rate == 22_050
+    assert 1.0 < audio.seconds < 5.0
+    assert rms(audio.pcm) > 0.02
+
+
+def test_voice_hints_change_the_sound(synth):
+    text = "We decided to go with another candidate."
+    slow = synth.render(text, VoiceSpec(rate=110))
+    fast = synth.render(text, VoiceSpec(rate=300))
+    assert slow.seconds > fast.seconds * 1.8
+    low = synth.render(text, VoiceSpec(rate=200, pitch=10))
+    high = synth.render(text, VoiceSpec(rate=200, pitch=90))
+    assert low.pcm != high.pcm
+    british = synth.render(text, VoiceSpec(voice="en-gb", rate=200))
+    assert british.pcm != synth.render(text, VoiceSpec(voice="en-us", rate=200)).pcm
+
+
+def test_repeated_lines_come_from_the_cache(synth):
+    spec = VoiceSpec(rate=170)
+    first = synth.render("Keep an eye on our postings.", spec)
+    assert synth.render("Keep an eye on our postings.", spec) is first
+
+
+def test_concurrent_renders_each_get_their_own_line(synth):
+    texts = [f"Line number {n}, " + "word " * n for n in range(1, 9)]
+    with ThreadPoolExecutor(4) as pool:
+        audios = list(pool.map(lambda t: synth.render(t, VoiceSpec(rate=200)), texts))
+    lengths = [a.seconds for a in audios]
+    assert lengths == sorted(lengths)  # more words, longer audio: no line got another's text
+    assert all(rms(a.pcm) > 0.02 for a in audios)
+
+
+def _run_python(code: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=60)
+
+
+def test_first_render_in_a_fresh_process_is_complete_and_quiet():
+    out = _run_python("""
+        from rehearsal.voice.tts import create_synthesizer
+        from rehearsal.voice.interfaces import VoiceSpec
+        audio = create_synthesizer().render("Hello, this is the very first line.", VoiceSpec())
+        print(round(audio.seconds, 2))
+    """)
+    if "espeak-ng" in out.stderr:
+        pytest.skip("espeak-ng is not installed")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().count("\n") == 0, f"pyttsx3 noise on stdout: {out.stdout!r}"
+    assert float(out.stdout) > 1.0
+
+
+def test_missing_espeak_gets_the_install_hint():
+    out = _run_python("""
+        import ctypes
+        def missing(name):
+            raise OSError(f"{name}: cannot open shared object file")
+        ctypes.cdll.LoadLibrary = missing
+        from rehearsal.voice.tts import create_synthesizer
+        from rehearsal.voice.interfaces import VoiceUnavailable
+        try:
+            create_synthesizer()
+        except VoiceUnavailable as exc:
+            print(exc)
+    """)
+    assert out.returncode == 0, out.stderr
+    assert "sudo apt-get install espeak-ng" in out.stdout
+    assert "shown as text" in out.stdout

@@ -1,0 +1,86 @@
+"""A small scenario, a scripted judge and an event recorder for the voice loop tests."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from rehearsal.call import events as ev
+from rehearsal.judging.verdict import Detection, Evidence, Tone, Verdict
+from rehearsal.scenario.model import Scenario
+
+SCENARIO = Scenario.model_validate(
+    {
+        "id": "tiny",
+        "title": "Tiny call",
+        "description": "A short call for the voice loop tests.",
+        "situation": "You were turned down yesterday.",
+        "persona": {"name": "Dana", "role": "Manager", "voice": {"voice": "en-us", "rate": 150, "pitch": 40}},
+        "start": "hello",
+        "turns": {
+            "hello": {
+                "say": "Dana speaking. How can I help?",
+                "expects": ["gratitude", "feedback_request", "tone"],
+                "next": [
+                    {"when": {"silent": True}, "goto": "anyone"},
+                    {"when": {"feedback_request": False}, "goto": "what_for"},
+                    {"goto": "answer"},
+                ],
+            },
+            "anyone": {"say": "Hello? Anyone?", "next": [{"goto": "bye"}]},
+            "what_for": {"say": "What can I do for you?", "next": [{"goto": "bye"}]},
+            "answer": {"say": "We found a better fit.", "next": [{"goto": "bye"}]},
+            "bye": {"say": "Goodbye.", "end": True},
+        },
+    }
+)
+
+
+def _det(word: str, text: str) -> Detection:
+    if word in text:
+        start = text.index(word)
+        return Detection(True, 0.9, [Evidence(word, start, start + len(word))])
+    return Detection(False, 0.1)
+
+
+class ScriptedJudge:
+    def judge(self, text: str) -> Verdict:
+        return Verdict(
+            text=text,
+            gratitude=_det("thanks", text),
+            feedback_request=_det("feedback", text),
+            tone=Tone("neutral", 0.0),
+            door_open=_det("postings", text),
+            silent=not text.strip(),
+        )
+
+
+class Events:
+    """Collects events; `on(Type, action)` reacts to an event (in the runner's thread)."""
+
+    def __init__(self) -> None:
+        self.items: list[ev.Event] = []
+        self.ended = threading.Event()
+        self._actions: list[tuple[type, Callable[[ev.Event], None], list[int]]] = []
+        self.errors: list[BaseException] = []
+
+    def on(self, kind: type, action: Callable[[ev.Event], None], times: int = 1) -> None:
+        self._actions.append((kind, action, [times]))
+
+    def __call__(self, event: ev.Event) -> None:
+        self.items.append(event)
+        for kind, action, left in self._actions:
+            if isinstance(event, kind) and left[0] > 0:
+                left[0] -= 1
+                try:
+                    action(event)
+                except BaseException as exc:  # surfaced by the test, not swallowed by the runner
+                    self.errors.append(exc)
+        if isinstance(event, ev.CallEnded):
+            self.ended.set()
+
+    def of(self, kind: type) -> list:
+        return [e for e in self.items if isinstance(e, kind)]
+
+    def names(self, skip=(ev.Level, ev.Partial)) -> list[str]:
+        return [type(e).__name__ for e in self.items if not isinstance(e, skip)]
