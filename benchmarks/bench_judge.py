@@ -23,15 +23,20 @@ sys.path.insert(0, str(REPO / "tests"))
 
 from judge_data import DIMENSIONS, FORMS, agreement, judge_guess, keyword_guess, load_rows  # noqa: E402
 
-SLICES = {
+SLICES: dict[str, tuple[str, ...]] = {
     "tuned on (guide + train)": ("guide", "train"),
     "heldout": ("heldout",),
     "fresh": ("fresh",),
     "fresh2": ("fresh2",),
     "fresh3": ("fresh3",),
     "fresh4": ("fresh4",),
-    "all": ("guide", "train", "heldout", "fresh", "fresh2", "fresh3", "fresh4"),
+    "fresh5": ("fresh5",),
+    "fresh6": ("fresh6",),
+    "fresh7": ("fresh7",),
+    "fresh8": ("fresh8",),
+    "fresh9": ("fresh9",),
 }
+SLICES["all"] = tuple(split for splits in SLICES.values() for split in splits)
 
 
 def throughput(seconds: float) -> tuple[float, float]:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 LABELLED = Path(__file__).parent / "data" / "judge_labelled.tsv"
 FORMS = ("text", "recognized")
-DIMENSIONS = ("gratitude", "feedback_request", "tone_negative", "tone_3way")
+DIMENSIONS = ("gratitude", "feedback_request", "tone_negative", "tone_3way", "door_open")
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,7 @@ class Guess:
     gratitude: bool
     feedback_request: bool
     tone: str
+    door_open: bool = False
 
 
 def agreement(rows: Iterable[Row], form: str, guess: Callable[[str], Guess]) -> dict[str, float]:
@@ -61,6 +62,7 @@ def agreement(rows: Iterable[Row], form: str, guess: Callable[[str], Guess]) -> 
         hits["feedback_request"] += g.feedback_request == row.feedback_request
         hits["tone_negative"] += (g.tone == "negative") == (row.tone == "negative")
         hits["tone_3way"] += g.tone == row.tone
+        hits["door_open"] += g.door_open == row.door_open
     return {d: hits[d] / len(rows) for d in DIMENSIONS}
 
 
@@ -90,7 +92,7 @@ def judge_guess() -> Callable[[str], Guess]:
 
     def guess(text: str) -> Guess:
         v = judge.judge(text)
-        return Guess(v.gratitude.detected, v.feedback_request.detected, v.tone.label)
+        return Guess(v.gratitude.detected, v.feedback_request.detected, v.tone.label, v.door_open.detected)
 
     return guess
 
@@ -100,9 +102,10 @@ _KW_THANKS = re.compile(r"\b(thank|thanks|appreciate|grateful)\b")
 _KW_FEEDBACK = re.compile(r"\b(feedback|feed back|advice|improve|differently|why|tips|pointers)\b")
 _KW_NEGATIVE = re.compile(r"\b(unfair|ridiculous|nothing|wasting|waste|joke|rigged|please|terrible|rude|mistake)\b")
 _KW_POSITIVE = re.compile(r"\b(thank|thanks|appreciate|grateful|love|great|glad|enjoyed|helpful)\b")
+_KW_DOOR = re.compile(r"\b(future|postings|again|considered|openings)\b")
 
 
 def keyword_guess(text: str) -> Guess:
     low = text.lower()
     tone = "negative" if _KW_NEGATIVE.search(low) else "positive" if _KW_POSITIVE.search(low) else "neutral"
-    return Guess(bool(_KW_THANKS.search(low)), bool(_KW_FEEDBACK.search(low)), tone)
+    return Guess(bool(_KW_THANKS.search(low)), bool(_KW_FEEDBACK.search(low)), tone, bool(_KW_DOOR.search(low)))

@@ -6,15 +6,19 @@ import subprocess
 import sys
 
 import pytest
-from judge_data import DIMENSIONS, FORMS, agreement, judge_guess, keyword_guess, load_rows
+from judge_data import FORMS, agreement, judge_guess, keyword_guess, load_rows
 
 from rehearsal.judging.judge import Judge
 from rehearsal.scenario.model import Phrases
 
 # The targets for the hidden set; our own set must clear them in both forms.
 TARGETS = {"gratitude": 0.97, "feedback_request": 0.95, "tone_negative": 0.93, "tone_3way": 0.80}
+# Door open has no reference labels in the guide; ours are our own reading of it.
+DOOR_TARGET = 0.95
 
 ROWS = load_rows()
+# Batches written after the rules; each was measured once, untouched, before any rule changed.
+HELD_OUT = ["heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9"]
 JUDGE = Judge()
 
 
@@ -26,7 +30,7 @@ def guess():
 def test_the_labelled_set_is_big_and_covers_the_guide():
     assert len(ROWS) >= 400
     assert sum(r.split == "guide" for r in ROWS) == 30
-    assert {r.split for r in ROWS} == {"guide", "train", "heldout", "fresh", "fresh2", "fresh3", "fresh4"}
+    assert {r.split for r in ROWS} == {"guide", "train", *HELD_OUT}
     assert all(r.recognized and r.recognized == r.recognized.lower() for r in ROWS)
 
 
@@ -35,10 +39,11 @@ def test_agreement_on_the_whole_set_meets_the_targets(form, guess):
     got = agreement(ROWS, form, guess)
     for dim, target in TARGETS.items():
         assert got[dim] >= target, f"{form} {dim}: {got[dim]:.3f} < {target}"
+    assert got["door_open"] >= DOOR_TARGET
 
 
 @pytest.mark.parametrize("form", FORMS)
-@pytest.mark.parametrize("split", ["heldout", "fresh", "fresh2", "fresh3", "fresh4"])
+@pytest.mark.parametrize("split", HELD_OUT)
 def test_agreement_on_each_held_out_slice_meets_the_targets(split, form, guess):
     got = agreement([r for r in ROWS if r.split == split], form, guess)
     for dim, target in TARGETS.items():
@@ -49,7 +54,7 @@ def test_agreement_on_each_held_out_slice_meets_the_targets(split, form, guess):
 def test_the_judge_beats_a_plain_keyword_matcher(form, guess):
     ours = agreement(ROWS, form, guess)
     keywords = agreement(ROWS, form, keyword_guess)
-    for dim in DIMENSIONS:
+    for dim in TARGETS:
         assert ours[dim] > keywords[dim] + 0.05, f"{dim}: judge {ours[dim]:.3f} vs keywords {keywords[dim]:.3f}"
 
 

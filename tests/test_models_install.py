@@ -257,6 +257,19 @@ def test_already_installed_then_force(tmp_path):
     assert leftovers() == ["vosk-model-x"]
 
 
+def test_full_disk_is_a_sentence(server, monkeypatch):
+    data = build_zip(MODEL_FILES)
+    url = serve(server, "/m.zip", data)
+
+    def no_space(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(model_store, "_extract_member", no_space)
+    with pytest.raises(ModelInstallError, match="No space left on device.*Free some disk space"):
+        install("vosk-model-test", url=url, sha256=sha(data))
+    assert leftovers() == []
+
+
 def test_bad_names_are_refused():
     for name in ("../up", ".hidden", "a/b", ""):
         with pytest.raises(ModelInstallError):
@@ -342,11 +355,11 @@ def test_leftovers_of_a_killed_install_are_cleared(tmp_path):
     root = paths.models_dir()
     stale = root / ".installing-vosk-model-x-abc"
     (stale / "unpacked").mkdir(parents=True)
-    fresh = root / ".download-other.zip"
-    fresh.write_bytes(b"partial")
+    fresh = root / ".installing-other-def"
+    fresh.mkdir()
     old = time.time() - 2 * model_store.STALE_TEMP_S
     os.utime(stale, (old, old))
     src = tmp_path / "vosk-model-x.zip"
     src.write_bytes(build_zip(MODEL_FILES))
     install(from_path=src)
-    assert leftovers() == [".download-other.zip", "vosk-model-x"]  # a recent one may be another install's
+    assert leftovers() == [".installing-other-def", "vosk-model-x"]  # a recent one may be another install's

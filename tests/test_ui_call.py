@@ -77,3 +77,22 @@ async def test_hang_up_asks_first_and_ends_on_a_scorecard():
         await wait_for(pilot, lambda: isinstance(app.screen, ScorecardScreen))
         assert "You hung up." in rendered(app.screen.query_one("#summary"))
         assert not app.screen.query(TurnCard)
+
+
+@sync
+async def test_a_call_that_cannot_start_says_why_and_esc_goes_back():
+    from ui_support import make_services
+
+    def broken_judge(phrases=None):
+        raise RuntimeError("the judge's word lists are missing")
+
+    services = make_services()
+    services.judge_factory = broken_judge
+    app = make_app(services)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "enter")
+        await wait_for(pilot, lambda: app.screen.start_failed)
+        await pilot.pause()
+        assert "word lists are missing" in rendered(app.screen.query_one("#notice-line"))
+        await pilot.press("escape")
+        assert isinstance(app.screen, BriefingScreen)

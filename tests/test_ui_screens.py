@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import yaml
 
 from rehearsal import paths, settings as settings_module
@@ -15,6 +16,15 @@ from rehearsal.ui.screens.settings import SettingsScreen
 from rehearsal.ui.sources import CatalogSource
 from rehearsal.ui.widgets.turn_card import TurnCard
 from ui_support import GOOD_FIT, GOOD_OPENING, make_app, make_services, sync, wait_for
+
+
+@pytest.fixture(autouse=True)
+def no_real_devices(monkeypatch):
+    """Keep PortAudio unloaded: it lists devices once per process, and the audio tests that run
+    later need it to start after their virtual audio server is up."""
+    from rehearsal.ui.screens import settings
+
+    monkeypatch.setattr(settings, "audio_devices", lambda: (["Test mic"], ["Test speaker"], None))
 
 
 class Events:
@@ -124,8 +134,9 @@ async def test_a_broken_scenario_file_shows_where_it_is_wrong(tmp_path):
 async def test_every_footer_key_is_in_the_palette():
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        commands = {c.title for c in app.get_system_commands(app.screen)}
-        assert {"Open file", "Settings", "Quit", "Practise"} <= commands
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert {"Open file", "Settings", "Quit", "Practise", "History"} <= set(titles)
+        assert len(titles) == len(set(titles))
         await pilot.press("enter")
         assert isinstance(app.screen, BriefingScreen)
         commands = {c.title for c in app.get_system_commands(app.screen)}
@@ -208,3 +219,37 @@ async def test_settings_microphone_test_moves_the_meter(monkeypatch):
         await wait_for(pilot, lambda: any(level > 0.05 for level in levels))
         await wait_for(pilot, lambda: levels and levels[-1] == 0.0)  # the test ends and the meter drops
         assert app.screen.query_one("#settings-meter", LevelMeter).level == 0.0
+
+
+@sync
+async def test_retry_a_turn_from_a_past_session():
+    from rehearsal.store import open_store
+
+    session_screen = pytest.importorskip("rehearsal.ui.screens.session")
+    events = Events()
+    app = make_app(make_services(store_factory=open_store))
+    async with app.run_test(size=(100, 30), message_hook=events) as pilot:
+        await pilot.press("enter", "enter")
+        await typed_call(pilot, events, ["Hello.", "Sure, any feedback?", GOOD_FIT])
+        await pilot.press("escape", "h")
+        await pilot.pause()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, session_screen.SessionScreen))
+        await pilot.press("r")  # the first turn has focus
+        await wait_for(pilot, lambda: isinstance(app.screen, CallScreen))
+        assert app.screen.start_at == "hello" and app.screen.retry_score is not None
+        await typed_call(pilot, events, [GOOD_OPENING, GOOD_FIT])
+        assert "This turn:" in str(app.screen.query_one("#summary").render())
+
+
+@sync
+async def test_a_history_that_cannot_open_is_a_notice_and_practice_works():
+    def broken_store():
+        raise OSError("database is locked")
+
+    app = make_app(make_services(store_factory=broken_store))
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.store is None
+        assert any("database is locked" in n.message for n in app._notifications)
+        await pilot.press("enter", "enter")
+        assert isinstance(app.screen, CallScreen)

@@ -122,3 +122,27 @@ async def test_missing_model_is_shown_before_the_call_and_the_call_is_typed():
         await pilot.press("enter")
         assert isinstance(app.screen, CallScreen) and app.screen.typed
         assert app.screen.query_one("#reply").display
+
+
+@sync
+async def test_push_to_talk_records_between_the_two_key_presses():
+    mic = FakeMicrophone(speed=5)  # slower: the turn's 45 s limit must not end the reply first
+    services = voice_services(lambda: mic, FakeRecognizer([Script(OPENING, lead_s=0.1)]))
+    services.settings.end_mode = "push-to-talk"
+    services.settings.no_speech_prompt_s = 60
+    hook = Recorder()
+    app = hook.app = make_app(services)
+    async with app.run_test(size=(80, 24), message_hook=hook) as pilot:
+        await wait_for(pilot, lambda: app.model_status == "ready")
+        await pilot.press("enter", "enter")
+        await wait_for(pilot, lambda: hook.of(ev.Listening))
+        assert "push-to-talk" in str(app.screen.query_one("#mode-label").render())
+        await pilot.press("ctrl+t")
+        await wait_for(pilot, lambda: hook.of(ev.SpeechStarted))
+        mic.say(("speech", 3.6))
+        await wait_for(pilot, lambda: mic.queued_seconds == 0)
+        assert not hook.of(ev.ReplyHeard)  # a pause does not end a push-to-talk reply
+        await pilot.press("ctrl+t")
+        await wait_for(pilot, lambda: hook.of(ev.TurnScored))
+        assert hook.of(ev.ReplyHeard)[0].transcript.text == OPENING
+        assert not app.screen.talking

@@ -91,3 +91,16 @@ def test_missing_espeak_gets_the_install_hint():
     assert out.returncode == 0, out.stderr
     assert "sudo apt-get install espeak-ng" in out.stdout
     assert "shown as text" in out.stdout
+
+
+def test_voice_hints_may_name_a_language_and_unknown_ones_fall_back(synth):
+    import pyttsx3.drivers.espeak as espeak_driver
+
+    ids = tts._voice_ids(espeak_driver.EspeakDriver)
+    assert ids["en-gb"] == ids["english (great britain)"] == ids["gmw/en"] == "gmw/en"
+    assert ids["en-us"] == "gmw/en-us"
+    text = "Thanks for calling."
+    assert synth.render(text, VoiceSpec(voice="en-gb")).pcm != synth.render(text, VoiceSpec(voice="en-us")).pcm
+    unknown = synth.render(text, VoiceSpec(voice="no-such-voice", rate=180))
+    default = synth.render(text, VoiceSpec(rate=180))
+    assert unknown.seconds == pytest.approx(default.seconds, rel=0.1) and rms(unknown.pcm) > 0.02

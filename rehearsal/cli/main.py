@@ -51,7 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser()
-    args = parser.parse_args(argv or ["tui"])
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
+        argv = ["tui", *argv]  # `rehearsal --typed` opens the app in typed mode
+    args = parser.parse_args(argv)
     if not getattr(args, "run", None):
         parser.print_help()
         return 2

@@ -33,7 +33,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"rehearsal transcribe: {exc}", file=sys.stderr)
         return 1
     try:
-        recognizer = load_recognizer(args.model)
+        # One recording: a spare session warming in the background would only compete for CPU.
+        recognizer = load_recognizer(args.model, prewarm=False)
     except VoiceUnavailable as exc:
         print(f"rehearsal transcribe: {exc}", file=sys.stderr)
         return 1

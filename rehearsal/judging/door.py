@@ -6,7 +6,7 @@ import re
 
 from rehearsal.judging import lexicon as lx
 from rehearsal.judging.normalize import Normalized
-from rehearsal.judging.verdict import Evidence
+from rehearsal.judging.verdict import Evidence, drop_contained
 
 
 def find(norm: Normalized, extra: re.Pattern[str] | None = None) -> tuple[list[Evidence], list[Evidence]]:
@@ -23,4 +23,4 @@ def find(norm: Normalized, extra: re.Pattern[str] | None = None) -> tuple[list[E
             rejected.append(norm.evidence(m.start(), m.end(), "the door closed"))
         else:
             found.append(norm.evidence(m.start(), m.end()))
-    return found, rejected
+    return drop_contained(found), drop_contained(rejected)

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, field
 
 from rehearsal.judging import lexicon as lx
-from rehearsal.judging.normalize import Normalized
-from rehearsal.judging.verdict import Evidence
+from rehearsal.judging.normalize import Normalized, Word
+from rehearsal.judging.verdict import Evidence, drop_contained
 
 # Thanks with something to it ("thanks so much", "thank you for...", "I appreciate") sound warm;
 # a bare "thanks" is matter-of-fact.
@@ -46,8 +46,22 @@ def find(norm: Normalized, extra: re.Pattern[str] | None = None) -> GratitudeFin
             if not _negated(norm, m.start(), m.end()):
                 found.sincere.append(norm.evidence(m.start(), m.end(), "scenario phrase"))
                 found.warmth = max(found.warmth, WARM)
-    found.sincere = _dedupe(found.sincere)
+    found.sincere = drop_contained(_not_beside_sarcasm(norm, found))
     return found
+
+
+def _not_beside_sarcasm(norm: Normalized, found: GratitudeFinding) -> list[Evidence]:
+    """ "Thanks for nothing, seriously, thanks.": a thanks next to sarcastic thanks is sarcastic too."""
+    if not found.sarcastic:
+        return found.sincere
+    soured = {norm.words[norm.word_from_original(e.start)].sentence for e in found.sarcastic}
+    kept = []
+    for ev in found.sincere:
+        if norm.words[norm.word_from_original(ev.start)].sentence in soured:
+            found.rejected.append(Evidence(ev.text, ev.start, ev.end, "sarcastic"))
+        else:
+            kept.append(ev)
+    return kept
 
 
 def _judge_one(norm: Normalized, start: int, end: int, kind: str, found: GratitudeFinding) -> None:
@@ -56,7 +70,8 @@ def _judge_one(norm: Normalized, start: int, end: int, kind: str, found: Gratitu
     before = [w.text for w in _window_before(norm, first, 4)]
     after = text[end:]
     bare_thank = text[start:end] == "thank"  # the verb, or a recognizer's "thanks" without the s
-    if kind == "thanks" and (lx.NOT_THANKS_AFTER.match(after) or (text[start:end] == "thanks" and lx.THANKS_TO_BLAME.match(after))):
+    blame = text[start:end] == "thanks" and lx.THANKS_TO_BLAME.match(after)
+    if kind == "thanks" and (lx.NOT_THANKS_AFTER.match(after) or blame):
         return  # "thank god", "don't thank me", "thanks to your recruiter, I..." are not thanks
     if kind == "thanks" and _refusal(norm, first, before, after):
         found.rejected.append(norm.evidence(start, end, "a refusal, not thanks"))
@@ -67,13 +82,17 @@ def _judge_one(norm: Normalized, start: int, end: int, kind: str, found: Gratitu
         if kind == "appreciation":  # "I don't appreciate..." is ungracious; "I didn't thank them" is not
             found.negated.append(ev)
         return
-    if _sarcastic(norm, first, end):
-        ev = norm.evidence(start, end, "sarcastic")
+    sarcasm_end = _sarcastic(norm, first, end)
+    if sarcasm_end is not None:
+        ev = norm.evidence(start, max(end, sarcasm_end), "sarcastic")  # quote "thanks for nothing" whole
         found.rejected.append(ev)
         found.sarcastic.append(ev)
         return
     if _conditional(kind, before, after):
-        ev = norm.evidence(start, end, "a request, not thanks")
+        ask = start  # quote from the "would": "I'd appreciate", "I would be grateful"
+        if "would" in before:
+            ask = norm.offsets[first - len(before) + before.index("would")]
+        ev = norm.evidence(ask, end, "a request, not thanks")
         found.rejected.append(ev)
         found.polite_requests.append(ev)
         return
@@ -94,7 +113,7 @@ def _refusal(norm: Normalized, first: int, before: list[str], after: str) -> boo
     return bool(lx.DECLINE_BEFORE.search(wider) or lx.DECLINE_AFTER.match(after))
 
 
-def _window_before(norm: Normalized, first: int, size: int):
+def _window_before(norm: Normalized, first: int, size: int) -> list[Word]:
     clause = norm.words[first].clause
     return [w for w in norm.words[max(0, first - size) : first] if w.clause == clause]
 
@@ -108,41 +127,35 @@ def _negated(norm: Normalized, start: int, end: int) -> bool:
     return not lx.NEGATION_EXCEPTIONS.search(norm.text[lo : end + 30])
 
 
-def _sarcastic(norm: Normalized, first: int, end: int) -> bool:
+def _sarcastic(norm: Normalized, first: int, end: int) -> int | None:
+    """None for sincere thanks; otherwise where the sarcasm ends (to quote it with the thanks)."""
     if any(lx.SARCASM_OPENER.fullmatch(w.text) for w in norm.words[max(0, first - 3) : first]):
-        return True  # "Gee, thanks..."
+        return end  # "Gee, thanks..."
     sentence = norm.words[first].sentence
-    in_sentence = norm.sentence_words(sentence)
-    if sentence in norm.questions and len(in_sentence) <= 2:
-        return True  # "Thanks? For what?"
-    if in_sentence[-2:] == ["i", "guess"]:
-        return True  # "Thank you for your consideration, I guess."
-    next_sentence = norm.sentence_words(sentence + 1)
-    if next_sentence in (["really"], ["not"]):
-        return True  # "Thanks a lot. Really."
+    lo, hi = norm.sentence_ranges[sentence]
+    if sentence in norm.questions and hi - lo <= 2:
+        return end  # "Thanks? For what?"
+    if [w.text for w in norm.words[max(lo, hi - 2) : hi]] == ["i", "guess"]:
+        return end  # "Thank you for your consideration, I guess."
+    nlo, nhi = norm.sentence_ranges.get(sentence + 1, (0, 0))
+    if nhi - nlo == 1 and norm.words[nlo].text in ("really", "not"):
+        return end  # "Thanks a lot. Really."
     last = norm.word_at(end - 1)
     following = [w.text for w in norm.words[last + 1 : last + 11] if w.sentence == sentence]
     if "but" in following:
         following = following[: following.index("but")]
-    if lx.SARCASTIC_OBJECT.search(" ".join(following)):
-        return True
+    m = lx.SARCASTIC_OBJECT.search(" ".join(following))
+    if m:
+        upto = last + len(" ".join(following)[: m.end()].split())
+        return norm.offsets[upto] + len(norm.words[upto].text)
     words = norm.words
     # "Wow, thanks, that's super helpful. Not." — a final lone "not" takes the thanks back.
-    return len(words) > 1 and words[-1].text == "not" and words[-2].text not in _AUXILIARIES
+    if len(words) > 1 and words[-1].text == "not" and words[-2].text not in _AUXILIARIES:
+        return end
+    return None
 
 
 def _conditional(kind: str, before: list[str], after: str) -> bool:
     if kind == "thanks":
         return after.startswith(" in advance")
     return any(w in lx.CONDITIONAL_BEFORE for w in before) or bool(lx.CONDITIONAL_AFTER.match(after))
-
-
-def _dedupe(items: list[Evidence]) -> list[Evidence]:
-    seen: set[tuple[int, int]] = set()
-    out = []
-    for ev in sorted(items, key=lambda e: (e.start, -e.end)):
-        if any(s <= ev.start and ev.end <= e for s, e in seen):
-            continue
-        seen.add((ev.start, ev.end))
-        out.append(ev)
-    return out

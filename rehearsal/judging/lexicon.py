@@ -42,11 +42,10 @@ THANKS_TO_BLAME = re.compile(r"^ to (?!you\b|everyone\b|all\b)")  # "thanks to y
 SARCASTIC_OBJECT = re.compile(
     r"\b(?:nothing|wasting|waste|wasted|ghosting|ghosted|runaround|run around|form letter|form email|"
     r"canned|generic|stringing|strung|leading me on|letting me down|for the detailed feedback really|"
-    r"absolutely nothing|the non answer|for what|i guess|(?:weeks?|days?|months?) late|last minute|two line|one line|"
+    r"absolutely nothing|non answer|for what|i guess|messed around|messing me around|mucked about|jerked around|\w+ word (?:answer|reply|response|email)|\w+ line (?:email|reply|response|rejection)|(?:weeks?|days?|months?) late|last minute|two line|one line|"
     r"automated|form rejection)\b"
 )
 SARCASM_OPENER = re.compile(r"\b(?:gee|gee whiz)\b")
-TRAILING_NOT = re.compile(r"(?:^| )not$")
 NEGATORS = frozenset({"not", "never", "hardly", "nor"})
 # "can not thank you enough" and "not at all, thank you" are not negations of the thanks.
 NEGATION_EXCEPTIONS = re.compile(
@@ -61,15 +60,15 @@ CONDITIONAL_AFTER = re.compile(
 )
 REFUSAL_BEFORE = frozenset({"no", "nope"})
 THANKS_BUT_NO = re.compile(r"^ but no\b")
-DECLINE_BEFORE = re.compile(r"\b(?:do not|no) (?:\w+ )?(?:need|want)\b")
+DECLINE_BEFORE = re.compile(r"\b(?:do not|no) (?:\w+ )?(?:need|want)\b|\bkeep your\b")
 DECLINE_AFTER = re.compile(r"^(?: though| anyway)? i am (?:good|fine|okay|ok|all set|alright)$")
 
 # ---------------------------------------------------------------- feedback request
 # Words that make a sentence about the interview, the candidacy, or getting better.
 FEEDBACK_TOPIC = _rx(
     r"(?<!when will the )(?<!when is the )\bfeedback\b(?! (?:form|survey|process|policy|be (?:ready|sent|coming|available|emailed)|will be))",
-    r"\b(?:advice|tips|pointers|suggestions|insights?|guidance|input|constructive criticism)\b",
-    r"\b(?:your|any|some|a few|honest) (?:\w+ )?(?:thoughts|notes|perspective|opinion|take)\b",
+    r"\b(?:advice|tips|pointers|suggestions|insights?|guidance|input|constructive criticism|comments|observations)\b",
+    r"\b(?:your|any|some|a few|honest) (?:\w+ )?(?:thoughts|notes|perspective|opinion|take|view)\b|\bfor next time\b",
     r"\bimprov(?:e|ing|ement)\b",
     r"\b(?:done|do|did|go|gone) (?:\w+ )?better\b|\bget better\b|\bprepared better\b|\bbetter next time\b",
     r"\bdifferently\b",
@@ -79,7 +78,7 @@ FEEDBACK_TOPIC = _rx(
     r"\bmistakes?\b",
     r"\b(?:missing|lacking)\b",
     r"\bh(?:eld|old) (?:me|my \w+|\w+ application) back\b|\bheld back\b",
-    r"\bconcerns?\b|\bred flags?\b|\braised (?:any )?(?:concerns|questions)\b",
+    r"\bconcerns?\b|\bred flags?\b|\braised? (?:any )?(?:concerns|questions|anything|flags|issues)\b",
     r"\blose points\b|\blost points\b",
     r"\b(?:deciding|main|key|biggest) (?:factor|reason|concern|issue|problem)\b",
     r"\breasons?\b(?! (?:you|why you))",
@@ -100,10 +99,11 @@ FEEDBACK_TOPIC = _rx(
     r"\btoo (?:nervous|quiet|junior|senior|much|long|short|vague|technical)\b",
     r"\b(?:learn|learning) from\b",
     r"\b(?:suggest|recommend)\b|\bfell down\b|\btipped (?:it|the)\b|\bto fix\b",
-    r"\bwhat (?:the|you|they|your|the team|the panel) (?:\w+ )?(?:thought|think|felt|made of it)\b",
+    r"\bwhat (?:the|you|they|your|the team|the panel) (?:\w+ )?(?:thought|think|felt|made of it|wrote|said|noted|had to say)\b",
+    r"\black of\b",
     r"\b(?:did|does|do) not (?:work|land|go well)\b(?! out)|\bnot (?:good|strong|clear) enough\b",
     r"\bnotes (?:from|on|about)\b|\b(?:where|when|how) i (?:lost|went|fell|messed|slipped|could|should)\b|\blost (?:you|them|the panel)\b",
-    r"\bwhy (?:on earth |exactly |then )?(?:would|did|do) (?:you|they|the team|the panel) (?:hire|pick|choose|go with|select|reject|pass)\b",
+    r"\bwhy (?:on earth |exactly |then )?(?:would|did|do) (?:you|they|the team|the panel) (?:hire|pick|choose|go|decide|select|reject|pass)\b",
     r"\bwhat happened\b|\bdecision (?:was )?(?:about|based on|down to)\b|\bcame down to\b",
     r"\b(?:expecting|expected|looking for|wanted to see|want to see|hoping to see|hoping for) (?:more|less|something|someone|from me)\b",
     r"\byou (?:felt|thought|sensed|decided|realised|realized|knew)\b|\b(?:went|go|going) with (?:the other|someone|another|him|her|them)\b",
@@ -126,10 +126,12 @@ REQUEST_FRAME = _rx(
     r"\bi (?:was|am) hoping (?:you|for|to)\b",
     r"\bi (?:am|was|keep) (?:curious|wondering|asking myself)\b",
     r"\b(?:please|just) (?:tell|share|send|let|explain|give)\b|\btell me\b|\bbe honest\b|\blet me know\b",
+    r"\bif i understand (?:correctly|right)\b|\bjust to (?:clarify|confirm|check)\b|\banything else$",
     r"\b(?:talk|walk|take) me through\b|\bbreak (?:it )?down\b|\bdo not hold back\b",
     r"\bappreciate (?:\w+ )?(?:knowing|hearing|getting|learning|understanding)\b",
     r"\bif you (?:have|could|can|had|are able|do not mind)\b",
     r"\b(?:anything|something|whatever) you (?:can|could) (?:tell|share|say)\b|\bwould (?:\w+ )?help me\b",
+    r"\bi (?:\w+ )?(?:love|like) to (?:hear|know|understand|learn)\b",
     r"\b(?:i am|i was|i am just|just) (?:calling|ringing|asking|hoping|looking|phoning) (?:for|about|to get|to ask for|to hear)\b",
     r"\b(?:wanted|want|like|love|hoping|called|calling|phoned|rang) to ask (?:for|about)\b|\bcan i ask for\b",
     r"\bwhat i (?:could|should|can|might|need to)\b|\bwhere i (?:went|fell|could|should)\b",
@@ -142,9 +144,10 @@ STRONG_REQUEST = _rx(
     r"\bwhat i (?:could|should|can|might) (?:have )?(?:done|do|said|say|change|improve|work on|focus on)\b",
     r"\bwhat (?:went|was) wrong\b|\bwhat did i (?:do )?wrong\b|\bwhere did i (?:go wrong|lose|fall short)\b",
     r"\bhow (?:did|do|could|can|should|might) i (?:have )?(?:come across|do|did|compare|perform|improve|prepare|get better|do better)\b",
-    r"\bwhat did (?:the|you|they|your) (?:\w+ )?(?:think|make) of (?:my|me)\b",
+    r"\bwhat did (?:the|you|they|your) (?:\w+ ){0,2}(?:think|make) of (?:my|me)\b",
     r"\bwhat would you (?:focus on|work on|suggest|recommend|change|advise|say was)\b",
-    r"\b(?:was|is) it (?:my|your|the|something|because|that i|what i)\b",
+    r"\b(?:was|is) it (?:\w+ )?(?:my|your|the|something|because|that i|what i|about)\b",
+    r"\bwhat would you have (?:wanted|liked|expected|needed|hoped)\b",
     r"^(?:so |and |but )?(?:was|did|were) i\b",
     r"^(?:so |and |but )?should i (?:get|work|focus|learn|improve|practise|practice|take|do|have|build)\b",
     r"\bwhy (?:did not|was not|were not|have not|had not) i\b|\bwhy i (?:was not|did not|am not|was|did)\b",
@@ -153,7 +156,8 @@ STRONG_REQUEST = _rx(
     r"\b(?:share|give|offer|pass on) (?:me )?(?:a few|some|any|your) (?:\w+ )?(?:thoughts|notes|pointers|tips|feedback)\b",
     r"\bdo you think i (?:need|should|was|lacked|lack|could)\b",
     r"\bwhat would have (?:made|changed|helped|tipped)\b",
-    r"\b(?:feedback|advice|pointers|tips|insights?|thoughts|guidance|notes) (?:\w+ ){0,4}(?:would|will|could) (?:\w+ )?(?:be|help|mean)\b",
+    r"\b(?:feedback|advice|pointers|tips|insights?|thoughts|guidance|notes|comments|words) (?:\w+ ){0,4}(?:would|will|could) (?:\w+ )?(?:be|help|mean)\b",
+    r"\b(?:anything|something) (?:else )?i (?:could|should|might) (?:have )?(?:done|do|said|say|change|improve|work on|know)\b",
     r"\b(?:anything|something|whatever) you (?:are |were )?(?:\w+ )?(?:can|could|comfortable|happy|willing|able) (?:\w+ )?(?:sharing|share|tell|say)\b",
     r"\bwhat made (?:you|them|the team|the panel) (?:go with|choose|pick|hire|decide|select|prefer)\b",
     r"\bwhere (?:should|do|would) i (?:start|begin|focus)\b",
@@ -167,7 +171,7 @@ OTHER_ASK = re.compile(
     r"|e ?mail|call (?:you )?back|call me|called|calling|phone|number|message|speak (?:to|with)|talk to|put me through|hear me"
     r"|repeat|say that again|benefits|hr|contact|job description|received?|get my|got my|confirm|meet|start date"
     r"|starts|status|another chance|one more|change your mind|appeal|wast\w*|link|note|available|a minute|a moment"
-    r"|again|look at|second look|idea how much|what i needed|what i wanted|another look|put in a word|word for me|forward|refer|pass (?:it|my \w+) on"
+    r"|again|look at|second look|idea how much|exception|whatever|what i needed|what i wanted|even|listening|all i get|another look|put in a word|word for me|forward|refer|pass (?:it|my \w+) on"
     r"|a second|bad time|good time|okay time|hold|leave|address|directions|parking|expenses|reimburse\w*|invoice)\b"
 )
 TAG_QUESTION = re.compile(r"\b(?:did|do|are|is|were|have|would|will|can|could) (?:you|it|they|we|not)(?: not)?$")
@@ -176,13 +180,15 @@ FEEDBACK_REFUSED = re.compile(
     r"\b(?:do not|did not|never) (?:\w+ ){0,3}(?:need|want|care about|care for) (?:\w+ ){0,2}feedback\b"
     r"|\b(?:not|never) (?:\w+ )?(?:looking|calling|asking|here|interested|ringing) (?:for|in|about) (?:\w+ ){0,8}?"
     r"(?:feedback|lecture|advice|critique|what i did wrong|hearing it|notes)\b|\bspare me\b|\bkeep your feedback\b"
-    r"|\bforget (?:the|your) feedback\b|\bfeedback (?:\w+ ){0,2}do not (?:need|want) it\b|\bnot your feedback\b|\brather not (?:\w+ ){0,3}feedback\b"
+    r"|\bforget (?:the|your) feedback\b|\bdo not bother with (?:the |your |any )?feedback\b|\b(?:do not|did not) (?:\w+ )?(?:need|want) (?:you|anyone) to (?:tell|explain|lecture)\b|\bfeedback (?:\w+ ){0,2}do not (?:need|want) it\b|\bnot your feedback\b|\brather not (?:\w+ ){0,3}feedback\b"
     r"|\bfeedback (?:is|was) not (?:\w+ )?what\b|\bno (?:more )?feedback\b"
 )
 FEEDBACK_MENTION = re.compile(
-    r"(?<!you have )(?<!if you )\b(?:gave|given|got|received|read|sent|passed on|heard|shared|getting|been getting) (?:\w+ ){0,3}"
+    r"(?<!you have )(?<!if you )(?<!you )\b(?:gave|given|got|had|received|read|sent|passed on|heard|shared|getting|been getting) (?:\w+ ){0,3}"
     r"(?:feedback|tips|advice|pointers|notes|suggestions)\b"
 )
+# "I already know what went wrong" reports, it does not ask.
+ALREADY_KNOWN = re.compile(r"\bi (?:already |now |do |fully )?(?:know|understand|get|see|realise|realize)(?: exactly)?$")
 # Negators that, just before a topic word, take the topic away ("do not want feedback").
 TOPIC_NEGATORS = frozenset({"not", "no", "never", "forget", "without"})
 
@@ -191,7 +197,8 @@ DOOR_OPEN = _rx(
     r"\bkeep(?:ing)? (?:an eye|my eyes|a lookout|a look out)\b|\bkeep an eye out\b",
     r"\bconsidered (?:for|if|again|in the future|down the line)\b|\bconsider me for (?:future|other|any)\b",
     r"\bkeep (?:me|my \w+) in mind\b|\bkeep me posted\b|\bin mind for\b",
-    r"\bapply(?:ing)? again\b|\breapply(?:ing)?\b|\bkeep applying\b|\banother shot\b",
+    r"\bapply(?:ing)? again\b|\breapply(?:ing)?\b|\bkeep applying\b|\banother (?:shot|crack|go|try) at\b|(?<!give me )\banother shot\b",
+    r"\bconsidered (?:next time|again|in future)\b",
     r"\bstay in touch\b|\bkeep in touch\b|\bconnect on linkedin\b|\bpaths cross\b",
     r"\b(?:watch|watching|look|looking|check|checking|keep an eye|keeping an eye|monitor|monitoring|follow|following) (?:\w+ ){0,3}(?:openings|postings|roles|careers|jobs|job board|positions|vacancies|site|page|website|listings|opportunit\w+|adverts)\b",
     r"\bjump at the chance\b|\b(?:interview|work) (?:with you )?again\b|\bi will (?:definitely |certainly |be sure to )?(?:apply|reapply|try again)\b(?! (?:somewhere|elsewhere|to other))",
@@ -203,112 +210,3 @@ DOOR_OPEN = _rx(
     r"\blooking forward to applying\b",
 )
 DOOR_CLOSED_BEFORE = frozenset({"not", "never", "bother", "no", "whether"})
-
-# ---------------------------------------------------------------- tone
-# (pattern, weight, note). Negative cues are summed and outweigh warmth: "thanks, but this was
-# unfair" is negative. Pleading counts as negative (the guide says so).
-NEGATIVE_CUES: list[tuple[PhraseSet, float, str]] = [
-    (_rx(r"\bridiculous\b", r"\bunfair(?:ly)?\b", r"\brigged\b", r"\ba joke\b", r"\bterrible\b", r"\bthe worst\b",
-         r"\bfurious\b", r"\binsult(?:ed|ing)\b", r"\blied\b", r"\bliars?\b", r"\brude\b", r"\bunprepared\b",
-         r"\bnonsense\b", r"\buseless\b", r"\bpathetic\b", r"\bdisgrace(?:ful)?\b", r"\boutrageous\b",
-         r"\babsurd\b", r"\bunbelievable\b", r"\bincompetent\b", r"\bshut up\b", r"\bwhatever\b",
-         r"\bare you serious\b", r"\byou people\b", r"\bstupid\b", r"\bbullshit\b", r"\bcrap\b", r"\bdamn\b",
-         r"\bso called\b", r"\bstrung along\b", r"\bcode for\b", r"\bdisagree\b", r"\bbroken\b", r"\bclueless\b",
-         r"\bdisrespect\w*", r"\bunprofessional\b", r"\bawful\b", r"\bhorrible\b", r"\bappalling\b", r"\bdisgust\w*",
-         r"\bgarbage\b", r"\brubbish\b", r"\bscam\b", r"\bsham\b", r"\bfarce\b", r"\bcop out\b", r"\blame\b",
-         r"\bexcuses?\b", r"\bbiased\b", r"\bdiscriminat\w*", r"\bfavou?ritism\b", r"\bnepotism\b", r"\bpointless\b",
-         r"\bsick of\b", r"\btired of\b", r"\bfed up\b", r"\bhell\b", r"\bbloody\b", r"\bfreaking\b", r"\bwtf\b",
-         r"\bshameful\b", r"\bembarrassing\b", r"\bhypocrit\w*", r"\bcoward\w*", r"\bidiot\w*", r"\bjoke of\b",
-         r"\bbored\b", r"\bboring\b", r"\bregret\b", r"\bashamed\b", r"\bshame on\b", r"\bkidding me\b", r"\bpatroni[sz]\w*",
-         r"\bcondescend\w*", r"\bdismissive\b", r"\bbrush off\b", r"\bfob(?:bed)? (?:me )?off\b",
-         r"\bbox ticking\b", r"\btick box\b", r"\brich coming from\b", r"\bnot buying\b", r"\bdo not buy (?:it|that)\b",
-         r"\blaughable\b", r"\bfuming\b", r"\bdisgusted\b", r"\bunacceptable\b", r"\bamateur\w*", r"\bshambles\b",
-         r"\bcheated\b", r"\brobbed\b", r"\bmisled\b", r"\bdeceived\b", r"\bslap in the face\b", r"\bhate\b", r"\bhated\b",
-         r"\bdreadful\b", r"\batrocious\b", r"\bworthless\b", r"\btrash\b", r"\bcopout\b", r"\bbaloney\b",
-         r"\bsuch a waste\b", r"\ba waste\b", r"\bforegone conclusion\b", r"\bstitch(?:ed)? up\b", r"\bfor show\b",
-         r"\bcomplain\w*", r"\blawyer\b", r"\bsue\b", r"\btribunal\b", r"\bspare me\b", r"\blecture\b",
-         r"\bdisinterested\b", r"\buninterested\b", r"\bcould not care less\b", r"\bsick and tired\b"), 1.0, "upset"),
-    (_rx(r"\bwast(?:e|ed|ing) (?:\w+ )?(?:my|our) (?:time|afternoon|day|morning|evening|weeks?)\b",
-         r"\bwasting my\b", r"\bfor nothing\b", r"\btells? me (?:absolutely )?nothing\b",
-         r"\btelling me nothing\b", r"\banything useful\b", r"\bnon answer\b", r"\ball you have got\b",
-         r"\btoo much to ask\b", r"\bwhy on earth\b", r"\bdo you even\b", r"\b(?:did|do) not even\b",
-         r"\bnot listening\b", r"\bthat is not true\b", r"\bmakes? no sense\b", r"\bmade up your mind\b",
-         r"\bnever intended\b", r"\bdecency\b", r"\bbothered\b", r"\bglassdoor\b", r"\bleaving a review\b",
-         r"\b(?:does|do) not value\b", r"\bless experience(?:d)?\b", r"\bi do not get it\b",
-         r"\b(?:clearly|obviously) the (?:best|most|strongest|right)\b", r"\bi was the best\b",
-         r"\bnailed\b", r"\b(?:they|it) (?:were|was) perfect\b", r"\bpossibly have\b",
-         r"\b(?:made|making) a (?:\w+ )?mistake\b", r"\bwrong (?:person|candidate|choice|decision)\b",
-         r"\byou (?:clearly|obviously|never|just)\b", r"\bi am done\b", r"\bdone with (?:this|you|the|your)\b",
-         r"\bheard enough\b", r"\b(?:will not|never) (?:be )?apply(?:ing)? (?:\w+ )?again\b",
-         r"\bnot going to (?:keep|apply|bother)\b", r"\bdo not bother\b", r"\bstop (?:wasting|thanking)\b",
-         r"\bdo not thank me\b", r"\bnot thanking\b", r"\bjust tell me\b", r"\bthank god\b",
-         r"\bdo not (?:\w+ )?care\b", r"\bkeep your feedback\b",
-         r"\bnot your feedback\b", r"\bforget the feedback\b", r"\bdo not need your\b",
-         r"\bcan not believe\b", r"\bdo not give me\b", r"\bnot fine\b", r"\bdoes not matter\b",
-         r"\bfine whatever\b", r"\bfor less\b", r"\bnobody\b", r"\bare you kidding\b",
-         r"\bwhat a (?:surprise|shock|joke)\b", r"\bbut no thanks\b", r"\bnot interested\b",
-         r"\bcan not be serious\b", r"\bnever been treated\b", r"\btreated (?:\w+ )?badly\b", r"\byou know it\b",
-         r"\byour loss\b", r"\bi deserved?\b", r"\bheard that (?:one|line|before)\b", r"\bcorporate (?:speak|nonsense|jargon)\b",
-         r"\bi knew (?:it|you)\b", r"\bsomeone s friend\b|\bsomeone friend\b|\binside hire\b|\balready decided\b",
-         r"\bwaste of\b", r"\bi did everything right\b", r"\bnever (?:even )?gave me\b", r"\bof course you (?:did|would)\b",
-         r"\btypical\b", r"\bhow dare\b", r"\bwho do you think\b", r"\bfor what exactly\b",
-         r"\bdo not (?:\w+ )?(?:need|want) your (?:feedback|advice|opinion|input|help|pity)\b", r"\btake my \w+ elsewhere\b",
-         r"\b(?:decision|choice) (?:was|is) (?:\w+ )?(?:wrong|a mistake|unfair|bad|stupid)\b", r"\bi still think\b",
-         r"\bexpect(?:ed)? better\b", r"\b(?:did not|never|not) (?:\w+ )?(?:give|gave|giving) me a (?:fair|real|proper) (?:shot|chance|go)\b",
-         r"\bi bet (?:you|they)\b", r"\bsomeone cheaper\b", r"\bbe serious\b", r"^come on\b", r"^seriously\b",
-         r"\b(?:that is|is that) your answer\b", r"\bmore experience than\b", r"\bthan your whole\b",
-         r"^sure (?:you|they) (?:do|did|are|were|will|have)\b", r"\bdo not want (?:\w+ )?feedback i want\b", r"\bpass on (?:the|your) advice\b",
-         r"\bnot (?:\w+ )?(?:happy|pleased|impressed|satisfied|amused|okay with|ok with)\b", r"\bunhappy\b",
-         r"\bnever even\b", r"\byou lot\b", r"\bbetter than anyone\b", r"\bmore qualified than\b", r"\bshould have been me\b",
-         r"\byou will be sorry\b", r"\bonly (?:\w+ ){0,2}late\b", r"\bat the last minute\b", r"\btook (?:you )?(?:a|two|three|four|six) (?:weeks?|months?)\b",
-         r"\bno idea what you are doing\b", r"\bi do not need it\b", r"\b(?:had|heard) enough\b", r"\bflawed\b",
-         r"\b(?:is|was|are|were) (?:just|simply|completely|totally|plain|flat out) wrong\b", r"\bany idea how much\b",
-         r"\bshould have (?:got|gotten|been given|been offered|had) (?:that|the|this) (?:job|role|offer|position)\b",
-         r"\bwast(?:e|ed|ing) (?:\w+ ){0,3}of my (?:life|time)\b", r"\bof my life\b", r"^thanks to (?:your|the)\b"), 1.0, "upset"),
-    (_rx(r"^(?:oh |wow |yeah |gee |well |ah )?(?:great|perfect|wonderful|lovely|cool|brilliant|fantastic|super|awesome)\b.*\b(?:another|again|nothing|not)\b",
-         r"\b(?:oh|yeah) (?:sure|right|of course)\b", r"\bof course the classic\b", r"\bright because\b",
-         r"^right\b.*\bso helpful\b", r"\bgee\b", r"\banother (?:\w+ )?(?:vague|generic|canned|non|form|useless|empty|stock) ",
-         r"\b(?:helpful|useful|great|clear|insightful|detailed|informative|good|specific) not$", r"\bsure a better fit\b",
-         r"\bthe classic\b", r"\b(\w+) just \1\b", r"^(?:sure|yeah) (?:sure|yeah)\b",
-         r"^(?:oh|wow|gee|ah|yeah) (?:great|brilliant|perfect|wonderful|fantastic|lovely|terrific|marvell?ous|super)\b.*\b(?:another|more|again|nothing|so|just|that)\b",
-         r"\bmore (?:corporate|jargon|buzzwords|excuses|of the same|waffle)\b",
-         r"\banother (?:\w+ )?(?:brush off|fob off|excuse|platitude|cliche|line)\b", r"\byet another\b",
-         r"^(?:super|great|perfect|brilliant|wonderful|fantastic|lovely|marvell?ous|terrific|awesome|wow|oh|right|cool)\b.*\b(?:cleared|clears) (?:things|everything|it|that) up\b"), 1.0, "sarcastic"),
-    (_rx(r"\bbeg(?:ging)?\b", r"\bdesperate\b", r"\bi will do (?:anything|whatever)\b", r"\bplease please\b",
-         r"\bplease (?:just|i really|reconsider|give me|let me)\b", r"\bplease anything\b",
-         r"\b(?:just|please) (?:\w+ )?(?:give|let) me (?:\w+ )?(?:another|one more|a) (?:chance|interview|round|shot|try|go)\b",
-         r"\bdo one more\b", r"\bi (?:really )?need this(?: job)?\b", r"\bchange your mind\b",
-         r"\bdo not close the door\b", r"\banything you can do\b", r"\bwhatever it takes\b",
-         r"\bdo not do this to me\b", r"\bneed (?:a|this|the) job\b", r"\btake any (?:salary|pay|role|job|position)\b",
-         r"\bi am pleading\b", r"\bi am on my knees\b", r"\bhave to have this\b",
-         r"\bfor free\b", r"\bput in a (?:good )?word\b.*\bdesperate\b"), 1.0, "pleading"),
-]
-# Emotion words that are negative unless negated ("I'm not upset, I just want to understand").
-UPSET_WORDS = re.compile(r"\b(?:upset|angry|mad|annoyed|frustrated|pissed|livid|outraged|offended)\b")
-
-POSITIVE_CUES: list[tuple[PhraseSet, float, str]] = [
-    (_rx(r"\benjoy(?:ed)?\b", r"\bpleasure\b", r"\b(?:great|nice|good|lovely) (?:talking|speaking|meeting|to meet|to talk|chatting)\b",
-         r"\bgood experience\b", r"\blearn(?:ed|t)? a lot\b", r"\blearning experience\b", r"\blearn from\b",
-         r"\bglad\b", r"\bexcited to\b", r"\bam excited\b", r"\blook(?:ing)? forward\b", r"\bwish(?:ing)? you\b",
-         r"\ball the best\b", r"\bcongratulations\b", r"\bhope (?:it|our|you|the|to)\b", r"\btake care\b",
-         r"\bhave a (?:great|good|nice|lovely|wonderful) (?:day|one|weekend|rest|afternoon|evening|week)\b",
-         r"\b(?:really|very|so|super|hugely|incredibly) (?:useful|helpful|valuable|kind|insightful)\b",
-         r"\b(?:helpful|useful|valuable|insightful)\b", r"\bgood to know\b", r"\bgreat point\b",
-         r"\btake (?:that|it|this|your \w+|the \w+) (?:\w+ )?on board\b", r"\bi will (?:definitely |really |certainly )?(?:work on|practise|practice|brush up|focus on)\b",
-         r"\bkeen to\b", r"\b(?:get|getting) better\b", r"\bwant to (?:get better|improve|grow|learn)\b", r"\bgrow\b",
-         r"\bmeans? a lot\b", r"\bgood luck\b", r"\bbest of luck\b", r"\bevery success\b", r"\bwish (?:\w+ ){0,3}(?:luck|success|well|best)\b",
-         r"\bcome back stronger\b", r"\bbounce back\b", r"\bjump at\b", r"\bmore than fair\b",
-         r"\b(?:thrilled|delighted)\b", r"\bhappy to\b", r"\bwould (?:\w+ )?help me\b", r"\bhelp me (?:improve|grow|get better|learn)\b",
-         r"\bi will (?:definitely |certainly |really )?(?:try (?:that|it|this)|give (?:it|that) a go|bear that in mind|keep that in mind|remember that)\b",
-         r"\b(?:good|great|useful|fair|excellent|solid) (?:advice|point|tip|suggestion)\b",
-         r"\byou (?:have been|were|are) (?:so |very |really |absolutely )?(?:brilliant|amazing|fantastic|super|wonderful|great|a star|lovely)\b",
-         r"\byou have been (?:so |very |really |more than |incredibly )?(?:fair|great|wonderful|lovely|patient|kind|helpful|generous|gracious)\b",
-         r"\bwould (?:\w+ )?(?:love|appreciate|value|welcome|be (?:\w+ )?(?:grateful|thankful|glad|great|happy))\b",
-         r"\bbe (?:\w+ )?(?:grateful|thankful)\b", r"\bi would welcome\b", r"\bwelcome\b", r"\bwould be (?:\w+ )?(?:great|wonderful|amazing|helpful|gold|golden|huge|invaluable|brilliant|fantastic|appreciated)\b",
-         r"\beager\b",
-         r"\bi (?:would )?love\b", r"\bstill (?:\w+ )?interested\b", r"\bmakes sense\b.*\bthank", r"\bhelps\b",
-         r"\bsomething concrete\b", r"\bthat is great\b", r"\bexactly the kind\b", r"\blovely\b",
-         r"\bhonest(?:y)? (?:feedback)\b", r"\bi hear you\b"), 1.0, "warm"),
-]
-# Replies that open "okay," / "alright," sound matter-of-fact even with a thanks in them.
-FLAT_OPENER = re.compile(r"^(?:okay|ok|alright|all right|fine)\b")

@@ -68,7 +68,7 @@ _SLIP_FIRST = frozenset(k[0] for k in _SLIPS)
 _YOUR_NOUNS = frozenset(
     "time help feedback team company honesty call consideration advice email postings careers "
     "website interview decision process patience candor candour insight perspective thoughts offer "
-    "kindness input notes opinion take office recruiter panel role job position".split()
+    "kindness input notes opinion take office recruiter panel role job position hire".split()
 )
 
 # Key words the lexicons rely on: a garbled token close enough to one of these becomes it.
@@ -107,6 +107,8 @@ class Normalized:
     text: str  # the canonical words joined by single spaces
     offsets: tuple[int, ...]  # offsets[i]: where word i starts in `text`
     questions: frozenset[int]  # sentences that end with a question mark
+    word_starts: tuple[int, ...]  # word_starts[i]: where word i's original words start
+    sentence_ranges: dict[int, tuple[int, int]]  # sentence index -> (first word, end word)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original character span covering canonical-text characters [start, end)."""
@@ -119,21 +121,9 @@ class Normalized:
         s, e = self.span(start, end)
         return Evidence(self.original[s:e], s, e, note)
 
-    def sentence_words(self, sentence: int) -> list[str]:
-        """The canonical words of one sentence (by its index)."""
-        first, end = self._sentence_ranges().get(sentence, (0, 0))
-        return [w.text for w in self.words[first:end]]
-
     def word_from_original(self, original_start: int) -> int:
         """The first canonical word that starts at or after an original offset."""
-        return min(bisect_left([w.start for w in self.words], original_start), len(self.words) - 1)
-
-    def _sentence_ranges(self) -> dict[int, tuple[int, int]]:
-        ranges: dict[int, tuple[int, int]] = {}
-        for i, w in enumerate(self.words):
-            first = ranges.get(w.sentence, (i, i))[0]
-            ranges[w.sentence] = (first, i + 1)
-        return ranges
+        return min(bisect_left(self.word_starts, original_start), len(self.words) - 1)
 
     def sentences(self) -> list[tuple[int, int]]:
         """(start, end) of each sentence in `text`, from the original punctuation."""
@@ -276,10 +266,15 @@ def normalize(text: str) -> Normalized:
     for w in words:
         offsets.append(pos)
         pos += len(w.text) + 1
+    ranges: dict[int, tuple[int, int]] = {}
+    for i, w in enumerate(words):
+        ranges[w.sentence] = (ranges.get(w.sentence, (i, i))[0], i + 1)
     return Normalized(
         original=text,
         words=tuple(words),
         text=" ".join(w.text for w in words),
         offsets=tuple(offsets),
         questions=questions,
+        word_starts=tuple(w.start for w in words),
+        sentence_ranges=ranges,
     )

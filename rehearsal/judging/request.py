@@ -64,7 +64,9 @@ def _ask(
     norm: Normalized, sentence: str, base: int, topics: list[re.Match[str]], refused: list[tuple[int, int]]
 ) -> Evidence | None:
     for m in lx.STRONG_REQUEST.finditer(sentence):
-        if not _inside(m, refused) and not _negated_before(sentence, m.start()) and not _mentioned(sentence, m):
+        if _inside(m, refused) or _negated_before(sentence, m.start()) or _mentioned(sentence, m):
+            continue
+        if not lx.ALREADY_KNOWN.search(sentence[: m.start()].rstrip()):
             return norm.evidence(base + m.start(), base + m.end(), "asks")
     if not topics:
         return _self_question(norm, sentence, base)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rehearsal.judging.delivery import PACE_BAND_WPM, Delivery
 from rehearsal.judging.scoring import MAX_FILLERS_PER_MIN, MAX_LATENCY_S, MAX_PAUSE_S, TurnScore
-from rehearsal.judging.verdict import Verdict
+from rehearsal.judging.verdict import Evidence, Verdict
 
 _TIPS = {
     "gratitude": "Open with thanks: \"Thank you for taking my call, and thanks again for the interview.\"",
@@ -15,6 +15,22 @@ _TIPS = {
 }
 
 
+# Why a look-alike did not count, in words for the learner (keyed by the judge's notes).
+_WHY_NOT = {
+    "sarcastic": "sounds sarcastic, so it does not count as thanks",
+    "a refusal, not thanks": "declines something, so it does not count as thanks",
+    "negated": "says you do not appreciate it",
+    "a request, not thanks": "asks for a favour; thanks are for what they have already done",
+    "feedback refused, not asked for": "turns feedback down",
+    "mentioned, not asked for": "mentions feedback but does not ask for it",
+    "the door closed": "closes the door",
+}
+_TONE_FIX = {
+    "pleading": "Pleading makes it harder for them to help; stay composed: \"I understand. If anything changes, I'd love to hear from you.\"",
+    "sarcastic": "Sarcasm lands as hostility on a call; say it straight: \"I was hoping for something more specific — is there one thing I could work on?\"",
+}
+
+
 def tips_for(verdict: Verdict, score: TurnScore, delivery: Delivery | None = None) -> list[str]:
     if verdict.silent:
         return [_TIPS["silence"]]
@@ -22,15 +38,29 @@ def tips_for(verdict: Verdict, score: TurnScore, delivery: Delivery | None = Non
     for dim in score.missed:
         if dim == "delivery" and delivery is not None:
             tips.extend(_delivery_tips(delivery))
-        elif dim == "gratitude" and verdict.gratitude.rejected:
-            quote = verdict.gratitude.rejected[0]
-            tips.append(f"\"{quote.text}\" did not count as thanks ({quote.note or 'not sincere thanks'}). " + _TIPS["gratitude"])
-        elif dim == "tone" and verdict.tone.label == "negative" and verdict.tone.evidence:
-            quote = verdict.tone.evidence[0]
-            tips.append(f"\"{quote.text}\" sounds {quote.note or 'upset'}. " + _TIPS["tone"])
+        elif dim == "tone":
+            tips.append(_tone_tip(verdict))
+        elif dim in ("gratitude", "feedback_request", "door_open"):
+            tips.append(_quoted(getattr(verdict, dim).rejected) + _TIPS[dim])
         elif dim in _TIPS:
             tips.append(_TIPS[dim])
     return tips
+
+
+def _quoted(rejected: list[Evidence]) -> str:
+    """ "“Thanks for nothing” sounds sarcastic, ..." for the first look-alike, or nothing."""
+    if not rejected:
+        return ""
+    first = rejected[0]
+    return f"\u201c{first.text}\u201d {_WHY_NOT.get(first.note, 'did not count')}. "
+
+
+def _tone_tip(verdict: Verdict) -> str:
+    if verdict.tone.label != "negative" or not verdict.tone.evidence:
+        return "Add some warmth: \"I really appreciate you taking the time — it helps a lot.\""
+    quote = verdict.tone.evidence[0]
+    fix = _TONE_FIX.get(quote.note, _TIPS["tone"])
+    return f"\u201c{quote.text}\u201d sounds {quote.note or 'upset'}. {fix}"
 
 
 def _delivery_tips(d: Delivery) -> list[str]:

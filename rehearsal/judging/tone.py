@@ -9,9 +9,10 @@ and a forward look make a reply positive.
 from __future__ import annotations
 
 from rehearsal.judging import lexicon as lx
+from rehearsal.judging import tone_cues as cues
 from rehearsal.judging.gratitude import BARE, GratitudeFinding
 from rehearsal.judging.normalize import Normalized
-from rehearsal.judging.verdict import Evidence, Tone
+from rehearsal.judging.verdict import Evidence, Tone, drop_contained
 
 _UPSET_NEGATORS = frozenset({"not", "never", "no"})
 
@@ -29,10 +30,10 @@ def judge(norm: Normalized, thanks: GratitudeFinding, door: list[Evidence]) -> T
 
 def _negative(norm: Normalized, thanks: GratitudeFinding) -> list[Evidence]:
     found: list[Evidence] = []
-    for pattern, _weight, note in lx.NEGATIVE_CUES:
+    for pattern, note in cues.NEGATIVE_CUES:
         for m in pattern.finditer(norm.text):
             found.append(norm.evidence(m.start(), m.end(), note))
-    for m in lx.UPSET_WORDS.finditer(norm.text):
+    for m in cues.UPSET_WORDS.finditer(norm.text):
         first = norm.word_at(m.start())
         if not {w.text for w in norm.words[max(0, first - 2) : first]} & _UPSET_NEGATORS:
             found.append(norm.evidence(m.start(), m.end(), "upset"))
@@ -41,17 +42,17 @@ def _negative(norm: Normalized, thanks: GratitudeFinding) -> list[Evidence]:
         found.append(lone_not)
     found += [Evidence(e.text, e.start, e.end, "sarcastic") for e in thanks.sarcastic]
     found += [Evidence(e.text, e.start, e.end, "ungracious") for e in thanks.negated]
-    return _unique(found)
+    return drop_contained(found)
 
 
 def _positive(norm: Normalized, thanks: GratitudeFinding, door: list[Evidence]) -> tuple[list[Evidence], float]:
     found: list[Evidence] = []
-    for pattern, _weight, note in lx.POSITIVE_CUES:
+    for pattern, note in cues.POSITIVE_CUES:
         for m in pattern.finditer(norm.text):
             found.append(norm.evidence(m.start(), m.end(), note))
-    weight = float(len(_unique(found)))
+    weight = float(len(drop_contained(found)))
     warmth = thanks.warmth
-    if lx.FLAT_OPENER.match(norm.text):
+    if cues.FLAT_OPENER.match(norm.text):
         warmth = min(warmth, BARE)  # "Okay, thanks for letting me know." is matter-of-fact
     if thanks.sincere:
         found += [Evidence(e.text, e.start, e.end, "thanks") for e in thanks.sincere]
@@ -63,7 +64,7 @@ def _positive(norm: Normalized, thanks: GratitudeFinding, door: list[Evidence]) 
         if not _is_question(norm, norm.word_from_original(ev.start)):  # "Can I reapply?" promises nothing
             found.append(Evidence(ev.text, ev.start, ev.end, "forward-looking"))
             weight += 1.0
-    return _unique(found), weight
+    return drop_contained(found), weight
 
 
 def _lone_not(norm: Normalized) -> Evidence | None:
@@ -86,14 +87,3 @@ def _is_question(norm: Normalized, word: int) -> bool:
     if lo > 0 and norm.words[lo - 1].sentence == sentence:
         window = "_ " + window  # mid-sentence: the window's first word does not start anything
     return bool(lx.QUESTION_START.search(window))
-
-
-def _unique(items: list[Evidence]) -> list[Evidence]:
-    seen: set[tuple[int, int]] = set()
-    out = []
-    for ev in sorted(items, key=lambda e: (e.start, -e.end)):
-        if any(s <= ev.start and ev.end <= e for s, e in seen):
-            continue
-        seen.add((ev.start, ev.end))
-        out.append(ev)
-    return out

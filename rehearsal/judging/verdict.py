@@ -47,3 +47,15 @@ class Verdict:
         data = asdict(self)
         data.pop("text")
         return data
+
+
+def drop_contained(items: list[Evidence]) -> list[Evidence]:
+    """Evidence in reading order, without spans that sit inside (or repeat) an earlier one."""
+    out: list[Evidence] = []
+    reach = -1
+    for ev in sorted(items, key=lambda e: (e.start, -e.end)):
+        if ev.end <= reach:
+            continue
+        out.append(ev)
+        reach = ev.end
+    return out

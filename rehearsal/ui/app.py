@@ -54,9 +54,9 @@ class RehearsalApp(App[None]):
         self.runner_factory = runner_factory or voice_runner
         self.force_typed = typed
         self.open_scenario = open_scenario
+        self.store_error: str | None = None
         self.store = store if store is not None else self._open_store()
         self.recognizer: Recognizer | None = None
-        self.store_error: str | None = None
         if services.settings.theme in self.available_themes:
             self.theme = services.settings.theme
 
@@ -72,6 +72,11 @@ class RehearsalApp(App[None]):
             self.screen.open_scenario(self.open_scenario)
         if not self.typed_default:
             self.load_model()
+
+    def on_unmount(self) -> None:
+        close = getattr(self.store, "close", None)
+        if close is not None:
+            close()
 
     def _open_store(self) -> object | None:
         if self.services.store_factory is None:
@@ -124,9 +129,10 @@ class RehearsalApp(App[None]):
                 binding.tooltip or binding.description,
                 lambda node=active.node, action=binding.action: self.run_action(action, node),
             )
-        if screen_available("history"):
+        if screen_available("history") and "History" not in seen:
             yield SystemCommand("History", "Your past calls and how your scores changed", self.action_history)
-        yield SystemCommand("Settings", "Devices, voice, speech model and theme", self.action_settings)
+        if "Settings" not in seen:
+            yield SystemCommand("Settings", "Devices, voice, speech model and theme", self.action_settings)
 
     def action_settings(self) -> None:
         from rehearsal.ui.screens.settings import SettingsScreen

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import ctypes
+import logging
 from dataclasses import dataclass
 from typing import Literal
 
 from rehearsal.voice.interfaces import VoiceUnavailable
+
+log = logging.getLogger(__name__)
 
 Kind = Literal["input", "output"]
 
@@ -22,7 +26,31 @@ def sounddevice():
         import sounddevice as sd
     except OSError as exc:
         raise VoiceUnavailable(NO_PORTAUDIO) from exc
+    _quiet_alsa()
     return sd
+
+
+_ALSA_ERROR_HANDLER = ctypes.CFUNCTYPE(None, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_int,
+                                       ctypes.c_char_p)
+_alsa_handler = None  # kept referenced: alsa-lib calls it for the life of the process
+
+
+def _quiet_alsa() -> None:
+    """alsa-lib prints underruns and device probes straight to stderr, over the TUI and
+    --json output: send them to the log instead."""
+    global _alsa_handler
+    if _alsa_handler is not None:
+        return
+    try:
+        asound = ctypes.cdll.LoadLibrary("libasound.so.2")
+    except OSError:
+        return  # not ALSA (macOS, Windows): nothing to quiet
+
+    def handler(filename, line, function, err, fmt) -> None:
+        log.debug("alsa: %s (%s)", (fmt or b"").decode(errors="replace"), (function or b"").decode(errors="replace"))
+
+    _alsa_handler = _ALSA_ERROR_HANDLER(handler)
+    asound.snd_lib_error_set_handler(_alsa_handler)
 
 
 @dataclass(frozen=True, slots=True)

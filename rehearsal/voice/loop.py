@@ -45,6 +45,7 @@ LEVEL_EVERY_S = 0.05  # ~20 level events a second is plenty for a meter
 PREROLL_CHUNKS = 25  # audio kept from before a barge-in is detected (~0.5 s)
 READ_TIMEOUT_S = 0.05
 HOLD_AFTER_MS = 120  # trailing silence past this is fed to the recogniser only if speech resumes
+SETTLE_LEAD_MS = 250  # finishing the words takes Vosk ~100-200 ms on a busy machine
 
 RecognizerProvider = Callable[[], Recognizer | None]
 
@@ -328,7 +329,9 @@ class CallRunner:
                 continue
             event = self._endpointer.feed(chunk) if self._endpointer else None
             if self._reply is not None:
-                self._reply.add(chunk, hold=event == "speech_end" or self._in_trailing_silence())
+                self._reply.add(chunk, hold=event == "speech_end" or self._silence_ms() > HOLD_AFTER_MS)
+                if event == "speech_end" or self._silence_ms() >= self._settle_after_ms():
+                    self._reply.settle()
             else:
                 before.append(chunk)
             if self._auto and event == "speech_start" and speech_at is None:
@@ -357,9 +360,14 @@ class CallRunner:
         self._emit(ev.SpeechStarted(turn_id))
         return self._audio_s
 
-    def _in_trailing_silence(self) -> bool:
-        silence_ms = getattr(self._endpointer, "silence_ms", 0) if self._auto else 0
-        return silence_ms > HOLD_AFTER_MS
+    def _silence_ms(self) -> int:
+        """Trailing silence in the reply so far, as the endpointer counts it (auto mode only)."""
+        return getattr(self._endpointer, "silence_ms", 0) if self._auto else 0
+
+    def _settle_after_ms(self) -> int:
+        """Start finishing the words this far into a pause, so they are ready when it ends the reply."""
+        end_ms = getattr(self._endpointer, "trailing_silence_ms", self.settings.end_silence_ms)
+        return max(HOLD_AFTER_MS, end_ms - SETTLE_LEAD_MS)
 
     def _reply_over(self, event: str | None, speech_at: float | None) -> bool:
         if self._stop_talking:

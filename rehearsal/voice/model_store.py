@@ -9,6 +9,7 @@ Ctrl-C, leaves nothing half-installed.
 from __future__ import annotations
 
 import hashlib
+import http.client
 import os
 import re
 import shutil
@@ -36,7 +37,7 @@ MAX_RATIO = 200  # uncompressed/compressed for one member over RATIO_MIN_BYTES: 
 RATIO_MIN_BYTES = 1024**2
 CHUNK = 64 * 1024
 STALE_TEMP_S = 3600
-_TEMP_PREFIXES = (".installing-", ".download-", ".replaced-")
+_TEMP_PREFIXES = (".installing-", ".replaced-")
 
 Progress = Callable[[int, int | None], None]  # (bytes done, total bytes or None)
 
@@ -161,7 +162,6 @@ def install(
         raise ModelInstallError(f"Cannot create the models folder {root}: {exc.strerror}.") from exc
     _remove_stale_temps(root)
     work = Path(tempfile.mkdtemp(prefix=f".installing-{name}-", dir=root))
-    download: Path | None = None
     try:
         if from_path is not None and from_path.is_dir():
             model = _copy_folder(from_path, work / "unpacked")
@@ -169,19 +169,21 @@ def install(
             if from_path is not None:
                 zip_path = _local_zip(from_path)
             else:
-                download = root / f".download-{work.name}.zip"
-                _download(_source_url(name, url), download, progress)
-                zip_path = download
+                zip_path = work / "download.zip"
+                _download(_source_url(name, url), zip_path, progress)
             if expected is not None:
                 _verify_hash(zip_path, expected)
             model = extract_zip(zip_path, work / "unpacked")
         _place(model, target)
         return target
+    except OSError as exc:  # disk full, permissions: the network errors were reworded already
+        raise ModelInstallError(
+            f"Could not write the model into {root} ({exc.strerror or exc}). "
+            "Free some disk space or check the folder's permissions, then try again."
+        ) from exc
     finally:
         # Runs on success and on any failure, KeyboardInterrupt included.
         shutil.rmtree(work, ignore_errors=True)
-        if download is not None:
-            download.unlink(missing_ok=True)
 
 
 def _source_url(name: str, url: str | None) -> str:
@@ -270,28 +272,34 @@ def _place(model: Path, target: Path) -> None:
 
 def _download(url: str, dest: Path, progress: Progress | None) -> None:
     try:
-        with urllib.request.urlopen(url, timeout=30) as response, open(dest, "wb") as out:
-            total = _content_length(response)
-            done = 0
-            if progress:
-                progress(0, total)
-            while chunk := response.read(CHUNK):
-                out.write(chunk)
-                done += len(chunk)
-                if progress:
-                    progress(done, total)
+        response = urllib.request.urlopen(url, timeout=30)
     except urllib.error.HTTPError as exc:
         raise ModelInstallError(f"The Vosk models site answered {exc.code} {exc.reason} for {url}.") from exc
-    except (urllib.error.URLError, OSError, ConnectionError) as exc:
+    except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
         reason = getattr(exc, "reason", None) or exc
         raise ModelInstallError(
             f"Could not reach the Vosk models site ({url}: {reason}). Download the zip on another "
             "machine and run rehearsal models install --from FILE.zip."
         ) from exc
-    except Exception as exc:  # http.client.IncompleteRead and friends: the connection broke
-        raise ModelInstallError(f"The download of {url} broke off ({exc}). Try again.") from exc
+    with response, open(dest, "wb") as out:
+        total = _content_length(response)
+        done = 0
+        if progress:
+            progress(0, total)
+        while chunk := _read(response, url):
+            out.write(chunk)  # a full disk raises OSError here, reported by install()
+            done += len(chunk)
+            if progress:
+                progress(done, total)
     if total is not None and done != total:
         raise ModelInstallError(f"The download of {url} broke off after {done} of {total} bytes. Try again.")
+
+
+def _read(response, url: str) -> bytes:
+    try:
+        return response.read(CHUNK)
+    except (OSError, http.client.HTTPException) as exc:  # reset, timeout, IncompleteRead
+        raise ModelInstallError(f"The download of {url} broke off ({exc}). Try again.") from exc
 
 
 def _content_length(response) -> int | None:
@@ -330,7 +338,10 @@ def _copy_folder(source: Path, dest: Path) -> Path:
 
 
 def extract_zip(zip_path: Path, dest: Path) -> Path:
-    """Unpack a model zip into `dest`, refusing anything that could write outside it."""
+    """Unpack a model zip into `dest`, refusing anything that could write outside it.
+
+    Zip has no hard links; symbolic links are refused outright (models never need them).
+    """
     try:
         with zipfile.ZipFile(zip_path) as archive:
             members = archive.infolist()

@@ -4,19 +4,32 @@ Recognition runs in its own thread: the call loop must keep reading the micropho
 real time to see the end of the reply, and Vosk, fed 20 ms at a time with a partial
 result after each, can fall behind on two busy cores. The worker takes whatever audio has
 piled up (at least `BATCH_S`) in one go, so it catches up instead of drifting.
+
+Two things keep the turn gap short. Trailing silence is *held* back from the recogniser
+(it only gets it if speech follows), so finishing never decodes silence. And once a pause
+has lasted most of the way to the end of the reply, the loop asks to *settle*: the
+recogniser finishes the words so far while the pause runs out, so they are ready the
+moment the reply is over. Should the caller speak again, a new segment starts; the
+words of all segments are joined with their timings shifted into place.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
+import time
 from collections.abc import Callable
 
 import numpy as np
 
+from rehearsal.judging.delivery import Word
 from rehearsal.voice.interfaces import SAMPLE_RATE, Audio, AudioChunk, RecognitionSession, Recognizer, Transcript
 
+log = logging.getLogger(__name__)
+
 BATCH_S = 0.2
+BYTES_PER_S = SAMPLE_RATE * 2
 
 # Words a sentence rarely ends on: after them a pause means "still thinking", not "done".
 _DANGLING = {
@@ -59,29 +72,29 @@ class Reply:
         self._on_partial = on_partial
         self._on_error = on_error
         self._pcm = bytearray()
-        self._pending = bytearray()
-        self._held = bytearray()
-        self._closing = False
-        self._partial = ""
+        self._pending = bytearray()  # for the recogniser, not yet taken by the worker
+        self._held = bytearray()  # trailing silence, passed on only if speech follows
+        self._fed = 0  # bytes the recogniser has been given
         self._cond = threading.Condition()
+        self._closing = False
+        self._settle = False
+        self._recognizer: Recognizer | None = None
         self._session: RecognitionSession | None = None
+        self._session_offset = 0.0
+        self._segments: list[tuple[float, Transcript]] = []
+        self._partial = ""
         self._worker: threading.Thread | None = None
         self.attach(recognizer)
 
     @property
     def seconds(self) -> float:
-        return len(self._pcm) / 2 / SAMPLE_RATE
-
-    @property
-    def recognising(self) -> bool:
-        return self._session is not None and not self.failed
+        return len(self._pcm) / BYTES_PER_S
 
     def add(self, chunk: AudioChunk, *, hold: bool = False) -> None:
-        """Keep the chunk. `hold`: it is (so far) trailing silence, so the recogniser gets it
-        only if speech follows; if the reply ends there, finishing needn't decode it."""
+        """Keep the chunk. `hold`: it is (so far) trailing silence."""
         with self._cond:
             self._pcm += chunk.pcm
-            if self._session is None:
+            if self._recognizer is None:
                 return
             if hold:
                 self._held += chunk.pcm
@@ -90,12 +103,18 @@ class Reply:
             self._held = bytearray()
             self._cond.notify()
 
+    def settle(self) -> None:
+        """Finish the words heard so far now, in the background (the reply is probably over)."""
+        with self._cond:
+            self._settle = True
+            self._cond.notify()
+
     def attach(self, recognizer: Recognizer | None) -> None:
         """Start recognising (everything heard so far first); no-op once started."""
-        if recognizer is None or self._session is not None or self.failed:
-            return
         with self._cond:
-            self._session = recognizer.session()
+            if recognizer is None or self._recognizer is not None or self.failed:
+                return
+            self._recognizer = recognizer
             self._pending, self._held = bytearray(self._pcm), bytearray()
         self._worker = threading.Thread(target=self._recognise, name="recognise-reply", daemon=True)
         self._worker.start()
@@ -104,39 +123,63 @@ class Reply:
         batch = int(BATCH_S * SAMPLE_RATE) * 2
         while True:
             with self._cond:
-                while len(self._pending) < batch and not self._closing:
+                while len(self._pending) < batch and not self._closing and not self._settle:
                     self._cond.wait()
                 data, self._pending = bytes(self._pending), bytearray()
-                closing = self._closing
+                closing, settle = self._closing, self._settle
+                self._settle = False
             try:
-                changed = bool(data) and self._session.accept_audio(data)
+                if data:
+                    self._accept(data)
+                if (closing or settle) and self._session is not None:
+                    started = time.monotonic()
+                    self._segments.append((self._session_offset, self._session.finish()))
+                    self._session = None
+                    log.debug("segment at %.2f s finished in %.0f ms (%s)", self._session_offset,
+                              (time.monotonic() - started) * 1000, "end" if closing else "settled in a pause")
             except Exception as exc:  # noqa: BLE001 - reported; the audio is still kept
                 self.failed = True
                 self._on_error(exc)
                 return
-            if changed:
-                self._partial = self._session.partial()
-                self._on_partial(self._partial)
             if closing:
                 return
+
+    def _accept(self, data: bytes) -> None:
+        started = time.monotonic()
+        if self._session is None:
+            self._session = self._recognizer.session()
+            self._session_offset = self._fed / BYTES_PER_S
+        changed = self._session.accept_audio(data)
+        self._fed += len(data)
+        log.debug("recognised %.2f s of audio in %.0f ms", len(data) / BYTES_PER_S, (time.monotonic() - started) * 1000)
+        if changed:
+            self._partial = " ".join(t for t in (*(s.text for _, s in self._segments), self._session.partial()) if t)
+            self._on_partial(self._partial)
 
     def partial_text(self) -> str:
         return self._partial
 
     def finish(self) -> Transcript | None:
         """The final words (after the recogniser has caught up), or None when nothing recognised this reply."""
-        if self._worker is None:
+        worker = self._worker
+        if worker is None:
             return None
         with self._cond:
             self._closing = True
             self._cond.notify()
-        self._worker.join()
+        worker.join()
         self._worker = None
         if self.failed:
             return None
-        session, self._session = self._session, None
-        return session.finish()
+        return _join(self._segments)
 
     def audio(self) -> Audio:
         with self._cond:
             return Audio(bytes(self._pcm), SAMPLE_RATE)
+
+
+def _join(segments: list[tuple[float, Transcript]]) -> Transcript:
+    words = [Word(w.text, round(w.start + offset, 3), round(w.end + offset, 3), w.conf)
+             for offset, transcript in segments for w in transcript.words]
+    text = " ".join(t.text for _, t in segments if t.text)
+    return Transcript(text, words)

@@ -80,16 +80,36 @@ class _Voice:
     def __init__(self, driver_class) -> None:
         self._driver = driver_class
         self.spec = VoiceSpec()
+        self._ids = _voice_ids(driver_class)
+
+    def resolve(self, hint: str | None) -> str:
+        """A voice id espeak-ng accepts, from an id, a language ('en-gb') or a name."""
+        if not hint:
+            return DEFAULT_VOICE
+        return self._ids.get(hint.strip().lower(), hint)
 
     def apply(self, name=None) -> None:
         spec = self.spec
         try:
-            self._driver.setProperty("voice", spec.voice or DEFAULT_VOICE)
+            self._driver.setProperty("voice", self.resolve(spec.voice))
         except ValueError:
-            log.warning("espeak-ng has no voice %r; using %s", spec.voice, DEFAULT_VOICE)
+            log.info("espeak-ng has no voice %r; using %s", spec.voice, DEFAULT_VOICE)
             self._driver.setProperty("voice", DEFAULT_VOICE)
         self._driver.setProperty("rate", spec.rate or DEFAULT_RATE)
         self._driver.setProperty("pitch", spec.pitch if spec.pitch is not None else DEFAULT_PITCH)
+
+
+def _voice_ids(driver_class) -> dict[str, str]:
+    ids: dict[str, str] = {}
+    try:
+        voices = driver_class.getProperty("voices")
+    except Exception:  # noqa: BLE001 - without the list, hints are passed on as they are
+        return ids
+    for voice in voices:
+        keys = [voice.id, voice.id.rsplit("/", 1)[-1], voice.name, *(voice.languages or [])]
+        for key in keys:
+            ids.setdefault(str(key).lower(), voice.id)
+    return ids
 
 
 def _start_pyttsx3():

@@ -7,8 +7,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Static
+from textual.widgets import Button, Footer, Static
 
+from rehearsal.ui.widgets.title_bar import TitleBar
 from rehearsal.scenario.model import Scenario
 from rehearsal.ui.messages import ModelStatus
 
@@ -44,7 +45,7 @@ class BriefingScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         s = self.scenario
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="briefing"):
             yield Static(Text(s.title, style="bold"), classes="section-title")
             yield Static(s.situation, id="situation-text")
@@ -114,6 +115,5 @@ class BriefingScreen(Screen[None]):
 
         typed = self.typed or self.app.recognizer is None
         if not self.typed and typed:
-            self.notify("No speech model, so this call takes typed replies. " + self.app.model_detail,
-                        severity="warning", timeout=10)
+            self.notify("No speech model, so this call takes typed replies.", severity="warning", timeout=5)
         self.app.push_screen(CallScreen(self.scenario, typed=typed, scenario_path=self.scenario_path))

@@ -15,8 +15,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Footer, Input, Static
 
+from rehearsal.ui.widgets.title_bar import TitleBar
 from rehearsal.call import events as ev
 from rehearsal.call.engine import Call, CallResult
 from rehearsal.scenario.model import Scenario
@@ -57,6 +58,7 @@ class CallScreen(Screen[None]):
         self.turn_id = start_at or scenario.start
         self.talking = False
         self.ended = False
+        self.start_failed = False
         self.scored = 0
 
     @property
@@ -65,7 +67,7 @@ class CallScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         persona = self.scenario.persona
-        yield Header()
+        yield TitleBar()
         yield Static(Text.assemble(("Calling ", "dim"), (persona.name, "bold"), (f", {persona.role}", "dim")), id="persona-line")
         yield Static(id="manager-line")
         yield TurnLog(persona.name, id="turn-log")
@@ -118,7 +120,8 @@ class CallScreen(Screen[None]):
             self.runner = app.runner_factory(request)
             self.runner.start()
         except Exception as exc:  # noqa: BLE001 - say what went wrong instead of crashing
-            self.post_message(CallUpdate(ev.Notice("error", f"The call could not start: {exc}")))
+            self.start_failed = True
+            self.post_message(CallUpdate(ev.Notice("error", f"The call could not start: {exc}. Press Esc to go back.")))
 
     def _open_recorder(self) -> object | None:
         store = self.app.store
@@ -212,6 +215,7 @@ class CallScreen(Screen[None]):
         self.query_one("#live", Static).update(Text("You: …", style="bold"))
 
     def _on_ReplyHeard(self, event: ev.ReplyHeard) -> None:
+        self.talking = False  # push-to-talk: the next turn starts with the key up
         self.query_one(ReplyTimer).stop()
         self.query_one("#live", Static).update(Text.assemble(("You: ", "bold"), event.transcript.text or "(nothing heard)"))
 
@@ -223,7 +227,8 @@ class CallScreen(Screen[None]):
         self.refresh_bindings()
 
     def _on_Notice(self, event: ev.Notice) -> None:
-        self.notify(event.message, severity=NOTICE_SEVERITY[event.level], timeout=10)
+        # The notice line keeps the message; the toast only draws the eye to it.
+        self.notify(event.message, severity=NOTICE_SEVERITY[event.level], timeout=6)
         notice = self.query_one("#notice-line", Static)
         notice.update(Text(event.message, style="yellow" if event.level != "info" else ""))
         notice.remove_class("hidden")
@@ -274,6 +279,9 @@ class CallScreen(Screen[None]):
     def action_hang_up(self) -> None:
         from rehearsal.ui.screens.confirm import ConfirmScreen
 
+        if self.start_failed:
+            self.app.pop_screen()
+            return
         def answered(yes: bool | None) -> None:
             if yes:
                 self._engine(lambda runner: runner.hang_up())

@@ -6,8 +6,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Footer, OptionList, Static
 
+from rehearsal.ui.widgets.title_bar import TitleBar
 from rehearsal.scenario.model import Scenario
 from rehearsal.ui.sources import ScenarioEntry, ScenarioUnavailable
 from rehearsal.ui.widgets.scenario_list import ScenarioList, Scores
@@ -28,7 +29,7 @@ class HomeScreen(Screen[None]):
         self._loaded: dict[str, Scenario | str] = {}
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static("Choose a call to practise", id="home-title")
         yield ScenarioList(id="scenarios")
         yield Static(id="situation")

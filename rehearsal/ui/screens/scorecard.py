@@ -7,8 +7,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Static
 
+from rehearsal.ui.widgets.title_bar import TitleBar
 from rehearsal.call.engine import CallResult, TurnRecord
 from rehearsal.scenario.model import Scenario
 from rehearsal.ui.widgets.turn_card import TurnCard, legend
@@ -62,11 +63,10 @@ class ScorecardScreen(Screen[None]):
         self.typed = typed
         self.scenario_path = scenario_path
         self.retry_score = retry_score
-        # Set before mounting: a change after the Header mounts races its title update.
-        self.sub_title = f"{scenario.title}: scorecard"
+        self.sub_title = f"{scenario.title}: scorecard"  # shown by the TitleBar
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static(summary_text(self.result, self.previous, self.retry_score), id="summary")
         with VerticalScroll(id="turns"):
             for record in self.result.turns:

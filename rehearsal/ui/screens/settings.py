@@ -16,8 +16,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, Footer, Input, Label, Select, Static
 
+from rehearsal.ui.widgets.title_bar import TitleBar
 from rehearsal import settings as settings_module
 from rehearsal.settings import Settings
 from rehearsal.ui.messages import MicLevel
@@ -68,11 +69,11 @@ class SettingsScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.sub_title = "settings"  # before mounting: see ScorecardScreen
+        self.sub_title = "settings"  # shown by the TitleBar
 
     def compose(self) -> ComposeResult:
         s = self.app.services.settings
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="settings-form"):
             yield Static("Replies", classes="group")
             yield field("Answer by", Select([("voice (speak)", "voice"), ("typed", "typed")], value=s.input_mode,

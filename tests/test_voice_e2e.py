@@ -1,0 +1,120 @@
+"""A whole call through PortAudio and the virtual audio stack, with every real engine.
+
+The manager is rendered by pyttsx3/espeak-ng and played into the virtual speaker; the caller's
+replies (espeak-ng speech) go into the virtual microphone; Vosk with the Korean model
+transcribes them, so the words are wrong: these tests check structure and timing.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from rehearsal.call import events as ev
+from rehearsal.call.engine import Call
+from rehearsal.settings import Settings
+from virtual_user import VirtualCaller, speech_wav, wav_pcm
+from voice_support import SCENARIO, Events, ScriptedJudge
+
+pytestmark = [pytest.mark.audio, pytest.mark.vosk]
+
+
+@pytest.fixture(scope="module")
+def recognizer(ko_model_path):
+    from rehearsal.voice.recognizer import load_recognizer
+
+    return load_recognizer(ko_model_path)
+
+
+@pytest.fixture(scope="module")
+def reply_pcm(tmp_path_factory) -> bytes:
+    path = tmp_path_factory.mktemp("e2e") / "reply.wav"
+    return wav_pcm(speech_wav("Thank you for taking my call. I wanted to ask for feedback.", path))
+
+
+def real_runner(events: Events, recognizer, settings: Settings):
+    from rehearsal.voice.loop import CallRunner
+    from rehearsal.voice.microphone import create_microphone
+    from rehearsal.voice.speaker import create_speaker
+    from rehearsal.voice.tts import create_synthesizer
+
+    speaker = create_speaker(settings)
+    runner = CallRunner(Call(SCENARIO, ScriptedJudge()), events, synthesizer=create_synthesizer(settings),
+                        speaker=speaker, microphone=create_microphone(settings), recognizer=lambda: recognizer,
+                        settings=settings)
+    return runner, speaker
+
+
+def test_a_whole_call_aloud(virtual_audio, recognizer, reply_pcm):
+    events = Events()
+    settings = Settings(end_silence_ms=500, no_speech_prompt_s=15)
+    caller = VirtualCaller()
+    runner, speaker = real_runner(events, recognizer, settings)
+    events.on(ev.Listening, lambda e: threading.Timer(0.3, caller.say, (reply_pcm,)).start(), times=5)
+    try:
+        runner.start()
+        assert events.ended.wait(90), events.names()
+        assert runner.join(5)
+    finally:
+        speaker.close()
+        caller.close()
+    assert not events.errors, events.errors
+    reply_turn = ["ManagerSpeaking", "ManagerDone", "Listening", "SpeechStarted", "ReplyHeard", "TurnScored"]
+    assert events.names() == reply_turn * 2 + ["ManagerSpeaking", "ManagerDone", "CallEnded"], events.names()
+    result = events.of(ev.CallEnded)[0].result
+    assert result.end_reason == "completed"
+    assert [t.turn_id for t in result.turns] == ["hello", "what_for"]  # no English words, no feedback request
+
+    for spoken in events.of(ev.ManagerSpeaking):
+        assert spoken.audio is not None and spoken.audio.rate == 22_050 and spoken.audio.seconds > 0.5
+    assert not any(done.interrupted for done in events.of(ev.ManagerDone))
+    assert events.of(ev.Partial), "no partial results while the caller spoke"
+    assert events.of(ev.Level) and max(e.rms for e in events.of(ev.Level)) > 0.05
+
+    reply_s = len(reply_pcm) / 32000
+    for heard, scored in zip(events.of(ev.ReplyHeard), events.of(ev.TurnScored), strict=True):
+        audio = heard.audio
+        # The whole reply, with a short pre-roll and the trailing silence that ended it.
+        assert reply_s <= audio.seconds <= reply_s + 0.5 + 0.5 + 1.0
+        words = heard.transcript.words
+        assert words, "the recogniser produced no words at all"
+        assert all(0 <= w.start <= w.end <= audio.seconds + 0.05 for w in words)
+        assert [w.start for w in words] == sorted(w.start for w in words)
+        delivery = scored.record.delivery
+        assert delivery is not None and delivery.words == len(words)
+        assert 0.1 <= delivery.latency_s <= 1.5  # the caller waited 0.3 s after the manager's line
+
+    # What the caller heard: three manager lines, each starting soon after a reply ended.
+    assert len(caller.speaker_ear.onsets) >= 3
+    gaps = caller.turn_gaps()
+    assert len(gaps) == 2 and all(0.3 < g < 4.0 for g in gaps), gaps
+
+
+def test_talking_over_the_manager_stops_them(virtual_audio, recognizer, reply_pcm):
+    events = Events()
+    settings = Settings(end_silence_ms=500, no_speech_prompt_s=15)
+    caller = VirtualCaller()
+    runner, speaker = real_runner(events, recognizer, settings)
+    events.on(ev.ManagerSpeaking, lambda e: threading.Timer(0.6, caller.say, (reply_pcm,)).start())
+    events.on(ev.TurnScored, lambda e: runner.hang_up())
+    try:
+        runner.start()
+        assert events.ended.wait(60), events.names()
+        assert runner.join(5)
+    finally:
+        speaker.close()
+        caller.close()
+    assert not events.errors, events.errors
+    assert events.names()[:6] == ["ManagerSpeaking", "ManagerDone", "Listening", "SpeechStarted", "ReplyHeard",
+                                  "TurnScored"]
+    line = events.of(ev.ManagerSpeaking)[0].audio
+    done = events.of(ev.ManagerDone)[0]
+    assert done.interrupted
+    # The manager fell silent soon after the caller started, long before the line's end.
+    ear = caller.speaker_ear
+    first_sound = ear.onsets[0]
+    last_sound = max(ear.offsets) if ear.offsets else first_sound
+    assert last_sound - first_sound < min(line.seconds, 0.6 + 1.2)
+    heard = events.of(ev.ReplyHeard)[0]
+    assert heard.audio.seconds >= len(reply_pcm) / 32000
