@@ -52,7 +52,9 @@ def test_sentences_and_questions_come_from_punctuation():
     assert normalize("thanks was it my portfolio i think so").sentences() == [(0, 37)]
 
 
-@pytest.mark.parametrize(("garbled", "word"), [("apreciate", "appreciate"), ("feedbak", "feedback"), ("gratefull", "grateful")])
+@pytest.mark.parametrize(
+    ("garbled", "word"), [("apreciate", "appreciate"), ("feedbak", "feedback"), ("gratefull", "grateful")]
+)
 def test_garbled_key_words_snap(garbled, word):
     assert snap(garbled) == word
 

@@ -255,3 +255,49 @@ def test_tts_unavailable_shows_the_lines_and_the_call_goes_on():
     assert all(e.audio is None for e in events.of(ev.ManagerSpeaking))
     assert not speaker.played
     assert events.of(ev.CallEnded)[0].result.end_reason == "completed"
+
+
+def _chunks(pcm: bytes):
+    from rehearsal.voice.interfaces import AudioChunk
+
+    return [AudioChunk(pcm[i : i + 640], 0.0, 0.1) for i in range(0, len(pcm), 640)]
+
+
+def test_a_reply_settled_in_a_pause_goes_on_in_a_new_segment_with_shifted_timings():
+    import time
+
+    from rehearsal.voice.fakes import silence, tone
+    from rehearsal.voice.reply import Reply
+
+    rec = FakeRecognizer(["thank you", "for the feedback"])
+    reply = Reply(0.0, rec)
+    for chunk in _chunks(tone(0.6)):
+        reply.add(chunk)
+    for chunk in _chunks(silence(0.2)):
+        reply.add(chunk, hold=True)
+    reply.settle()
+    time.sleep(0.3)  # the worker finishes the first segment during the pause
+    for chunk in _chunks(tone(0.8)):
+        reply.add(chunk)  # the caller goes on: the held pause is passed on first
+    transcript = reply.finish()
+    assert transcript.text == "thank you for the feedback"
+    assert len(rec.sessions) == 2 and all(s.finished for s in rec.sessions)
+    # The second segment starts where the first stopped, pause included.
+    assert [w.start for w in transcript.words] == pytest.approx([0.0, 0.3, 0.6, 0.9, 1.2])
+    assert rec.sessions[1].fed_samples == int(1.0 * 16000)
+    assert reply.audio().seconds == pytest.approx(1.6)
+
+
+def test_trailing_silence_is_kept_but_never_decoded():
+    from rehearsal.voice.fakes import silence, tone
+    from rehearsal.voice.reply import Reply
+
+    rec = FakeRecognizer(["thanks"])
+    reply = Reply(0.0, rec)
+    for chunk in _chunks(tone(0.5)):
+        reply.add(chunk)
+    for chunk in _chunks(silence(1.0)):
+        reply.add(chunk, hold=True)
+    assert reply.finish().text == "thanks"
+    assert rec.sessions[0].fed_samples == int(0.5 * 16000)
+    assert reply.audio().seconds == pytest.approx(1.5)

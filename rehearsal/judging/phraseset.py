@@ -15,6 +15,7 @@ from functools import lru_cache
 _KEY = 4  # patterns and words meet on their first four letters ("unfair(?:ly)?" ~ "unfairly")
 # A leading literal word, optionally inside a group of alternatives: "\bword", "\b(?:one|two words)".
 _LEADING_WORD = re.compile(r"^\\b([a-z]+)(.?)")
+_CAPTURES = re.compile(r"\((?!\?)|\\[1-9]")  # a capturing group or a back-reference
 _LEADING_GROUP = re.compile(r"^\\b\(\?:((?:[a-z ]+\|)*[a-z ]+)\)(?=\\b| )")
 
 
@@ -47,45 +48,71 @@ def _word_keys(text: str) -> frozenset[str]:
 
 
 class PhraseSet:
-    """Patterns are compiled the first time a reply could match them, so start-up stays quick."""
+    """Patterns are compiled the first time a reply could match them, so start-up stays quick.
+
+    Patterns with one index key run as one alternation per key, so at one position the first
+    listed pattern that matches wins (as in one big regex). A pattern indexed under several
+    words ("\\b(?:advice|tips)") runs on its own when any of them is present, and patterns that
+    must always run (or hold a back-reference) run on their own every time.
+    """
 
     def __init__(self, *patterns: str) -> None:
-        self._sources: list[str] = []
-        self._compiled: list[re.Pattern[str] | None] = []
-        self._by_key: dict[str, list[int]] = {}
-        self._always: list[int] = []
+        by_key: dict[str, list[str]] = {}
+        self._always_sources: list[str] = []
+        self._multi_sources: list[str] = []
+        self._multi_by_key: dict[str, list[int]] = {}
         for p in patterns:
             for part in _split_top_level(p):
-                index = len(self._sources)
-                self._sources.append(part)
-                self._compiled.append(None)
                 keys = _keys(part)
-                if keys is None:
-                    self._always.append(index)
+                if keys is None or _CAPTURES.search(part):
+                    self._always_sources.append(part)
+                elif len(set(keys)) == 1:
+                    by_key.setdefault(keys[0], []).append(part)
                 else:
-                    for k in keys:
-                        self._by_key.setdefault(k, []).append(index)
+                    for k in set(keys):
+                        self._multi_by_key.setdefault(k, []).append(len(self._multi_sources))
+                    self._multi_sources.append(part)
+        self._key_sources = {k: "|".join(f"(?:{p})" for p in parts) for k, parts in by_key.items()}
+        self._by_key: dict[str, re.Pattern[str]] = {}
+        self._always: list[re.Pattern[str]] | None = None
+        self._multi: list[re.Pattern[str] | None] = [None] * len(self._multi_sources)
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        """Matches of every pattern, ordered by position (overlaps possible)."""
-        by_key = self._by_key
-        candidates = dict.fromkeys(self._always)
-        for key in _word_keys(text) & by_key.keys():
-            candidates.update(dict.fromkeys(by_key[key]))
-        compiled = self._compiled
-        found = []
-        for index in candidates:
-            pattern = compiled[index] or self._compile(index)
+        """Matches ordered by position (a match found twice is given once)."""
+        if self._always is None:
+            self._always = [re.compile(p) for p in self._always_sources]
+        found = [m for pattern in self._always for m in pattern.finditer(text)]
+        keys = _word_keys(text)
+        for key in keys & self._key_sources.keys():
+            pattern = self._by_key.get(key) or self._compile_key(key)
             found.extend(pattern.finditer(text))
-        found.sort(key=lambda m: (m.start(), -m.end()))
+        multi = {i for key in keys & self._multi_by_key.keys() for i in self._multi_by_key[key]}
+        for i in multi:
+            pattern = self._multi[i] or self._compile_multi(i)
+            found.extend(pattern.finditer(text))
+        if len(found) > 1:
+            found.sort(key=_position)
+            found = [m for i, m in enumerate(found) if i == 0 or m.span() != found[i - 1].span()]
         return iter(found)
 
     def search(self, text: str) -> re.Match[str] | None:
         return next(self.finditer(text), None)
 
-    def _compile(self, index: int) -> re.Pattern[str]:
-        compiled = self._compiled[index] = re.compile(self._sources[index])
-        return compiled
+    def all_sources(self) -> list[str]:
+        """Every regex this set runs when every index key is present (for tests)."""
+        return self._always_sources + self._multi_sources + list(self._key_sources.values())
+
+    def _compile_key(self, key: str) -> re.Pattern[str]:
+        pattern = self._by_key[key] = re.compile(self._key_sources[key])
+        return pattern
+
+    def _compile_multi(self, index: int) -> re.Pattern[str]:
+        pattern = self._multi[index] = re.compile(self._multi_sources[index])
+        return pattern
+
+
+def _position(m: re.Match[str]) -> tuple[int, int]:
+    return m.start(), -m.end()
 
 
 def _split_top_level(pattern: str) -> list[str]:

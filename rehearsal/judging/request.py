@@ -21,7 +21,9 @@ from rehearsal.judging.verdict import Evidence
 _NEAR = 70
 _PUNCTUATION = re.compile(r"[.?!,;]")
 # "Could you share it?" after feedback came up earlier in the reply.
-_SHARE_IT = re.compile(r"\b(?:could|can|would|will) you (?:\w+ )?(?:share|send|pass on|give me) (?:it|that|them|those)\b")
+_SHARE_IT = re.compile(
+    r"\b(?:could|can|would|will) you (?:\w+ )?(?:share|send|pass on|give me) (?:it|that|them|those)\b"
+)
 
 
 @dataclass

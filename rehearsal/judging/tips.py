@@ -26,8 +26,10 @@ _WHY_NOT = {
     "the door closed": "closes the door",
 }
 _TONE_FIX = {
-    "pleading": "Pleading makes it harder for them to help; stay composed: \"I understand. If anything changes, I'd love to hear from you.\"",
-    "sarcastic": "Sarcasm lands as hostility on a call; say it straight: \"I was hoping for something more specific — is there one thing I could work on?\"",
+    "pleading": "Pleading makes it harder for them to help; stay composed: "
+    "\"I understand. If anything changes, I'd love to hear from you.\"",
+    "sarcastic": "Sarcasm lands as hostility on a call; say it straight: "
+    "\"I was hoping for something more specific — is there one thing I could work on?\"",
 }
 
 

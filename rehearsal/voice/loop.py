@@ -46,6 +46,7 @@ PREROLL_CHUNKS = 25  # audio kept from before a barge-in is detected (~0.5 s)
 READ_TIMEOUT_S = 0.05
 HOLD_AFTER_MS = 120  # trailing silence past this is fed to the recogniser only if speech resumes
 SETTLE_LEAD_MS = 250  # finishing the words takes Vosk ~100-200 ms on a busy machine
+MIN_SETTLE_MS = 200  # but not in the ~150 ms pause at a comma: restarting costs more than it saves
 
 RecognizerProvider = Callable[[], Recognizer | None]
 
@@ -107,6 +108,7 @@ class CallRunner:
         self._last_level = 0.0
         self._recognizer_warned = False
         self._ended_at = 0.0
+        self._reply: Reply | None = None
 
     # -- controls, callable from any thread -------------------------------------------
 
@@ -158,6 +160,8 @@ class CallRunner:
             self._emit(ev.CallEnded(self.call.result()))
         finally:
             self._stop_playback()
+            if self._reply is not None:
+                self._transcribe(self._reply, quiet=True)
             if self._mic is not None:
                 self._mic.stop()
             self._ahead.shutdown(wait=False, cancel_futures=True)
@@ -199,6 +203,9 @@ class CallRunner:
 
     def _do_retry(self) -> None:
         self._stop_playback()
+        reply, self._reply = self._reply, None
+        if reply is not None:
+            self._transcribe(reply, quiet=True)  # taken back: stop its recognition, report nothing
         if self.call.records:
             self.call.retry_last()
             self._emit(ev.Notice("info", "Taking that turn again."))
@@ -218,8 +225,7 @@ class CallRunner:
             return None
         if self._endpointer is not None and not listening:
             self._endpointer.reset()
-        if self._endpointer is not None:
-            self._endpointer.set_far_end(_level(audio) if hasattr(self._endpointer, "set_far_end") else None)
+        self._far_end(_level(audio))
         heard: deque[AudioChunk] = deque(maxlen=PREROLL_CHUNKS)
         try:
             while not playback.done:
@@ -236,11 +242,15 @@ class CallRunner:
                 if self._endpointer and self._endpointer.feed(chunk) == "speech_start" and self._auto:
                     return self._barge_in(turn_id, playback, list(heard))
         finally:
-            if self._endpointer is not None and hasattr(self._endpointer, "set_far_end"):
-                self._endpointer.set_far_end(None)
+            self._far_end(None)
         self._playback = None
         self._emit(ev.ManagerDone(turn_id))
         return None
+
+    def _far_end(self, level: float | None) -> None:
+        """Tell the endpointer how loud the manager is playing, so their echo is not taken for the caller."""
+        if self._endpointer is not None and hasattr(self._endpointer, "set_far_end"):
+            self._endpointer.set_far_end(level)
 
     def _barge_in(self, turn_id: str, playback: Playback, heard: list[AudioChunk]) -> list[AudioChunk]:
         playback.stop()
@@ -367,7 +377,7 @@ class CallRunner:
     def _settle_after_ms(self) -> int:
         """Start finishing the words this far into a pause, so they are ready when it ends the reply."""
         end_ms = getattr(self._endpointer, "trailing_silence_ms", self.settings.end_silence_ms)
-        return max(HOLD_AFTER_MS, end_ms - SETTLE_LEAD_MS)
+        return max(MIN_SETTLE_MS, end_ms - SETTLE_LEAD_MS)
 
     def _reply_over(self, event: str | None, speech_at: float | None) -> bool:
         if self._stop_talking:
@@ -437,12 +447,10 @@ class CallRunner:
     def _report_partial(self, turn_id: str) -> None:
         """A reply cut short (device lost, typed over, skipped): report what was heard, once."""
         reply, self._reply = self._reply, None
-        if reply is not None and reply.spoke:
-            transcript = None
-            try:
-                transcript = reply.finish()
-            except Exception:  # noqa: BLE001
-                pass
+        if reply is None:
+            return
+        transcript = self._transcribe(reply, quiet=True)  # also stops its recognition thread
+        if reply.spoke:
             self._emit(ev.ReplyHeard(turn_id, transcript or _transcript(reply.partial_text()), reply.audio()))
 
     def _get_recognizer(self) -> Recognizer | None:

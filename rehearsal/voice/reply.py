@@ -78,6 +78,7 @@ class Reply:
         self._cond = threading.Condition()
         self._closing = False
         self._settle = False
+        self._settled = False  # asked to settle since the last speech
         self._recognizer: Recognizer | None = None
         self._session: RecognitionSession | None = None
         self._session_offset = 0.0
@@ -101,13 +102,15 @@ class Reply:
                 return
             self._pending += self._held + chunk.pcm
             self._held = bytearray()
+            self._settled = False
             self._cond.notify()
 
     def settle(self) -> None:
         """Finish the words heard so far now, in the background (the reply is probably over)."""
         with self._cond:
-            self._settle = True
-            self._cond.notify()
+            if not self._settled:
+                self._settled = self._settle = True
+                self._cond.notify()
 
     def attach(self, recognizer: Recognizer | None) -> None:
         """Start recognising (everything heard so far first); no-op once started."""

@@ -227,8 +227,9 @@ class CallScreen(Screen[None]):
         self.refresh_bindings()
 
     def _on_Notice(self, event: ev.Notice) -> None:
-        # The notice line keeps the message; the toast only draws the eye to it.
-        self.notify(event.message, severity=NOTICE_SEVERITY[event.level], timeout=6)
+        # The notice line keeps the whole message; the toast only draws the eye to it, so it
+        # carries the first sentence and does not cover the transcript on a small terminal.
+        self.notify(first_sentence(event.message), severity=NOTICE_SEVERITY[event.level], timeout=4)
         notice = self.query_one("#notice-line", Static)
         notice.update(Text(event.message, style="yellow" if event.level != "info" else ""))
         notice.remove_class("hidden")
@@ -288,3 +289,8 @@ class CallScreen(Screen[None]):
 
         self.app.push_screen(ConfirmScreen("Hang up now? You will see the scorecard for the turns so far.",
                                            yes="Hang up", no="Keep talking"), answered)
+
+
+def first_sentence(message: str) -> str:
+    head, sep, _ = message.partition(". ")
+    return head + "." if sep else message
