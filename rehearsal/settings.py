@@ -6,11 +6,12 @@ variables, the YAML file, the defaults below.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from rehearsal import paths
@@ -44,11 +45,31 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return (init_settings, env_settings, _YamlFile(settings_cls))
+        return (init_settings, _Without(settings_cls, env_settings), _YamlFile(settings_cls))
+
+
+# Settings whose value failed validation in the current load; their sources are skipped so
+# the default applies. Filled by load(), read by the sources.
+_ignored: set[str] = set()
+_problems: list[str] = []
+
+
+class _Without(PydanticBaseSettingsSource):
+    """Another source minus the settings that failed validation."""
+
+    def __init__(self, settings_cls: type[BaseSettings], inner: PydanticBaseSettingsSource) -> None:
+        super().__init__(settings_cls)
+        self._inner = inner
+
+    def get_field_value(self, field, field_name):  # pragma: no cover - unused by __call__
+        return None, field_name, False
+
+    def __call__(self) -> dict:
+        return {k: v for k, v in self._inner().items() if k not in _ignored}
 
 
 class _YamlFile(PydanticBaseSettingsSource):
-    """Reads config.yaml; a broken file is ignored rather than stopping the app."""
+    """Reads config.yaml. A broken file or value is reported and the defaults apply."""
 
     def get_field_value(self, field, field_name):  # pragma: no cover - unused by __call__
         return None, field_name, False
@@ -56,14 +77,55 @@ class _YamlFile(PydanticBaseSettingsSource):
     def __call__(self) -> dict:
         path = paths.config_file()
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError):
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
             return {}
-        return {k: v for k, v in data.items() if k in Settings.model_fields} if isinstance(data, dict) else {}
+        except (OSError, UnicodeDecodeError) as exc:
+            _problems.append(f"{path}: cannot be read ({exc}); using the default settings.")
+            return {}
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f"{path}:{mark.line + 1}" if mark else str(path)
+            _problems.append(f"{where}: not valid YAML ({getattr(exc, 'problem', exc)}); using the default settings. "
+                             "Fix the file or delete it.")
+            return {}
+        if data is None:
+            return {}
+        if not isinstance(data, dict):
+            _problems.append(f"{path}: expected `name: value` lines; using the default settings.")
+            return {}
+        for key in data:
+            if key not in Settings.model_fields:
+                _problems.append(f"{path}: unknown setting {key!r} is ignored.")
+        return {k: v for k, v in data.items() if k in Settings.model_fields and k not in _ignored}
 
 
 def load() -> Settings:
+    """The user's settings. A bad value never stops the app: it is reported (see `problems`)
+    and that setting keeps its default."""
+    _ignored.clear()
+    _problems.clear()
+    for _ in range(len(Settings.model_fields) + 1):
+        try:
+            return Settings()
+        except ValidationError as exc:
+            for err in exc.errors():
+                name = str(err["loc"][0]) if err["loc"] else ""
+                if name in _ignored or name not in Settings.model_fields:
+                    raise
+                _ignored.add(name)
+                env = f"REHEARSAL_{name.upper()}"
+                where = f"environment variable {env}" if env in os.environ else f"{paths.config_file()}"
+                _problems.append(f"{where}: {name} = {err.get('input')!r} is not valid ({err['msg']}); "
+                                 "using the default.")
     return Settings()
+
+
+def problems() -> list[str]:
+    """What was wrong with the settings at the last load(), as sentences for a person."""
+    return list(dict.fromkeys(_problems))
 
 
 def save(settings: Settings) -> Path:

@@ -18,8 +18,8 @@ REQUIRE_VOICE = os.environ.get("REHEARSAL_REQUIRE_VOICE") == "1"
 def isolated_dirs(tmp_path, monkeypatch):
     monkeypatch.setenv("REHEARSAL_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("REHEARSAL_CONFIG_DIR", str(tmp_path / "config"))
-    if "REHEARSAL_MODELS_DIR" not in os.environ:
-        monkeypatch.setenv("REHEARSAL_MODELS_DIR", str(tmp_path / "models"))
+    # Always: install tests write and delete here, so never a real models folder.
+    monkeypatch.setenv("REHEARSAL_MODELS_DIR", str(tmp_path / "models"))
     return tmp_path
 
 

@@ -73,6 +73,11 @@ def test_a_good_bundle_reads(tmp_path):
         ({"manifest.json": json.dumps(MANIFEST),
           "results.json": json.dumps({"format_version": 1, "attempts": [{**ATTEMPT, "session": {
               **ATTEMPT["session"], "started_at": "yesterday"}}]})}, "no valid start time"),
+        ({"manifest.json": json.dumps(MANIFEST),
+          "results.json": json.dumps({"format_version": 1, "attempts": [{**ATTEMPT, "session": {
+              **ATTEMPT["session"], "score": float("nan")}}]})}, "holds NaN"),
+        ({"manifest.json": json.dumps(MANIFEST).replace('"format_version": 1', '"format_version": 1, "x": 1e999'),
+          "results.json": json.dumps(RESULTS)}, "holds the number 1e999"),
     ],
 )
 def test_hostile_or_broken_bundles_are_refused(tmp_path, members, message):

@@ -159,3 +159,36 @@ def test_result_serialises_to_plain_json():
     turn = data["turns"][0]
     assert turn["verdict"]["gratitude"]["evidence"][0] == {"text": "thanks", "start": 0, "end": 6, "note": ""}
     assert data["end_reason"] == "in_progress"
+
+
+def test_a_caller_who_already_asked_is_not_expected_to_ask_again():
+    call = Call(SCENARIO, ScriptedJudge())
+    call.reply("thanks, any feedback? I love this")  # asks in the opener -> answer
+    call.retry_last()
+    call.reply("thanks")  # no request -> what_for, which expects one
+    record = call.reply("ok")  # still no request
+    assert record.score.parts["feedback_request"] == 0.0
+
+    call = Call(SCENARIO, ScriptedJudge(), start_at="hello")
+    call.reply("feedback")  # asked -> answer
+    call.current_id = "what_for"  # a turn that expects a request, reached after asking
+    record = call.reply("ok")
+    assert record.score.parts["feedback_request"] == 1.0
+    assert "feedback_request" not in record.score.missed
+
+
+def test_good_things_the_turn_did_not_ask_for_are_credited_not_penalised():
+    call = Call(SCENARIO, ScriptedJudge(), start_at="answer")  # expects door_open and tone
+    record = call.reply("thanks, I will watch the postings, love it")
+    assert record.score.parts == {"door_open": 1.0, "tone": 1.0, "gratitude": 1.0}
+    assert record.score.score == 100.0
+    plain = Call(SCENARIO, ScriptedJudge(), start_at="answer").reply("I will watch the postings")
+    assert "gratitude" not in plain.score.parts  # not expected, not done: no penalty
+
+
+def test_a_hung_up_call_cannot_meet_the_target():
+    call = Call(SCENARIO, ScriptedJudge())
+    call.reply("thanks, feedback please, love it")
+    call.hang_up()
+    result = call.result()
+    assert result.score == 100.0 and result.met_target is False

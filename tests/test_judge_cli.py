@@ -75,10 +75,27 @@ def test_jsonl_bad_lines_get_an_error_and_the_rest_go_on():
         ]
     )
     assert code == 1
-    assert len(records) == 4  # the blank line is skipped
-    for bad in records[:3]:
+    assert len(records) == 5  # one output line per input line, the blank one included
+    for bad in records[:4]:
         assert bad["id"] is None and bad["error"]
-    assert records[3]["id"] == 8 and records[3]["gratitude"]["detected"]
+    assert records[3]["line"] == 4
+    assert records[4]["id"] == 8 and records[4]["gratitude"]["detected"]
+
+
+def test_jsonl_output_is_always_valid_json():
+    code, records = _jsonl(
+        [
+            '{"id": 1, "text": "thank \\ud800 you"}',
+            '{"id": NaN, "text": "ok"}',
+            '{"id": 1e999, "text": "ok"}',
+            json.dumps({"id": "x", "text": "Thanks!"}),
+        ]
+    )
+    assert code == 1
+    assert records[0]["id"] == 1 and "gratitude" in records[0]
+    assert records[1]["id"] is None and "finite" in records[1]["error"]
+    assert records[2]["id"] is None
+    assert records[3]["id"] == "x"
 
 
 def test_the_command_end_to_end():

@@ -68,7 +68,10 @@ class CallResult:
 
     @property
     def met_target(self) -> bool | None:
-        return None if self.target is None else self.score >= self.target
+        """Only a call that reached its close can meet the target: one good opener is not a call."""
+        if self.target is None:
+            return None
+        return self.end_reason == "completed" and self.score >= self.target
 
     def to_dict(self) -> dict:
         return {
@@ -119,8 +122,9 @@ class Call:
             raise RuntimeError("the call has ended; there is nothing to reply to")
         turn = self.current
         verdict = self.judge.judge(text)
-        score = score_turn(verdict, turn.expects, self.scenario.rubric.weights, delivery)
-        next_id = self._next_turn(turn, verdict)
+        asked_before = self._asked_before()
+        score = score_turn(verdict, turn.expects, self.scenario.rubric.weights, delivery, asked_before)
+        next_id = self._next_turn(turn, verdict, asked_before)
         record = TurnRecord(
             index=len(self.records),
             turn_id=self.current_id,
@@ -174,9 +178,11 @@ class Call:
             closing_line=self.current.text if self.current.end and not self._hung_up else None,
         )
 
-    def _next_turn(self, turn: Turn, verdict: Verdict) -> str:
+    def _asked_before(self) -> bool:
+        return any(r.verdict.feedback_request.detected for r in self.records)
+
+    def _next_turn(self, turn: Turn, verdict: Verdict, asked_before: bool) -> str:
         branches = turn.next or []
-        asked_before = any(r.verdict.feedback_request.detected for r in self.records)
         for branch in branches:
             if branch.when is None or matches(branch.when, verdict, asked_before):
                 return branch.goto

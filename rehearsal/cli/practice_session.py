@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rich.console import Console
+from rich.markup import escape
 
 from rehearsal.call import events as ev
 from rehearsal.call.engine import Call, CallResult
+from rehearsal.call.fanout import Fanout
 from rehearsal.cli import report
 from rehearsal.scenario.model import Scenario
 from rehearsal.services import Services, default_services
@@ -27,7 +28,10 @@ class PracticeSession:
     save: bool = True
     interrupted: bool = False
     _ended: bool = False
-    _sinks: list[Callable[[ev.Event], None]] = field(default_factory=list)
+    _sinks: Fanout = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._sinks = Fanout(on_failure=lambda text: self.console.print(f"[yellow]{escape(text)}[/yellow]"))
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> PracticeSession | None:
@@ -43,10 +47,17 @@ class PracticeSession:
         except ScenarioError as exc:
             print(str(exc), file=sys.stderr)
             return None
-        if args.start_at and args.start_at not in scenario.turns:
-            print(f"{scenario.id} has no turn {args.start_at!r}; its turns are: {', '.join(scenario.turns)}", file=sys.stderr)
-            return None
+        if args.start_at:
+            reply_turns = [t for t, turn in scenario.turns.items() if not turn.end]
+            if args.start_at not in reply_turns:
+                print(f"{scenario.id} has no turn {args.start_at!r} to answer; "
+                      f"pick one of: {', '.join(reply_turns)}", file=sys.stderr)
+                return None
         services = default_services()
+        from rehearsal import settings as settings_module
+
+        for problem in settings_module.problems():
+            console.print(f"[yellow]{escape(problem)}[/yellow]")
         if args.model:
             services.settings = services.settings.model_copy(update={"model_path": args.model})
         is_path = args.scenario.endswith((".yaml", ".yml")) or "/" in args.scenario
@@ -78,25 +89,32 @@ class PracticeSession:
 
     def emit(self, event: ev.Event) -> None:
         self._ended = self._ended or isinstance(event, ev.CallEnded)
-        for sink in self._sinks:
-            sink(event)
+        self._sinks(event)
 
-    def read_reply(self) -> str | None:
-        """One typed reply; None when input has ended."""
-        prompt = "You: " if sys.stdin.isatty() else ""
-        try:
-            line = input(prompt)
-        except EOFError:
-            return None
-        if not sys.stdin.isatty():
-            self.console.print(f"You: {line}", markup=False)
-        return line.strip()
+    def read_reply(self, hint: str | None = None) -> str | None:
+        """One typed reply; None when input has ended. A lone "?" shows the turn's hint."""
+        interactive = sys.stdin.isatty()
+        while True:
+            try:
+                line = input("You: " if interactive else "")
+            except EOFError:
+                return None
+            # A replies file in another encoding must not end the call: keep what can be read.
+            line = line.encode("utf-8", "replace").decode("utf-8").strip()
+            if interactive and line == "?":
+                self.console.print(f"[dim]Hint: {escape(hint or 'Thank them, ask for feedback, stay upbeat.')}[/dim]")
+                continue
+            if not interactive:
+                self.console.print(f"You: {line}", markup=False)
+            return line
 
     def _typed_call(self, call: Call) -> None:
         while not call.finished:
             self.emit(ev.ManagerSpeaking(call.current_id, call.manager_line))
             report.print_manager(self.console, self.scenario, call.current_id, call.manager_line)
-            reply = self.read_reply()
+            if call.time_limit and sys.stdin.isatty():
+                self.console.print(f"[dim](aim to answer within {call.time_limit:.0f} s; ? for a hint)[/dim]")
+            reply = self.read_reply(call.current.hint)
             if reply is None:
                 call.hang_up()
                 self.console.print("[dim]No more replies: the call ends here.[/dim]")
@@ -118,12 +136,13 @@ class PracticeSession:
             self.console.print(f"[yellow]This call will not be saved: {exc}[/yellow]")
             self._store = None
             return None
-        self._sinks.append(recorder)
+        self._sinks.add(recorder)
         return recorder
 
     def _previous_score(self) -> float | None:
         store = getattr(self, "_store", None)
-        if store is None:
+        # A one-turn retry is not comparable with a whole call.
+        if store is None or self.start_at is not None:
             return None
         try:
             return store.scenario_stats(self.scenario.id).previous

@@ -16,6 +16,7 @@ DIMENSION_NAMES = {
     "door_open": "door open",
     "delivery": "delivery",
 }
+MAX_QUOTES = 8  # a scorecard, not a dump: a very long reply must not flood the terminal
 _STYLE = {"gratitude": "green", "feedback_request": "cyan", "door_open": "magenta", "tone": "yellow"}
 
 
@@ -62,8 +63,11 @@ def print_scorecard(console: Console, result: CallResult, previous: float | None
             f"{DIMENSION_NAMES[d]} {'✓' if c >= 1 else ('~' if c > 0 else '✗')}" for d, c in record.score.parts.items()
         )
         console.print(f"  {record.score.score:.0f}/100   {parts}   tone: {record.verdict.tone.label}")
-        for quote in _quotes(record):
+        quotes = list(dict.fromkeys(_quotes(record)))
+        for quote in quotes[:MAX_QUOTES]:
             console.print(f"  [dim]{escape(quote)}[/dim]")
+        if len(quotes) > MAX_QUOTES:
+            console.print(f"  [dim]… and {len(quotes) - MAX_QUOTES} more[/dim]")
         if record.delivery is not None:
             d = record.delivery
             figures = [f"{d.wpm:.0f} wpm" if d.wpm else None, f"{len(d.fillers)} fillers",

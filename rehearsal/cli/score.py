@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from typing import TYPE_CHECKING, TextIO
 
@@ -64,10 +65,10 @@ def run(args: argparse.Namespace) -> int:
 
 def score_lines(judge, lines: TextIO, out: TextIO) -> int:
     failed = False
+    # One output line per input line, in order, so results can be paired by position:
+    # a blank line is answered with an error too.
     for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        item, error = _parse(line)
+        item, error = _parse(line) if line.strip() else ({}, 'empty line; write {"id": ..., "text": "..."}')
         if error:
             failed = True
             record = {"id": None, "error": error, "line": number}
@@ -87,6 +88,13 @@ def _parse(line: str) -> tuple[dict, str | None]:
         return {}, 'expected a JSON object like {"id": 1, "text": "..."}'
     if not isinstance(item.get("text"), str):
         return {}, 'the object has no "text" string; add the reply as "text"'
+    ident = item.get("id")
+    if isinstance(ident, float) and not math.isfinite(ident):
+        return {}, '"id" is not a finite number; use a string or a whole number'
+    if ident is not None and not isinstance(ident, str | int | float):
+        return {}, '"id" must be a string or a number'
+    # A lone surrogate (from a \ud800 escape) cannot be written out; one '?' keeps the offsets.
+    item["text"] = item["text"].encode("utf-8", "replace").decode("utf-8")
     return item, None
 
 

@@ -49,15 +49,29 @@ def dimension_credit(verdict: Verdict, dimension: str) -> float:
     return 1.0 if getattr(verdict, dimension).detected else 0.0
 
 
+UNPROMPTED = ("gratitude", "feedback_request", "door_open")
+
+
 def score_turn(
     verdict: Verdict,
     expects: Iterable[str],
     weights: Weights,
     delivery: Delivery | None = None,
+    asked_before: bool = False,
 ) -> TurnScore:
-    # Tone always counts: every reply on this call should stay gracious.
-    dims = list(dict.fromkeys([*expects, "tone"]))
+    """Score one reply on what its turn expects.
+
+    Tone always counts: every reply on this call should stay gracious. Good things the turn
+    did not ask for (thanks, a feedback request, keeping the door open) are credited too, so
+    a caller who asks for feedback in their opener sees it counted. A caller who already
+    asked for feedback is not expected to ask again.
+    """
+    expects = list(expects)
+    bonus = [d for d in UNPROMPTED if d not in expects and getattr(verdict, d).detected]
+    dims = list(dict.fromkeys([*expects, "tone", *bonus]))
     parts = {d: dimension_credit(verdict, d) for d in dims}
+    if asked_before and "feedback_request" in parts:
+        parts["feedback_request"] = 1.0
     if delivery is not None and delivery.words:
         parts["delivery"] = delivery_credit(delivery)
     total_weight = sum(getattr(weights, d) for d in parts)

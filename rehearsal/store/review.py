@@ -61,7 +61,7 @@ def review_bundle(bundle: Bundle) -> ReviewRow:
 
 
 def _counts(a: SessionDetail) -> bool:
-    return a.summary.status != "incomplete" and a.summary.start_turn is None and a.summary.score is not None
+    return a.summary.status == "completed" and a.summary.start_turn is None and a.summary.score is not None
 
 
 def review(paths: list[Path]) -> tuple[list[ReviewRow], list[ReviewFailure]]:

@@ -72,7 +72,8 @@ def load_json(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> dict:
         raise BundleError(f"{info.filename} is too large ({info.file_size // 1_000_000} MB; the limit is "
                           f"{MAX_JSON_BYTES // 1_000_000} MB)")
     try:
-        data = json.loads(read_member(zf, info, MAX_JSON_BYTES).decode("utf-8"))
+        data = json.loads(read_member(zf, info, MAX_JSON_BYTES).decode("utf-8"),
+                          parse_constant=_no_constant, parse_float=_finite_float)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise BundleError(f"{info.filename} is not valid JSON ({exc})") from None
     # RuntimeError: encrypted; NotImplementedError: a compression method zipfile lacks.
@@ -83,3 +84,14 @@ def load_json(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> dict:
     if not isinstance(data, dict):
         raise BundleError(f"{info.filename} should hold a JSON object")
     return data
+
+
+def _no_constant(name: str) -> float:
+    raise BundleError(f"holds {name}, which is not a number rehearsal writes; the bundle was altered")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value != value or value in (float("inf"), float("-inf")):
+        raise BundleError(f"holds the number {text}, too large to be a score; the bundle was altered")
+    return value

@@ -167,7 +167,7 @@ class SessionStore:
             db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
 
     def scenario_stats(self, scenario_id: str) -> ScenarioStats:
-        """Over full, finished calls (not single-turn retries or interrupted calls)."""
+        """Over full calls that reached their close (not retries, hang-ups or interrupted calls)."""
         scores = [s.score for s in self._finished(scenario_id)]
         return ScenarioStats(
             attempts=len(scores),
@@ -220,7 +220,7 @@ class SessionStore:
     def _finished(self, scenario_id: str | None) -> list[SessionSummary]:
         return [
             s for s in self.list_sessions(scenario_id)
-            if s.status != "incomplete" and s.start_turn is None and s.score is not None
+            if s.status == "completed" and s.start_turn is None and s.score is not None
         ]
 
     def _existing(self, relative: str | None) -> Path | None:

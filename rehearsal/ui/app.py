@@ -72,6 +72,10 @@ class RehearsalApp(App[None]):
             self.screen.open_scenario(self.open_scenario)
         if not self.typed_default:
             self.load_model()
+        from rehearsal import settings as settings_module
+
+        for problem in settings_module.problems():
+            self.notify(problem, title="Settings", severity="warning", timeout=12)
 
     def on_unmount(self) -> None:
         close = getattr(self.store, "close", None)

@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.message_pump import MessagePump
 
 from rehearsal.call import events as ev
+from rehearsal.call.fanout import Fanout
 
 ModelStatus = Literal["off", "loading", "ready", "missing"]
 
@@ -75,17 +76,12 @@ class EventBridge:
 
     def __init__(self, target: MessagePump, extra: list[Callable[[ev.Event], None]] | None = None) -> None:
         self.target = target
-        self.extra = list(extra or [])
-        self._failed: set[int] = set()
+        self._extra = Fanout(extra, on_failure=lambda text: target.post_message(CallUpdate(ev.Notice("warning", text))))
+
+    @property
+    def extra(self) -> list[Callable[[ev.Event], None]]:
+        return self._extra.sinks
 
     def __call__(self, event: ev.Event) -> None:
-        for sink in self.extra:
-            if id(sink) in self._failed:
-                continue
-            try:
-                sink(event)
-            except Exception as exc:  # noqa: BLE001 - the call matters more than its history
-                self._failed.add(id(sink))
-                note = ev.Notice("warning", f"This call is no longer being saved ({exc}). The call goes on.")
-                self.target.post_message(CallUpdate(note))
+        self._extra(event)
         self.target.post_message(to_message(event))

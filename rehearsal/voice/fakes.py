@@ -275,7 +275,12 @@ class FakeSession:
 
 
 class FakeRecognizer:
-    """Returns the scripted transcripts in order, one per session; then empty ones."""
+    """Returns the scripted transcripts in order, one per session; then empty ones.
+
+    The call loop opens one session per reply, and one more each time the caller speaks
+    again after a pause it had already started to settle (see voice/reply.py): script such
+    a reply as two transcripts.
+    """
 
     def __init__(self, scripts: Sequence[str | Script] = (), *, crash_after_s: float | None = None) -> None:
         self._scripts = deque(s if isinstance(s, Script) else Script(s) for s in scripts)

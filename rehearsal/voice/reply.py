@@ -148,13 +148,11 @@ class Reply:
                 return
 
     def _accept(self, data: bytes) -> None:
-        started = time.monotonic()
         if self._session is None:
             self._session = self._recognizer.session()
             self._session_offset = self._fed / BYTES_PER_S
         changed = self._session.accept_audio(data)
         self._fed += len(data)
-        log.debug("recognised %.2f s of audio in %.0f ms", len(data) / BYTES_PER_S, (time.monotonic() - started) * 1000)
         if changed:
             self._partial = " ".join(t for t in (*(s.text for _, s in self._segments), self._session.partial()) if t)
             self._on_partial(self._partial)

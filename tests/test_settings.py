@@ -1,0 +1,47 @@
+"""Settings: YAML file + environment; a bad value is reported and never stops the app."""
+
+from __future__ import annotations
+
+from rehearsal import paths
+from rehearsal import settings as settings_module
+
+
+def _write(text: str) -> None:
+    path = paths.config_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def test_file_values_apply_and_environment_wins(monkeypatch):
+    _write("rate: 150\nkeep_audio: false\n")
+    monkeypatch.setenv("REHEARSAL_RATE", "190")
+    loaded = settings_module.load()
+    assert loaded.rate == 190 and loaded.keep_audio is False
+    assert settings_module.problems() == []
+
+
+def test_a_bad_value_keeps_its_default_and_is_reported(monkeypatch):
+    _write("keep_audio: maybe\nrate: 150\nbogus: 1\n")
+    monkeypatch.setenv("REHEARSAL_END_SILENCE_MS", "soon")
+    loaded = settings_module.load()
+    assert loaded.keep_audio is True and loaded.rate == 150 and loaded.end_silence_ms == 900
+    found = "\n".join(settings_module.problems())
+    assert "keep_audio = 'maybe' is not valid" in found
+    assert "REHEARSAL_END_SILENCE_MS" in found
+    assert "unknown setting 'bogus'" in found
+
+
+def test_broken_yaml_is_reported_with_its_line():
+    _write("rate: 150\nkeep_audio: [\n")
+    loaded = settings_module.load()
+    assert loaded.rate is None
+    (problem,) = settings_module.problems()
+    assert f"{paths.config_file()}:3: not valid YAML" in problem
+
+
+def test_save_writes_only_what_differs_and_round_trips():
+    loaded = settings_module.load().model_copy(update={"rate": 120, "theme": "textual-light"})
+    path = settings_module.save(loaded)
+    assert sorted(path.read_text().split()) == sorted("rate: 120 theme: textual-light".split())
+    again = settings_module.load()
+    assert again.rate == 120 and again.theme == "textual-light"
