@@ -8,16 +8,10 @@ from rich.text import Text
 
 from rehearsal.call.engine import CallResult, TurnRecord
 from rehearsal.scenario.model import Scenario
+from rehearsal.store.evidence import RICH_STYLE, segments
+from rehearsal.store.models import DIMENSION_LABELS
 
-DIMENSION_NAMES = {
-    "gratitude": "gratitude",
-    "feedback_request": "feedback request",
-    "tone": "tone",
-    "door_open": "door open",
-    "delivery": "delivery",
-}
 MAX_QUOTES = 8  # a scorecard, not a dump: a very long reply must not flood the terminal
-_STYLE = {"gratitude": "green", "feedback_request": "cyan", "door_open": "magenta", "tone": "yellow"}
 
 
 def print_situation(console: Console, scenario: Scenario) -> None:
@@ -41,16 +35,12 @@ def print_cue(console: Console, record: TurnRecord) -> None:
 
 
 def highlighted_reply(record: TurnRecord) -> Text:
-    """The reply with every quoted evidence span coloured by its dimension."""
-    text = Text(record.reply or "(silence)")
-    verdict = record.verdict
-    spans = [(d, getattr(verdict, d).evidence) for d in ("gratitude", "feedback_request", "door_open")]
-    spans.append(("tone", verdict.tone.evidence if verdict.tone.label != "neutral" else []))
-    for dim, evidence in spans:
-        style = "red" if dim == "tone" and verdict.tone.label == "negative" else _STYLE[dim]
-        for ev in evidence:
-            if 0 <= ev.start < ev.end <= len(record.reply):
-                text.stylize(f"bold {style}", ev.start, ev.end)
+    """The reply with every quoted evidence span coloured by what it counted for."""
+    if not record.reply:
+        return Text("(skipped)" if record.skipped else "(silence)", style="dim")
+    text = Text()
+    for piece, span in segments(record.verdict.to_dict(), record.reply):
+        text.append(piece, style=RICH_STYLE[span.kind] if span else "")
     return text
 
 
@@ -60,7 +50,7 @@ def print_scorecard(console: Console, result: CallResult, previous: float | None
         console.print(f"[bold]Turn {record.index + 1}[/bold] — {escape(record.manager_text)}")
         console.print(Text("  You: ") + highlighted_reply(record))
         parts = "  ".join(
-            f"{DIMENSION_NAMES[d]} {'✓' if c >= 1 else ('~' if c > 0 else '✗')}" for d, c in record.score.parts.items()
+            f"{DIMENSION_LABELS[d]} {'✓' if c >= 1 else ('~' if c > 0 else '✗')}" for d, c in record.score.parts.items()
         )
         console.print(f"  {record.score.score:.0f}/100   {parts}   tone: {record.verdict.tone.label}")
         quotes = list(dict.fromkeys(_quotes(record)))
@@ -93,9 +83,9 @@ def _quotes(record: TurnRecord) -> list[str]:
     for dim in ("gratitude", "feedback_request", "door_open"):
         det = getattr(verdict, dim)
         for ev in det.evidence:
-            out.append(f"{DIMENSION_NAMES[dim]}: \"{ev.text}\"")
+            out.append(f"{DIMENSION_LABELS[dim]}: \"{ev.text}\"")
         for ev in det.rejected:
-            out.append(f"not {DIMENSION_NAMES[dim]}: \"{ev.text}\"" + (f" ({ev.note})" if ev.note else ""))
+            out.append(f"not {DIMENSION_LABELS[dim]}: \"{ev.text}\"" + (f" ({ev.note})" if ev.note else ""))
     for ev in verdict.tone.evidence:
         out.append(f"tone {verdict.tone.label}: \"{ev.text}\"")
     return out

@@ -8,12 +8,25 @@ from rehearsal.store.models import DIMENSION_LABELS
 
 _DETECTIONS = ("gratitude", "feedback_request", "door_open")
 
+# Rich styles for each kind of span, shared by the terminal scorecard, the app and replay.
+# Backgrounds with dark text read the same in light and dark themes.
+RICH_STYLE = {
+    "gratitude": "black on green",
+    "feedback_request": "black on cyan",
+    "door_open": "black on yellow",
+    "warm": "black on plum1",
+    "negative": "white on red",
+    "rejected": "strike",
+}
+LEGEND = (("gratitude", "thanks"), ("feedback_request", "feedback ask"), ("door_open", "door open"),
+          ("warm", "warm"), ("negative", "tone slipped"), ("rejected", "did not count"))
+
 
 @dataclass(frozen=True, slots=True)
 class Span:
     start: int
     end: int
-    kind: str  # a dimension, "negative" (tone slipped) or "rejected" (looked like it, did not count)
+    kind: str  # a dimension, "warm" / "negative" (tone), or "rejected" (looked like it, did not count)
     note: str = ""
 
 
@@ -25,8 +38,20 @@ def spans(verdict: dict, text: str) -> list[Span]:
         found.extend(_span(ev, dim) for ev in _list(detection, "evidence"))
         found.extend(_span(ev, "rejected") for ev in _list(detection, "rejected"))
     tone = _dict(verdict, "tone")
-    if tone.get("label") == "negative":
-        found.extend(_span(ev, "negative") for ev in _list(tone, "evidence"))
+    tone_kind = {"negative": "negative", "positive": "warm"}.get(tone.get("label"))
+    kept = _non_overlapping(found, text)
+    if tone_kind == "negative":
+        # What made the tone slip matters more than any other highlight.
+        negative = _non_overlapping([_span(ev, "negative") for ev in _list(tone, "evidence")], text)
+        kept = _non_overlapping(negative + [s for s in kept if not any(_overlap(s, n) for n in negative)], text)
+    elif tone_kind == "warm":
+        warm = [w for w in _non_overlapping([_span(ev, "warm") for ev in _list(tone, "evidence")], text)
+                if not any(_overlap(w, k) for k in kept)]
+        kept = _non_overlapping(kept + warm, text)
+    return kept
+
+
+def _non_overlapping(found: list[Span | None], text: str) -> list[Span]:
     found = [s for s in found if s is not None and 0 <= s.start < s.end <= len(text)]
     found.sort(key=lambda s: (s.start, -s.end))
     kept: list[Span] = []
@@ -34,6 +59,10 @@ def spans(verdict: dict, text: str) -> list[Span]:
         if not kept or s.start >= kept[-1].end:
             kept.append(s)
     return kept
+
+
+def _overlap(a: Span, b: Span) -> bool:
+    return a.start < b.end and b.start < a.end
 
 
 def segments(verdict: dict, text: str) -> list[tuple[str, Span | None]]:

@@ -18,22 +18,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from rehearsal.store import SessionDetail, SessionStore, StoredTurn
-from rehearsal.store.evidence import segments
+from rehearsal.store.evidence import LEGEND, RICH_STYLE
 from rehearsal.store.export import delivery_line, headline, manager_name
 from rehearsal.store.models import DIMENSION_LABELS
 from rehearsal.store.replay import AudioSource, BundleAudio, StoredAudio
+from rehearsal.ui.widgets.turn_card import highlighted_text
 from rehearsal.voice.interfaces import Playback, Speaker
 
-# Dark text on light backgrounds reads the same in light and dark themes.
-HIGHLIGHT = {
-    "gratitude": "black on green",
-    "feedback_request": "black on cyan",
-    "door_open": "black on yellow",
-    "negative": "white on red",
-    "rejected": "strike",
-}
-LEGEND = (("gratitude", "thanks"), ("feedback_request", "feedback ask"), ("door_open", "door open"),
-          ("negative", "tone slipped"), ("rejected", "did not count"))
 STATUS = {"completed": "completed", "hung_up": "hung up early", "incomplete": "interrupted"}
 RetryCallback = Callable[[SessionDetail, StoredTurn], None]
 
@@ -41,10 +32,7 @@ RetryCallback = Callable[[SessionDetail, StoredTurn], None]
 def reply_text(turn: StoredTurn) -> Text:
     if not turn.reply.strip():
         return Text("(skipped)" if turn.skipped else "(no reply)", style="dim italic")
-    text = Text()
-    for piece, span in segments(turn.verdict, turn.reply):
-        text.append(piece, style=HIGHLIGHT.get(span.kind, "") if span else "")
-    return text
+    return highlighted_text(turn.verdict, turn.reply)
 
 
 def turn_text(who: str, turn: StoredTurn) -> Text:
@@ -156,7 +144,7 @@ class SessionScreen(Screen[None]):
             text.append("   (from a results bundle: read-only)", style="italic")
         text.append("\n")
         for key, name in LEGEND:
-            text.append(f" {name} ", style=HIGHLIGHT[key])
+            text.append(f" {name} ", style=RICH_STYLE[key])
             text.append(" ")
         return text
 

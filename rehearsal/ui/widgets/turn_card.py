@@ -6,49 +6,30 @@ from rich.text import Text
 from textual.widgets import Static
 
 from rehearsal.call.engine import TurnRecord
-from rehearsal.judging.verdict import Evidence, Verdict
+from rehearsal.store.evidence import LEGEND, RICH_STYLE, segments
 
-# Backgrounds with dark text read the same in light and dark themes.
-HIGHLIGHT = {
-    "gratitude": "black on green",
-    "feedback_request": "black on cyan",
-    "door_open": "black on yellow",
-    "tone+": "black on plum1",
-    "tone-": "white on red",
-    "rejected": "strike",
-}
+HIGHLIGHT = RICH_STYLE
 LABEL = {"gratitude": "thanks", "feedback_request": "feedback ask", "door_open": "door open", "tone": "tone"}
 
 
 def legend() -> Text:
     text = Text("Highlights: ")
-    for key, name in (("gratitude", "thanks"), ("feedback_request", "feedback ask"), ("door_open", "door open"),
-                      ("tone+", "warm"), ("tone-", "tone slipped"), ("rejected", "did not count")):
-        text.append(f" {name} ", style=HIGHLIGHT[key])
+    for key, name in LEGEND:
+        text.append(f" {name} ", style=RICH_STYLE[key])
         text.append(" ")
     return text
-
-
-def evidence_spans(verdict: Verdict) -> list[tuple[Evidence, str]]:
-    spans: list[tuple[Evidence, str]] = []
-    for dim in ("gratitude", "feedback_request", "door_open"):
-        detection = getattr(verdict, dim)
-        spans += [(e, HIGHLIGHT[dim]) for e in detection.evidence]
-        spans += [(e, HIGHLIGHT["rejected"]) for e in detection.rejected]
-    tone_style = HIGHLIGHT["tone-"] if verdict.tone.label == "negative" else HIGHLIGHT["tone+"]
-    spans += [(e, tone_style) for e in verdict.tone.evidence]
-    return spans
 
 
 def highlighted_reply(record: TurnRecord) -> Text:
     if not record.reply:
         return Text("(no reply)" if not record.skipped else "(skipped)", style="dim italic")
-    text = Text(record.reply)
-    for evidence, style in evidence_spans(record.verdict):
-        # Evidence spans index the judged text; clamp so a stale span cannot raise.
-        start, end = max(0, evidence.start), min(len(record.reply), evidence.end)
-        if start < end:
-            text.stylize(style, start, end)
+    return highlighted_text(record.verdict.to_dict(), record.reply)
+
+
+def highlighted_text(verdict: dict, reply: str) -> Text:
+    text = Text()
+    for piece, span in segments(verdict, reply):
+        text.append(piece, style=RICH_STYLE[span.kind] if span else "")
     return text
 
 
