@@ -27,7 +27,10 @@ class Settings(BaseSettings):
     output_device: str | int | None = Field(None, description="Speaker: name or index; none = system default.")
     input_mode: InputMode = Field("voice", description="Answer aloud, or type replies.")
     end_mode: EndMode = Field("auto", description="How a reply ends: trailing silence, or a key.")
-    end_silence_ms: int = Field(900, ge=200, le=5000, description="Silence after speech that ends a reply.")
+    # 350 ms keeps the manager's answer within ~0.5 s of the caller's last word (people leave
+    # ~200 ms); the endpointer waits twice as long when the words so far trail off ("and", "um").
+    # People who pause to think can raise it in Settings or use push-to-talk.
+    end_silence_ms: int = Field(350, ge=200, le=5000, description="Silence after speech that ends a reply.")
     no_speech_prompt_s: float = Field(8.0, ge=2, le=60, description="Silence before the manager asks if you are there.")
     max_reply_s: float = Field(90.0, ge=5, le=600, description="Longest a reply may run.")
     voice: str | None = Field(None, description="TTS voice id; none = the scenario's hint or the default.")

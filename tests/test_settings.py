@@ -24,7 +24,7 @@ def test_a_bad_value_keeps_its_default_and_is_reported(monkeypatch):
     _write("keep_audio: maybe\nrate: 150\nbogus: 1\n")
     monkeypatch.setenv("REHEARSAL_END_SILENCE_MS", "soon")
     loaded = settings_module.load()
-    assert loaded.keep_audio is True and loaded.rate == 150 and loaded.end_silence_ms == 900
+    assert loaded.keep_audio is True and loaded.rate == 150 and loaded.end_silence_ms == 350
     found = "\n".join(settings_module.problems())
     assert "keep_audio = 'maybe' is not valid" in found
     assert "REHEARSAL_END_SILENCE_MS" in found

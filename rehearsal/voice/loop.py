@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from rehearsal.call import events as ev
 from rehearsal.call.engine import Call
+from rehearsal.scenario.model import VoiceHints
 from rehearsal.settings import Settings
 from rehearsal.voice.interfaces import (
     SAMPLE_RATE,
@@ -97,7 +98,6 @@ class CallRunner:
             from rehearsal.voice.endpoint import create_endpointer
 
             self._endpointer = create_endpointer(self.settings)
-        self._spec = voice_spec(call, self.settings)
         self._commands: queue.Queue[tuple[str, str]] = queue.Queue()
         self._thread = threading.Thread(target=self._run, name="call-runner", daemon=True)
         self._ahead = ThreadPoolExecutor(max_workers=1, thread_name_prefix="render-ahead")
@@ -146,7 +146,7 @@ class CallRunner:
     def _run(self) -> None:
         try:
             self._open_microphone()
-            self._ahead.submit(self._render_quietly, NUDGE)
+            self._ahead.submit(self._render_quietly, NUDGE, self.call.current_id)
             while True:
                 if self.call.finished:
                     if self._closing():
@@ -168,7 +168,7 @@ class CallRunner:
 
     def _closing(self) -> bool:
         """Speak the end turn (unless hung up); True when the call is over."""
-        if not self.call.result().end_reason == "hung_up":
+        if self.call.result().end_reason != "hung_up":
             try:
                 self._speak(self.call.current_id, self.call.manager_line)
             except _Retry:
@@ -217,7 +217,7 @@ class CallRunner:
 
         While `listening` (a nudge) every chunk heard also goes to the reply being recorded.
         """
-        audio = self._render(text)
+        audio = self._render(text, turn_id)
         self._emit(ev.Prompted(turn_id, text) if nudge else ev.ManagerSpeaking(turn_id, text, audio))
         playback = self._play(audio)
         if playback is None:
@@ -258,11 +258,15 @@ class CallRunner:
         self._emit(ev.ManagerDone(turn_id, interrupted=True))
         return heard
 
-    def _render(self, text: str) -> Audio | None:
+    def _spec(self, turn_id: str) -> VoiceSpec:
+        """The voice of whoever says this turn (the manager, or e.g. their assistant)."""
+        return voice_spec(self.call.scenario.speaker(turn_id).voice, self.settings)
+
+    def _render(self, text: str, turn_id: str) -> Audio | None:
         if self._synth is None:
             return None
         try:
-            return self._synth.render(text, self._spec)
+            return self._synth.render(text, self._spec(turn_id))
         except VoiceUnavailable as exc:
             self._synth = None
             self._emit(ev.Notice("warning", str(exc)))
@@ -271,11 +275,11 @@ class CallRunner:
             self._emit(ev.Notice("warning", f"The manager's voice failed ({exc}); their lines are shown as text."))
         return None
 
-    def _render_quietly(self, text: str) -> None:
+    def _render_quietly(self, text: str, turn_id: str) -> None:
         synth = self._synth
         if synth is not None:
             try:
-                synth.render(text, self._spec)
+                synth.render(text, self._spec(turn_id))
             except Exception:  # noqa: BLE001 - the real render reports it when the line is due
                 pass
 
@@ -285,7 +289,7 @@ class CallRunner:
         for branch in turn.next or []:
             target = self.call.scenario.turns.get(branch.goto)
             if target is not None:
-                self._ahead.submit(self._render_quietly, target.text)
+                self._ahead.submit(self._render_quietly, target.text, branch.goto)
 
     def _play(self, audio: Audio | None) -> Playback | None:
         if audio is None or self._speaker is None:
@@ -536,9 +540,8 @@ class CallRunner:
             pass
 
 
-def voice_spec(call: Call, settings: Settings) -> VoiceSpec:
-    """The persona's voice hints, with the user's own settings taking precedence."""
-    hints = call.scenario.persona.voice
+def voice_spec(hints: VoiceHints, settings: Settings) -> VoiceSpec:
+    """A speaker's voice hints, with the user's own settings taking precedence."""
     return VoiceSpec(voice=settings.voice or hints.voice, rate=settings.rate or hints.rate, pitch=hints.pitch)
 
 
