@@ -65,11 +65,53 @@ def test_bundle_from_the_coach_file_with_audio(three_calls, tmp_path):
 
 
 def test_bundle_errors_are_sentences(tmp_path, capsys):
-    assert main(["bundle", "follow-up", "-o", str(tmp_path / "r.zip")]) == 1
-    assert "no finished calls of 'follow-up' yet" in capsys.readouterr().err
+    assert main(["bundle", "voicemail", "-o", str(tmp_path / "r.zip")]) == 1
+    assert "no finished calls of 'voicemail' yet" in capsys.readouterr().err
     bad = tmp_path / "bad.yaml"
     bad.write_text("id: [unclosed")
     assert main(["bundle", str(bad), "-o", str(tmp_path / "r.zip")]) == 1
     err = capsys.readouterr().err
     assert f"{bad}:1:" in err and "rehearsal validate" in err and "Traceback" not in err
+    assert not (tmp_path / "r.zip").exists()
+
+
+def test_bundle_of_an_unknown_scenario_says_so_and_lists_the_ids(tmp_path, capsys):
+    assert main(["bundle", "nope", "-o", str(tmp_path / "x.zip")]) == 1
+    err = capsys.readouterr().err
+    assert "There is no scenario 'nope'." in err
+    assert "voicemail" in err and "follow-up-better-fit" in err
+    assert "practise it first" not in err and "Traceback" not in err
+    assert not (tmp_path / "x.zip").exists()
+
+
+def test_bundle_leaves_out_attempts_at_an_older_version(tmp_path, capsys):
+    old = scenario(situation="The old version of the assignment.")
+    with open_store() as store:
+        old_ids = [record_call(store, POOR, sc=old), record_call(store, GOOD, sc=old)]
+        new_id = record_call(store, GOOD)
+    path = tmp_path / "assignment.yaml"
+    path.write_text(yaml.safe_dump(SCENARIO))
+    out = tmp_path / "r.zip"
+    assert main(["bundle", str(path), "-o", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "1 attempt(s)" in printed and "Left out 2 attempt(s) at an older version" in printed
+    attempts = read_bundle(out).attempts()
+    assert [a.summary.id for a in attempts] == [new_id]
+    # by id, the latest attempt's version is the target
+    assert main(["bundle", "follow-up", "-o", str(out)]) == 0
+    assert [a.summary.id for a in read_bundle(out).attempts()] == [new_id]
+    capsys.readouterr()
+    assert main(["bundle", str(path), "-o", str(out), "--all-versions"]) == 0
+    assert "Left out" not in capsys.readouterr().out
+    assert [a.summary.id for a in read_bundle(out).attempts()] == [*old_ids, new_id]
+
+
+def test_bundle_with_only_older_attempts_says_what_to_do(tmp_path, capsys):
+    with open_store() as store:
+        record_call(store, GOOD, sc=scenario(situation="The old version."))
+    path = tmp_path / "assignment.yaml"
+    path.write_text(yaml.safe_dump(SCENARIO))
+    assert main(["bundle", str(path), "-o", str(tmp_path / "r.zip")]) == 1
+    err = capsys.readouterr().err
+    assert "older version" in err and "--all-versions" in err and "Traceback" not in err
     assert not (tmp_path / "r.zip").exists()

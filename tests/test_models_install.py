@@ -363,3 +363,14 @@ def test_leftovers_of_a_killed_install_are_cleared(tmp_path):
     src.write_bytes(build_zip(MODEL_FILES))
     install(from_path=src)
     assert leftovers() == [".installing-other-def", "vosk-model-x"]  # a recent one may be another install's
+
+
+@pytest.mark.parametrize("extra", [[], ["--unverified"]])
+def test_cli_unknown_model_name_lists_the_catalog(capsys, extra):
+    assert main(["models", "install", "unknown-name", *extra]) == 1
+    err = capsys.readouterr().err
+    assert "unknown-name is not a model this program knows" in err
+    assert all(name in err for name in model_store.CATALOG)
+    assert "--from FILE.zip" in err
+    assert "--unverified" not in err and "--sha256" not in err and "Traceback" not in err
+    assert not paths.models_dir().exists() or not any(paths.models_dir().iterdir())

@@ -34,8 +34,8 @@ def test_validate_reports_every_problem_and_exits_one(tmp_path: Path, capsys):
     out = capsys.readouterr().out.splitlines()
     assert out[0] == f"{BUILTIN[0]}: ok"
     assert any(line.startswith(f"{bad}:") and "did you mean 'title'?" in line for line in out)
-    assert f"{missing}: no such file; check the path" in out
-    assert any(line.startswith(f"{tmp_path}: this is a folder") for line in out)
+    assert f"{missing}:1:1: no such file; check the path" in out
+    assert any(line.startswith(f"{tmp_path}:1:1: this is a folder") for line in out)
 
 
 @pytest.mark.parametrize(
@@ -85,3 +85,13 @@ def test_scenarios_json(capsys):
     listed = json.loads(capsys.readouterr().out)
     assert {"id", "title", "description", "difficulty", "file", "builtin", "problems"} <= set(listed[0])
     assert len(listed) == len(BUILTIN)
+
+
+def test_validate_gives_line_and_column_for_a_file_over_the_size_limit(tmp_path: Path, capsys):
+    from rehearsal.scenario.loader import MAX_BYTES
+
+    huge = tmp_path / "huge.yaml"
+    huge.write_text("id: x\n" + "# padding\n" * (MAX_BYTES // 10 + 1), encoding="utf-8")
+    assert main(["validate", str(huge)]) == 1
+    (line,) = capsys.readouterr().out.splitlines()
+    assert line.startswith(f"{huge}:1:1: the file is larger than 256 KiB")

@@ -188,7 +188,7 @@ def test_check_scenario_on_a_model_built_in_code():
         "turns": {"a": {"say": "hi", "next": [{"goto": "b"}]}, "b": {"say": "hi", "next": [{"goto": "a"}]}},
     })
     assert [str(p) for p in check_scenario(scenario, "code")] == [
-        "code: no turn has 'end: true', so the call can never finish; add a closing turn"
+        "code:1:1: no turn has 'end: true', so the call can never finish; add a closing turn"
     ]
 
 

@@ -58,7 +58,7 @@ def test_load_scenario_accepts_a_path_or_text(tmp_path: Path):
 
 def test_problem_prints_file_line_column():
     assert str(Problem("a.yaml", 3, 7, "what is wrong")) == "a.yaml:3:7: what is wrong"
-    assert str(Problem("a.yaml", 0, 0, "no such file")) == "a.yaml: no such file"
+    assert str(Problem("a.yaml", 0, 0, "no such file")) == "a.yaml:1:1: no such file"
 
 
 def test_unknown_key_points_at_the_key_and_suggests():
@@ -219,7 +219,7 @@ def test_too_big_is_refused_before_parsing(tmp_path: Path):
     path = tmp_path / "huge.yaml"
     path.write_text("id: x\n" + "# padding\n" * (MAX_BYTES // 10 + 1), encoding="utf-8")
     assert [str(p) for p in problems_in(path)] == [
-        f"{path}: the file is larger than 256 KiB, far more than any scenario needs; check that this is the right file"
+        f"{path}:1:1: the file is larger than 256 KiB, far more than any scenario needs; check that this is the right file"
     ]
 
 
@@ -238,9 +238,9 @@ def test_a_utf8_bom_is_fine(tmp_path: Path):
 
 
 def test_missing_file_and_folder(tmp_path: Path):
-    assert [str(p) for p in problems_in(tmp_path / "nope.yaml")] == [f"{tmp_path / 'nope.yaml'}: no such file; check the path"]
+    assert [str(p) for p in problems_in(tmp_path / "nope.yaml")] == [f"{tmp_path / 'nope.yaml'}:1:1: no such file; check the path"]
     (msg,) = [str(p) for p in problems_in(tmp_path)]
-    assert msg.startswith(f"{tmp_path}: this is a folder, not a scenario file")
+    assert msg.startswith(f"{tmp_path}:1:1: this is a folder, not a scenario file")
 
 
 def test_random_junk_never_escapes_as_anything_but_a_scenario_error():
@@ -292,3 +292,32 @@ def test_an_unclosed_bracket_points_at_the_bracket():
     ]
     (msg,) = problems("id: x\nturns: [\n")
     assert msg == "s.yaml:3:1: the file ends in the middle of a value (an unclosed '[' or '{'?); finish or remove the last entry"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("hello:\n", 'hello:\n', None),
+        ("  name: Dana", '  name: "   "', 's.yaml:7:9: persona.name: this is only spaces; write some text here'),
+        ("title: Tiny call", 'title: "  "', 's.yaml:3:8: title: this is only spaces; write some text here'),
+        ("situation: You were turned down yesterday.", 'situation: " "',
+         's.yaml:5:12: situation: this is only spaces; write some text here'),
+    ],
+)
+def test_blank_text_is_refused_at_its_line_and_column(old: str, new: str, expected: str | None):
+    text = GOOD.replace(old, new)
+    assert (problems(text) if expected else problems_in(text)) == ([expected] if expected else [])
+
+
+@pytest.mark.parametrize("phrase", ['""', '"   "', '"?!"'])
+def test_blank_phrase_is_refused_at_its_line_and_column(phrase: str):
+    text = GOOD.replace("start: hello", f"phrases:\n  gratitude: [cheers, {phrase}]\nstart: hello")
+    assert problems(text) == [
+        "s.yaml:11:23: phrases.gratitude[1]: this phrase has no words in it; "
+        "write the words that should count, or remove it"
+    ]
+
+
+def test_a_real_phrase_still_loads():
+    text = GOOD.replace("start: hello", "phrases:\n  gratitude: [cheers, much obliged]\nstart: hello")
+    assert load_text(text).phrases.gratitude == ["cheers", "much obliged"]

@@ -160,3 +160,26 @@ def test_sessions_cli_errors_are_sentences(capsys):
     err = capsys.readouterr().err
     assert "no session 'nope'" in err and "Traceback" not in err
     assert main(["sessions", "export", "nope", "--format", "md"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("reason", "expected"),
+    [
+        ("No speaker was found. Until then, the manager's lines are shown as text.",
+         "Printing the transcript only. No speaker was found. Until then, the manager's lines are shown as text.\n"),
+        ("No speaker was found", "Printing the transcript only. No speaker was found.\n"),
+    ],
+)
+def test_replay_notice_without_a_speaker_has_one_full_stop(store, capsys, monkeypatch, reason, expected):
+    from rehearsal.voice import speaker as speaker_module
+    from rehearsal.voice.interfaces import VoiceUnavailable
+
+    def no_speaker(settings):
+        raise VoiceUnavailable(reason)
+
+    monkeypatch.setattr(speaker_module, "create_speaker", no_speaker)
+    sid = record_call(store, GOOD)
+    assert main(["sessions", "replay", sid]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == expected
+    assert ".." not in captured.err and ".." not in captured.out

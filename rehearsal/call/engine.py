@@ -6,9 +6,10 @@ voice loop and the TUI all drive this same object.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal, Protocol
 
+from rehearsal.judging import contact
 from rehearsal.judging.delivery import Delivery, Word
 from rehearsal.judging.scoring import TurnScore, call_score, score_turn
 from rehearsal.judging.tips import cue_for, tips_for
@@ -122,6 +123,8 @@ class Call:
             raise RuntimeError("the call has ended; there is nothing to reply to")
         turn = self.current
         verdict = self.judge.judge(text)
+        if turn.requires_contact and verdict.contact is None:
+            verdict = replace(verdict, contact=contact.find(text))
         asked_before = self._asked_before()
         score = score_turn(verdict, turn.expects, self.scenario.rubric.weights, delivery, asked_before)
         next_id = self._next_turn(turn, verdict, asked_before)
@@ -210,6 +213,4 @@ def matches(cond: Condition, verdict: Verdict, asked_before: bool) -> bool:
 
 
 def _replace_skipped(record: TurnRecord) -> TurnRecord:
-    from dataclasses import replace
-
     return replace(record, skipped=True, cue="Skipped.")

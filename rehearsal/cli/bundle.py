@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "bundle",
@@ -17,12 +18,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", metavar="FILE", required=True, help="the zip to write, e.g. results.zip")
     p.add_argument("--audio", action="store_true", help="include the recordings of your calls")
     p.add_argument("--learner", metavar="NAME", help="your name as the coach should see it (default: your user name)")
+    p.add_argument("--all-versions", action="store_true",
+                   help="also include attempts at older versions of the scenario (left out by default, "
+                   "since they were scored against a different script)")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from rehearsal.store import StoreError, open_store
-    from rehearsal.store.bundle import default_learner, write_bundle
+    from rehearsal.store.bundle import default_learner, split_by_version, write_bundle
     from rehearsal.store.store import scenario_hash, snapshot_hash
 
     try:
@@ -30,13 +34,23 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"rehearsal bundle: {exc}", file=sys.stderr)
         return 1
+    known = scenario is not None
+    if scenario is None:
+        scenario, known = _scenario_by_id(args.scenario)
     scenario_id = scenario.id if scenario else args.scenario
     try:
         with open_store() as store:
-            summaries = [s for s in store.list_sessions(scenario_id) if s.status != "incomplete"]
+            stored = store.list_sessions(scenario_id)
+            summaries = [s for s in stored if s.status != "incomplete"]
             details = [store.get(s.id) for s in summaries]
     except StoreError as exc:
         print(f"rehearsal bundle: {exc}", file=sys.stderr)
+        return 1
+    if not known and not stored:
+        from rehearsal.scenario.catalog import ScenarioNotFound, entries
+
+        available = [e.id for e in entries() if not e.broken]
+        print(f"rehearsal bundle: {ScenarioNotFound(args.scenario, available)}", file=sys.stderr)
         return 1
     if not details:
         print(f"rehearsal bundle: no finished calls of {scenario_id!r} yet; practise it first with "
@@ -47,6 +61,14 @@ def run(args: argparse.Namespace) -> int:
     else:
         snapshot = details[-1].scenario or {"id": scenario_id, "title": details[-1].scenario_title}
         digest = snapshot_hash(snapshot)
+    current, older = split_by_version(details, digest)
+    if not args.all_versions:
+        if not current:
+            print(f"rehearsal bundle: your {len(older)} finished call(s) of {scenario_id!r} were at an older "
+                  f"version of the scenario; practise this version with rehearsal practice {args.scenario}, "
+                  "or add --all-versions to send them anyway", file=sys.stderr)
+            return 1
+        details = current
     out = Path(args.output)
     try:
         write_bundle(out, details, learner=default_learner(args.learner), scenario=snapshot,
@@ -56,7 +78,20 @@ def run(args: argparse.Namespace) -> int:
         return 1
     audio = " with audio" if args.audio else ""
     print(f"Wrote {out}: {len(details)} attempt(s) at {snapshot.get('title', scenario_id)}{audio}. Send it to your coach.")
+    if older and not args.all_versions:
+        print(f"Left out {len(older)} attempt(s) at an older version of this scenario "
+              "(add --all-versions to include them).")
     return 0
+
+
+def _scenario_by_id(scenario_id: str):
+    """(the catalog's scenario with this id or None, whether the id is in the catalog at all)."""
+    from rehearsal.scenario.catalog import entries
+
+    for entry in entries():
+        if entry.id == scenario_id:
+            return entry.scenario, True  # a broken file: fall back to the stored attempts' own copy
+    return None, False
 
 
 def _looks_like_file(arg: str) -> bool:

@@ -80,8 +80,10 @@ def print_scorecard(console: Console, result: CallResult, previous: float | None
 def _quotes(record: TurnRecord) -> list[str]:
     verdict = record.verdict
     out = []
-    for dim in ("gratitude", "feedback_request", "door_open"):
+    for dim in ("gratitude", "feedback_request", "door_open", "contact"):
         det = getattr(verdict, dim)
+        if det is None:
+            continue
         for ev in det.evidence:
             out.append(f"{DIMENSION_LABELS[dim]}: \"{ev.text}\"")
         for ev in det.rejected:

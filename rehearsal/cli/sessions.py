@@ -97,8 +97,13 @@ def _speaker():
 
         return create_speaker(settings_module.load())
     except (VoiceUnavailable, ImportError, OSError) as exc:
-        reason = str(exc) if isinstance(exc, VoiceUnavailable) else "no audio output is available"
-        print(f"Printing the transcript only: {reason}.", file=sys.stderr)
+        if isinstance(exc, VoiceUnavailable):
+            # Its message is whole sentences already; add a full stop only when it has none.
+            reason = str(exc).rstrip()
+            notice = f"Printing the transcript only. {reason}{'' if reason.endswith(('.', '!', '?')) else '.'}"
+        else:
+            notice = "Printing the transcript only: no audio output is available."
+        print(notice, file=sys.stderr)
         return None
 
 

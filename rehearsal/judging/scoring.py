@@ -46,6 +46,8 @@ def delivery_credit(delivery: Delivery) -> float:
 def dimension_credit(verdict: Verdict, dimension: str) -> float:
     if dimension == "tone":
         return 0.0 if verdict.silent else TONE_CREDIT[verdict.tone.label]
+    if dimension == "contact":
+        return 1.0 if verdict.contact is not None and verdict.contact.detected else 0.0
     return 1.0 if getattr(verdict, dimension).detected else 0.0
 
 
@@ -64,9 +66,12 @@ def score_turn(
     Tone always counts: every reply on this call should stay gracious. Good things the turn
     did not ask for (thanks, a feedback request, keeping the door open) are credited too, so
     a caller who asks for feedback in their opener sees it counted. A caller who already
-    asked for feedback is not expected to ask again.
+    asked for feedback is not expected to ask again. A verdict with a `contact` finding (a turn
+    that requires a way to reach the caller) is scored on it too, as the "contact" part.
     """
     expects = list(expects)
+    if verdict.contact is not None and "contact" not in expects:
+        expects.append("contact")
     bonus = [d for d in UNPROMPTED if d not in expects and getattr(verdict, d).detected]
     dims = list(dict.fromkeys([*expects, "tone", *bonus]))
     parts = {d: dimension_credit(verdict, d) for d in dims}

@@ -11,6 +11,8 @@ _TIPS = {
     "feedback_request": "Ask for feedback plainly: \"Would you be willing to share any feedback that could help me in future interviews?\"",
     "door_open": "Take the hint and keep the door open: \"I will keep an eye on your postings, and I'd love to be considered for future roles.\"",
     "tone": "Stay gracious and upbeat, even if the answer is vague: \"I appreciate you being candid, that's really helpful.\"",
+    "contact": "Say how to reach you: your number, slowly, twice (or your email, spelled out), "
+    "and when you're easiest to reach.",
     "silence": "Say something, even briefly: \"Thanks for picking up — do you have a minute?\"",
 }
 
@@ -93,6 +95,8 @@ def cue_for(verdict: Verdict, score: TurnScore) -> str:
         good.append("asked for feedback")
     if verdict.door_open.detected:
         good.append("kept the door open")
+    if verdict.contact is not None and verdict.contact.detected:
+        good.append("left a way to reach you")
     tone = {"positive": "warm tone", "neutral": "calm tone", "negative": "tone slipped"}[verdict.tone.label]
     parts = good + [tone]
     return f"{score.score:.0f} · " + ", ".join(parts)

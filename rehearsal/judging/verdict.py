@@ -42,10 +42,14 @@ class Verdict:
     tone: Tone
     door_open: Detection
     silent: bool = False
+    # Only for turns with `requires_contact`: did the reply leave a phone number or email?
+    contact: Detection | None = None
 
     def to_dict(self) -> dict:
         data = asdict(self)
         data.pop("text")
+        if data["contact"] is None:
+            data.pop("contact")  # verdicts of other turns keep their old shape
         return data
 
 

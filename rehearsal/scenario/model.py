@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 Dimension = Literal["gratitude", "feedback_request", "tone", "door_open"]
 ToneLabel = Literal["positive", "neutral", "negative"]
@@ -18,6 +18,24 @@ Difficulty = Literal["easy", "medium", "hard"]
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 # Ids that are mapping keys (turns, cast) follow the same rule, so `goto` and `speaker` can name them.
 IdKey = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+
+
+def _text_required(value: str) -> str:
+    if not value.strip():
+        raise ValueError("this is only spaces; write some text here")
+    return value
+
+
+def _phrase_required(value: str) -> str:
+    # The judge matches words, so a phrase with no letters or digits would never count.
+    if not any(ch.isalnum() for ch in value):
+        raise ValueError("this phrase has no words in it; write the words that should count, or remove it")
+    return value
+
+
+# Text that must say something: spaces alone are refused, like an empty value.
+Text = Annotated[str, AfterValidator(_text_required)]
+Phrase = Annotated[str, AfterValidator(_phrase_required)]
 
 
 class _Strict(BaseModel):
@@ -35,8 +53,8 @@ class VoiceHints(_Strict):
 class Persona(_Strict):
     """The person the learner calls."""
 
-    name: str = Field(min_length=1, description="Who the learner is talking to.")
-    role: str = Field(min_length=1, description="Their role, e.g. 'Engineering manager, Northwind'.")
+    name: Text = Field(min_length=1, description="Who the learner is talking to.")
+    role: Text = Field(min_length=1, description="Their role, e.g. 'Engineering manager, Northwind'.")
     voice: VoiceHints = Field(default_factory=VoiceHints, description="How they sound: voice, rate, pitch.")
 
 
@@ -77,6 +95,11 @@ class Turn(_Strict):
     time_limit: float | None = Field(None, gt=0, le=600, description="Seconds allowed for the reply.")
     next: list[Branch] | None = Field(None, description="Where the call goes after the reply; first match wins.")
     end: bool = Field(False, description="True for a closing turn: the manager speaks and the call ends.")
+    requires_contact: bool = Field(
+        False,
+        description="True when the reply must say how to reach the caller (a phone number or email); "
+        "scored as the 'contact' part.",
+    )
     speaker: str | None = Field(
         None,
         pattern=ID_PATTERN,
@@ -107,6 +130,7 @@ class Weights(_Strict):
     feedback_request: float = Field(1.0, ge=0, description="Asking for feedback.")
     tone: float = Field(1.0, ge=0, description="Staying gracious; counts on every turn.")
     door_open: float = Field(1.0, ge=0, description="Taking the hint to keep in touch or reapply.")
+    contact: float = Field(1.0, ge=0, description="Leaving a phone number or email, on turns with requires_contact.")
     delivery: float = Field(0.5, ge=0, description="Only counts when the reply was spoken.")
 
 
@@ -121,19 +145,19 @@ class Rubric(_Strict):
 class Phrases(_Strict):
     """Extra phrases that count for a dimension in this scenario only."""
 
-    gratitude: list[str] = Field(default_factory=list, description="Extra ways to say thanks.")
-    feedback_request: list[str] = Field(default_factory=list, description="Extra ways to ask for feedback.")
-    door_open: list[str] = Field(default_factory=list, description="Extra ways to keep the door open.")
+    gratitude: list[Phrase] = Field(default_factory=list, description="Extra ways to say thanks.")
+    feedback_request: list[Phrase] = Field(default_factory=list, description="Extra ways to ask for feedback.")
+    door_open: list[Phrase] = Field(default_factory=list, description="Extra ways to keep the door open.")
 
 
 class Scenario(_Strict):
     """A practice call: who the learner calls, what they hear, and how the call branches."""
 
     id: str = Field(pattern=ID_PATTERN, description="Unique id, lower case, e.g. 'follow-up-better-fit'.")
-    title: str = Field(min_length=1, description="Short name shown in the scenario list.")
-    description: str = Field(min_length=1, description="One or two sentences for the scenario list.")
+    title: Text = Field(min_length=1, description="Short name shown in the scenario list.")
+    description: Text = Field(min_length=1, description="One or two sentences for the scenario list.")
     difficulty: Difficulty = Field("medium", description="easy, medium or hard.")
-    situation: str = Field(min_length=1, description="What happened, who the learner calls, and when.")
+    situation: Text = Field(min_length=1, description="What happened, who the learner calls, and when.")
     persona: Persona = Field(description="The person the learner calls.")
     cast: dict[IdKey, Persona] = Field(
         default_factory=dict,

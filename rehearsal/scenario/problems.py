@@ -8,7 +8,11 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One thing wrong with a file. Lines and columns count from 1; 0 means "the whole file"."""
+    """One thing wrong with a file. Lines and columns count from 1; 0 means "the whole file".
+
+    It always prints as `FILE:LINE:COLUMN: message` (a whole-file problem at 1:1), so editors
+    and scripts can read every line the same way.
+    """
 
     file: str
     line: int
@@ -17,8 +21,8 @@ class Problem:
 
     def __str__(self) -> str:
         if self.line <= 0:
-            return f"{self.file}: {self.message}"
-        return f"{self.file}:{self.line}:{self.column}: {self.message}"
+            return f"{self.file}:1:1: {self.message}"
+        return f"{self.file}:{self.line}:{max(self.column, 1)}: {self.message}"
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:

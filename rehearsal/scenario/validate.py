@@ -19,7 +19,7 @@ from rehearsal.scenario.yamltree import DataPath, Located
 _BOOL = TypeAdapter(bool)
 
 # Keys that mean nothing on a turn that ends the call (it takes no reply).
-_REPLY_ONLY_KEYS = ("next", "expects", "hint", "time_limit")
+_REPLY_ONLY_KEYS = ("next", "expects", "hint", "time_limit", "requires_contact")
 
 
 @dataclass

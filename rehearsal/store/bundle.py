@@ -36,6 +36,23 @@ def default_learner(configured: str | None = None) -> str:
         return "learner"
 
 
+def attempt_hash(detail: SessionDetail) -> str | None:
+    """The version (scenario hash) an attempt was made against; None when the store cannot tell."""
+    if detail.summary.scenario_hash:
+        return detail.summary.scenario_hash
+    if detail.scenario:
+        from rehearsal.store.store import snapshot_hash
+
+        return snapshot_hash(detail.scenario)
+    return None
+
+
+def split_by_version(details: list[SessionDetail], digest: str) -> tuple[list[SessionDetail], list[SessionDetail]]:
+    """(attempts at the scenario version `digest`, attempts at any other version), each in order."""
+    current = [d for d in details if attempt_hash(d) == digest]
+    return current, [d for d in details if attempt_hash(d) != digest]
+
+
 def write_bundle(
     out: Path,
     details: list[SessionDetail],

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from rehearsal.store.models import DIMENSION_LABELS
 
-_DETECTIONS = ("gratitude", "feedback_request", "door_open")
+_DETECTIONS = ("gratitude", "feedback_request", "door_open", "contact")
 
 # Rich styles for each kind of span, shared by the terminal scorecard, the app and replay.
 # Backgrounds with dark text read the same in light and dark themes.
@@ -14,6 +14,7 @@ RICH_STYLE = {
     "gratitude": "black on green",
     "feedback_request": "black on cyan",
     "door_open": "black on yellow",
+    "contact": "black on orange1",
     "warm": "black on plum1",
     "negative": "white on red",
     "rejected": "strike",

@@ -141,7 +141,7 @@ table.dims{border-collapse:collapse;margin:1rem 0} .dims td,.dims th{border:1px 
 section.turn{border-top:1px solid #eee;padding:.6rem 0} .turnscore{float:right;font-weight:700}
 .who{font-weight:600} .mgr{color:#444} .reply{background:#f6f8fa;border-radius:6px;padding:.4rem .7rem}
 mark{border-radius:3px;padding:0 .15rem} mark.gratitude{background:#c8f0c8} mark.feedback_request{background:#cfe3ff}
-mark.door_open{background:#f3e1ff} mark.warm{background:#fde7f3} mark.negative{background:#ffd0d0} mark.rejected{background:#eee;text-decoration:line-through}
+mark.door_open{background:#f3e1ff} mark.contact{background:#ffe2b8} mark.warm{background:#fde7f3} mark.negative{background:#ffd0d0} mark.rejected{background:#eee;text-decoration:line-through}
 .tips{color:#8a4b00} .delivery{color:#555;font-size:.92rem} .legend mark{font-size:.85rem}
 svg text{font:11px sans-serif;fill:#666}
 @media (prefers-color-scheme: dark){body{background:#161618;color:#e6e6e6}.reply{background:#24262a}.meta,.mgr,.delivery{color:#aaa}

@@ -15,6 +15,7 @@ DIMENSION_LABELS = {
     "tone": "tone",
     "door_open": "door open",
     "delivery": "delivery",
+    "contact": "contact details",
 }
 
 
@@ -30,6 +31,7 @@ class SessionSummary:
     mode: str = "typed"
     start_turn: str | None = None
     target: float | None = None
+    scenario_hash: str | None = None  # the version of the scenario the call was made against
 
     @property
     def met_target(self) -> bool | None:

@@ -268,6 +268,7 @@ def _summary(row: sqlite3.Row) -> SessionSummary:
         mode=row["mode"] if "mode" in keys else "typed",
         start_turn=row["start_turn"] if "start_turn" in keys else None,
         target=row["target"] if "target" in keys else None,
+        scenario_hash=row["scenario_hash"] if "scenario_hash" in keys else None,
     )
 
 

@@ -151,6 +151,8 @@ def install(
     """Install a model from the Vosk site, a URL, or a local zip or folder. Returns its folder."""
     name = name or (_name_from_path(from_path) if from_path else DEFAULT_MODEL)
     _check_name(name)
+    if from_path is None and url is None and name not in CATALOG:
+        raise _unknown_model(name)  # before the checksum check, which would only suggest --unverified
     expected = _expected_hash(name, sha256, unverified, local=from_path is not None)
     root = paths.models_dir()
     target = root / name
@@ -191,10 +193,14 @@ def _source_url(name: str, url: str | None) -> str:
         return url
     if name in CATALOG:
         return CATALOG[name].url
+    raise _unknown_model(name)
+
+
+def _unknown_model(name: str) -> ModelInstallError:
     known = ", ".join(CATALOG)
-    raise ModelInstallError(
-        f"{name} is not a model this program knows ({known}). "
-        "Download its zip from the Vosk models page and run rehearsal models install --from FILE.zip."
+    return ModelInstallError(
+        f"{name} is not a model this program knows; it can install {known}. For another Vosk model, "
+        "download its zip from the Vosk models page and run rehearsal models install --from FILE.zip."
     )
 
 
