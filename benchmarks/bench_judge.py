@@ -21,7 +21,15 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
-from judge_data import DIMENSIONS, FORMS, agreement, judge_guess, keyword_guess, load_rows  # noqa: E402
+from judge_data import (  # noqa: E402
+    DIMENSIONS,
+    FORMS,
+    agreement,
+    judge_guess,
+    keyword_guess,
+    load_blind,
+    load_rows,
+)
 
 SLICES: dict[str, tuple[str, ...]] = {
     "tuned on (guide + train)": ("guide", "train"),
@@ -35,6 +43,8 @@ SLICES: dict[str, tuple[str, ...]] = {
     "fresh7": ("fresh7",),
     "fresh8": ("fresh8",),
     "fresh9": ("fresh9",),
+    "classes1": ("classes1",),
+    "classes2": ("classes2",),
 }
 SLICES["all"] = tuple(split for splits in SLICES.values() for split in splits)
 
@@ -90,6 +100,12 @@ def agreement_table() -> None:
             kw = agreement(part, form, keyword_guess)
             cells = "".join(f"{ours[d]:>10.3f} ({kw[d]:.2f})" for d in DIMENSIONS)
             print(f"{name:<26}{form:<12}{len(part):>5}{cells}")
+    blind = load_blind()  # no door labels: that column is left out
+    for form in FORMS:
+        ours = agreement(blind, form, judge)
+        kw = agreement(blind, form, keyword_guess)
+        cells = "".join(f"{ours[d]:>10.3f} ({kw[d]:.2f})" for d in DIMENSIONS if d != "door_open")
+        print(f"{'blind':<26}{form:<12}{len(blind):>5}{cells}{'n/a':>18}")
     print("(in brackets: a plain keyword matcher on the same replies)")
 
 

@@ -6,12 +6,16 @@ Shared by the judge tests and benchmarks/bench_judge.py.
 from __future__ import annotations
 
 import csv
+import importlib.util
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 LABELLED = Path(__file__).parent / "data" / "judge_labelled.tsv"
+# A blind test: 150 replies labelled by the same guide, written apart from the rules and first
+# measured untouched (docs/judge.md has its figures). Reported on its own; never tuned on.
+BLIND = Path(__file__).parent / "data" / "judge_blind.tsv"
 FORMS = ("text", "recognized")
 DIMENSIONS = ("gratitude", "feedback_request", "tone_negative", "tone_3way", "door_open")
 
@@ -42,6 +46,29 @@ def load_rows() -> list[Row]:
                 recognized=r["recognized"],
             )
             for r in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+        ]
+
+
+def load_blind() -> list[Row]:
+    """The blind replies (columns: gratitude, feedback_request, tone, text), with a recognizer form
+    made the same way as the labelled set's (tests/data/make_recognized.py). No door labels."""
+    spec = importlib.util.spec_from_file_location("make_recognized", LABELLED.parent / "make_recognized.py")
+    assert spec is not None and spec.loader is not None
+    make = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make)
+    with BLIND.open(newline="") as fh:
+        return [
+            Row(
+                id=f"b{i:03d}",
+                split="blind",
+                gratitude=r["gratitude"] == "1",
+                feedback_request=r["feedback_request"] == "1",
+                tone=r["tone"],
+                door_open=False,
+                text=r["text"],
+                recognized=make.recognized(r["text"], f"b{i:03d}"),
+            )
+            for i, r in enumerate(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE), start=1)
         ]
 
 

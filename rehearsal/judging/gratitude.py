@@ -76,6 +76,12 @@ def _judge_one(norm: Normalized, start: int, end: int, kind: str, found: Gratitu
     if kind == "thanks" and _refusal(norm, first, before, after):
         found.rejected.append(norm.evidence(start, end, "a refusal, not thanks"))
         return
+    held_back = lx.THANKS_HELD_BACK.search(text[: start].rstrip()) and after.startswith(" but ")
+    if kind == "thanks" and text[start:end].startswith("thank") and (held_back or _refused(norm, first)):
+        ev = norm.evidence(start, end, "negated")
+        found.rejected.append(ev)
+        found.negated.append(ev)  # "I'm not going to thank you for that" is ungracious
+        return
     if (kind == "appreciation" or bare_thank) and _negated(norm, start, end):
         ev = norm.evidence(start, end, "negated")
         found.rejected.append(ev)
@@ -127,11 +133,26 @@ def _negated(norm: Normalized, start: int, end: int) -> bool:
     return not lx.NEGATION_EXCEPTIONS.search(norm.text[lo : end + 30])
 
 
+def _refused(norm: Normalized, first: int) -> bool:
+    """ "I'm not going to thank you", "why would I thank you": thanks withheld, in so many words."""
+    lo = max(0, first - 6)
+    before = norm.text[norm.offsets[lo] : norm.offsets[first]].rstrip()
+    return bool(lx.THANKS_REFUSED_BEFORE.search(before)) and not lx.NEGATION_EXCEPTIONS.search(
+        norm.text[norm.offsets[lo] : norm.offsets[first] + 20]
+    )
+
+
 def _sarcastic(norm: Normalized, first: int, end: int) -> int | None:
     """None for sincere thanks; otherwise where the sarcasm ends (to quote it with the thanks)."""
     if any(lx.SARCASM_OPENER.fullmatch(w.text) for w in norm.words[max(0, first - 3) : first]):
         return end  # "Gee, thanks..."
     sentence = norm.words[first].sentence
+    # "Oh sure, a better fit. Very helpful, thanks.": a sarcastic opener shortly before (this or
+    # the previous sentence) sours the thanks.
+    lo_prev = norm.sentence_ranges.get(sentence - 1, norm.sentence_ranges[sentence])[0]
+    window_lo = max(lo_prev, first - 10)
+    if lx.SARCASM_BEFORE.search(norm.text[norm.offsets[window_lo] : norm.offsets[first]]):
+        return end
     lo, hi = norm.sentence_ranges[sentence]
     if sentence in norm.questions and hi - lo <= 2:
         return end  # "Thanks? For what?"

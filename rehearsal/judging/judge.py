@@ -40,13 +40,34 @@ class Judge:
         thanks = gratitude.find(norm, self._extra["gratitude"])
         asks = request.find(norm, self._extra["feedback_request"])
         door_found, door_rejected = door.find(norm, self._extra["door_open"])
+        verdict_tone = tone.judge(norm, thanks, door_found)
+        if verdict_tone.label == "negative":
+            asks.asks = [a for a in asks.asks if not _rhetorical(a, verdict_tone.evidence)]
+            # "Apply again next year? Sure, I'll get right on that.": a door mocked is not opened.
+            mocked = [d for d in door_found if _inside_any(d, verdict_tone.evidence)]
+            door_found = [d for d in door_found if d not in mocked]
+            door_rejected += [Evidence(d.text, d.start, d.end, "the door closed") for d in mocked]
         return Verdict(
             text=text,
             gratitude=_detection(thanks.sincere, thanks.rejected),
             feedback_request=_detection(asks.asks, asks.rejected),
-            tone=tone.judge(norm, thanks, door_found),
+            tone=verdict_tone,
             door_open=_detection(door_found, door_rejected),
         )
+
+
+# Asks that rest on a question alone; a sneer inside one makes it rhetorical ("So my ten years
+# count for nothing?", "Why would I thank you?"). Asks with a request frame are kept.
+_WEAK_ASKS = frozenset({"asks about the candidacy", "asks (a question)"})
+
+
+def _rhetorical(ask: Evidence, negative: list[Evidence]) -> bool:
+    # The sneer inside the question, or just before it ("You're telling me it came down to one slide?").
+    return ask.note in _WEAK_ASKS and any(ask.start - 60 <= n.start < ask.end for n in negative)
+
+
+def _inside_any(ev: Evidence, spans: list[Evidence]) -> bool:
+    return any(s.start <= ev.start and ev.end <= s.end for s in spans)
 
 
 def _detection(evidence: list[Evidence], rejected: list[Evidence]) -> Detection:

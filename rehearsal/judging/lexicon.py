@@ -26,11 +26,16 @@ THANKS = _rx(
     r"\bthank\b(?! you\b)(?! (?:me|god|goodness|heavens|anyone|nobody|nothing|him|her|them)\b)",  # a dropped s
     r"\bcheers\b",
     r"\bmuch (?:appreciated|obliged)\b",
+    r"\bta\b(?<!ta ta)(?! ta\b)(?: (?:very much|muchly|so much|ever so much|ever so))?",
+    r"\bthanking you\b",  # British and Australian "thanks"
+    r"\bbless you\b",
 )
 APPRECIATION = _rx(
     r"\bappreciat(?:e|ed|es|ing)\b",
-    r"\b(?:grateful|thankful|obliged)\b",
-    r"\b(?:kind|good|generous|nice|lovely|sweet|thoughtful|gracious) of you\b",
+    r"\b(?:grateful|thankful|obliged|indebted)\b",
+    r"\b(?:my|our|sincere|heartfelt|deep|deepest|express|expressing|with|great|much) gratitude\b",
+    r"\bi owe you (?:one|a drink|a coffee|big time)\b",
+    r"\b(?:kind|good|generous|nice|lovely|sweet|thoughtful|gracious|decent|considerate) of you\b",
     r"\b(?:you have been|you were|you are being|you have|you are) (?:so |very |really |incredibly |super |extremely )?(?:generous|kind|helpful)\b",
     r"\bcan not thank you enough\b",
     r"\b(?:pass on|send|give|extend) my thanks?\b",
@@ -43,14 +48,23 @@ SARCASTIC_OBJECT = re.compile(
     r"\b(?:nothing|wasting|waste|wasted|ghosting|ghosted|runaround|run around|form letter|form email|"
     r"canned|generic|stringing|strung|leading me on|letting me down|for the detailed feedback really|"
     r"absolutely nothing|non answer|for what|i guess|messed around|messing me around|mucked about|jerked around|\w+ word (?:answer|reply|response|email)|\w+ line (?:email|reply|response|rejection)|(?:weeks?|days?|months?) late|last minute|two line|one line|"
-    r"automated|form rejection)\b"
+    r"automated|form rejection|vague|cut and paste|copy and paste|boilerplate|"
+    r"(?:really|truly|very|so|most|how|super|hugely) (?:enlightening|illuminating|informative)|gem of wisdom|pearls? of wisdom|copy paste|cut paste|copy pasted|what for)\b"
 )
 SARCASM_OPENER = re.compile(r"\b(?:gee|gee whiz)\b")
+SARCASM_BEFORE = re.compile(r"\boh yeah $|\b(?:oh|yeah) sure\b|\byeah right\b|\boh right (?:a|an|the|because|so|of course)\b|\bsure sure\b")
+# "I'm not going to thank you", "don't expect me to thank you", "why would I thank you": refused thanks.
+# "I'd say thanks, but I'm not sure what for": thanks held back by a "but".
+THANKS_HELD_BACK = re.compile(r"\bi would (?:say|have said)$")
+THANKS_REFUSED_BEFORE = re.compile(
+    r"\b(?:not|never) (?:\w+ ){0,2}(?:going to|about to|gonna|expect me to|want to|be)$|\bwhy (?:would|should) i$|\bwill not$"
+    r"|\b(?:do not think|doubt) i will(?: be)?$"
+)
 NEGATORS = frozenset({"not", "never", "hardly", "nor"})
 # "can not thank you enough" and "not at all, thank you" are not negations of the thanks.
 NEGATION_EXCEPTIONS = re.compile(
     r"\bcan not (?:thank you enough|tell you how (?:much|grateful|thankful))|\bnot at all\b|\bnot only\b"
-    r"|\bcould not be (?:more )?(?:grateful|thankful)"
+    r"|\bcould not be (?:more )?(?:grateful|thankful)|\b(?:get|got|chance|opportunity) to thank\b"
 )
 CONDITIONAL_BEFORE = frozenset({"would", "if", "will"})
 CONDITIONAL_AFTER = re.compile(
@@ -74,10 +88,10 @@ FEEDBACK_TOPIC = _rx(
     r"\bdifferently\b",
     r"\b(?:work|focus|brush up) on\b",
     r"\b(?:develop|strengthen|stronger|weak|weaker|weakest|weakness|weaknesses)\b",
-    r"\bf[ae]ll short\b|\bwent (?:wrong|worst|badly|poorly)\b|\bgo wrong\b|\bdid (?:\w+ )?wrong\b|\bwas wrong with\b",
+    r"\b(?:fell|fall) short\b|\bwent (?:wrong|worst|badly|poorly)\b|\bgo wrong\b|\bdid (?:\w+ )?wrong\b|\bwas wrong with\b",
     r"\bmistakes?\b",
     r"\b(?:missing|lacking)\b",
-    r"\bh(?:eld|old) (?:me|my \w+|\w+ application) back\b|\bheld back\b",
+    r"\b(?:held|hold) (?:me|my \w+|\w+ application) back\b|\bheld back\b",
     r"\bconcerns?\b|\bred flags?\b|\braised? (?:any )?(?:concerns|questions|anything|flags|issues)\b",
     r"\blose points\b|\blost points\b",
     r"\b(?:deciding|main|key|biggest) (?:factor|reason|concern|issue|problem)\b",
@@ -109,11 +123,17 @@ FEEDBACK_TOPIC = _rx(
     r"\byou (?:felt|thought|sensed|decided|realised|realized|knew)\b|\b(?:went|go|going) with (?:the other|someone|another|him|her|them)\b",
     r"\b(?:understand|explain|reasoning behind|reasons? (?:for|behind)) (?:\w+ ){0,2}decision\b",
     r"\b(?:scorecard|score card|scores?|scored|rating|rated|rate|assessment|evaluation|marks|impressions?)\b",
+    r"\b(?:fell|fall) below\b|\bbelow (?:the )?(?:\w+ )?(?:standard|bar|level|mark)\b",
+    r"\bshortcomings?\b|\bshort comings?\b|\bdeficienc\w+|\b(?:gap|gaps) in my\b|\bweak (?:spots|points|areas)\b|\bcompetenc\w+",
+    r"\bthe way i (?:answered|handled|presented|approached|spoke|dealt|came across|explained)\b",
+    r"\bhow i (?:answered|handled|presented|approached|explained)\b",
+    r"\b(?:the|an|a) (?:main |real |big |biggest |only )?issue\b|\ba factor\b|\bfactors\b|\bsticking point\b|\bdeal ?breaker\b",
+    r"\b(?:something|anything) i (?:said|did|wrote|missed|mentioned|forgot)\b",
 )
 # A sentence that asks: typed with "?", or starting (after small talk) with a question word.
 QUESTION_START = re.compile(
     r"^(?:in|on|at|for|about|with) (?:what|which|whose)\b|\b(?:what|where|how|why|which) (?:should|could|can|do|did|would|might|will) (?:i|you)\b|(?:^|\b(?:thanks|thank you|so|and|but|okay|ok|well|um|uh|like|also|then|sorry|honestly|hi|hey|right|just|now|please|question|look|listen)\s)"
-    r"(?:what|why|how|where|which|who|when|could|can|would|will|(?:do|did|does)(?= (?:you|i|we|they|he|she|my|the|your|it|that|this|any|anyone|someone))|is|was|were|are|should|may|might|any|mind|have|has)\b"
+    r"(?:what|why|how|where|which|who|when|could|can|would|will(?! do\b)|(?:do|did|does)(?= (?:you|i|we|they|he|she|my|the|your|it|that|this|any|anyone|someone))|is|was|were|are|should|may|might|any|mind|have|has)\b"
 )
 REQUEST_FRAME = _rx(
     r"\b(?:could|can|would|will) you\b",
@@ -124,8 +144,10 @@ REQUEST_FRAME = _rx(
     r"\b(?:any|some|your) (?:\w+ )?(?:feedback|advice|tips|pointers|thoughts|insights?|suggestions|help|input) (?:\w+ ){0,3}(?:is|are|would be) (?:\w+ )?(?:welcome|appreciated|helpful|great|useful)\b",
     r"\bi (?:just |really |only |simply )?(?:want|wanted|was hoping|am hoping|hope|hoped|am calling|was calling|called|am trying|need|needed) to (?:\w+ )?(?:know|understand|hear|ask|learn|get|find out)\b",
     r"\bi (?:was|am) hoping (?:you|for|to)\b",
-    r"\bi (?:am|was|keep) (?:curious|wondering|asking myself)\b",
-    r"\b(?:please|just) (?:tell|share|send|let|explain|give)\b|\btell me\b|\bbe honest\b|\blet me know\b",
+    r"\bi (?:am|was|keep) (?:left )?(?:curious|wondering|asking myself)\b",
+    r"\bi (?:keep |just |still |can not help |often )?wonder(?:ing|ed)? (?:if|whether)\b|\bhelp wondering\b",
+    r"\bkindly\b(?! of you)",
+    r"\b(?:please|just) (?:tell|share|send|let|explain|give|advice|indicate|outline|clarify|specify|elaborate|detail)\b|\btell me\b|\bbe honest\b|\blet me know\b",
     r"\bif i understand (?:correctly|right)\b|\bjust to (?:clarify|confirm|check)\b|\banything else$",
     r"\b(?:talk|walk|take) me through\b|\bbreak (?:it )?down\b|\bdo not hold back\b",
     r"\bappreciate (?:\w+ )?(?:knowing|hearing|getting|learning|understanding)\b",
@@ -135,7 +157,7 @@ REQUEST_FRAME = _rx(
     r"\b(?:i am|i was|i am just|just) (?:calling|ringing|asking|hoping|looking|phoning) (?:for|about|to get|to ask for|to hear)\b",
     r"\b(?:wanted|want|like|love|hoping|called|calling|phoned|rang) to ask (?:for|about)\b|\bcan i ask for\b",
     r"\bwhat i (?:could|should|can|might|need to)\b|\bwhere i (?:went|fell|could|should)\b",
-    r"\bdo you (?:think|have|know)\b|\bis there (?:any|anything|a|something)\b",
+    r"\bdo you (?:think|have|know)\b|\bis there (?:any|anything|a|something|one|one more|another|a single)\b",
     r"\b(?:any|some|a few) (?:\w+ )?(?:feedback|advice|tips|pointers|suggestions|thoughts|insights?|notes|guidance)\b",
 )
 # Questions about the candidacy that count on their own, whatever else the sentence holds.
@@ -161,6 +183,25 @@ STRONG_REQUEST = _rx(
     r"\b(?:anything|something|whatever) you (?:are |were )?(?:\w+ )?(?:can|could|comfortable|happy|willing|able) (?:\w+ )?(?:sharing|share|tell|say)\b",
     r"\bwhat made (?:you|them|the team|the panel) (?:go with|choose|pick|hire|decide|select|prefer)\b",
     r"\bwhere (?:should|do|would) i (?:start|begin|focus)\b",
+    r"\b(?:wonder|wondering|wondered|curious) (?:if|whether) it (?:was|is|came down to|might have been|had (?:something|anything) to do)\b",
+    r"\b(?:anything|something) (?:else )?(?:apart from|besides|other than|aside from|beyond) (?:the|my|that)\b",
+    r"\bwas (?:there )?(?:anything|something) else\b(?! (?:you|i) (?:need|needed|want))",
+    r"\b(?:was|is) (?:that|this) (?:the )?(?:main|real|only|biggest|deciding|key) (?:issue|problem|reason|factor|concern)\b",
+    r"\b(?:fit|match|enough|qualified|experience|skills|strong|weak|better|right|good) in what (?:sense|way|respect|areas?)\b",
+    r"\bwhat (?:exactly )?(?:do|did) you mean (?:by|exactly|when)\b|\bwhen you say (?:i|my|me)\b",
+    # Calling to ask for feedback, said as the reason for the call ("my coach said I should call and ask
+    # for feedback, so here I am"); "my partner thinks I should ask for feedback" alone is a mention.
+    r"\b(?:ring|call|phone|calling|ringing|rang|called|phoned|reach out|reaching out) (?:\w+ ){0,3}(?:and |to )?(?:ask|asking) (?:you )?for (?:\w+ ){0,3}(?:feedback|pointers|advice|tips|guidance)\b",
+    r"\b(?:ask|asking) (?:you )?for (?:\w+ ){0,3}(?:feedback|pointers|advice|tips|guidance) (?:\w+ ){0,6}(?:here i am|give you a (?:ring|call|bell)|why i am (?:calling|ringing)|so i (?:am calling|called|rang|thought))\b",
+)
+# Asks for something else, about the interview but not about how it went: returning a pass,
+# expenses, a reference, a referral. A question only about these is not a feedback request.
+OTHER_REQUEST = re.compile(
+    r"\b(?:return|send (?:it |them |this |that )?back|give (?:it |them )?back|hand (?:it |them )?back|claim (?:back|for)|travel (?:costs|expenses)"
+    r"|expenses|reimburse\w*|delete|destroy|dispose of|shred|security pass|badge|lanyard|laptop|equipment|keys|parking|invoice|receipt|recommend me|introduce me"
+    r"|put me in touch|(?:pass|forward|send) my (?:cv|resume|details|name|portfolio|application)|your network"
+    r"|keep the (?:notes|materials|laptop|pass|badge|documents|slides|copy)|referee"
+    r"|(?:be|act as|write me|give me|provide) (?:a |my |me a )?(?:\w+ )?reference|(?:you|they) (?:need|needed|want|wanted) (?:from|of) me)\b"
 )
 # A question about the caller themself ("how far off was I?", "did my references check out?") asks
 # for insight into the candidacy, unless it asks for something else (these words).
@@ -208,5 +249,6 @@ DOOR_OPEN = _rx(
     r"\bif (?:anything|something|another (?:\w+ )?(?:role|position|opening)|a (?:\w+ )?(?:role|position)) (?:\w+ ){0,3}(?:opens|comes) up\b",
     r"\breach out if\b|\bwork with (?:your|the) team (?:someday|one day|in the future)\b",
     r"\blooking forward to applying\b",
+    r"\b(?:set|setting|sign|signing|signed) up (?:for )?(?:\w+ ){0,2}(?:alerts?|notifications?)\b|\bjob alerts?\b",
 )
-DOOR_CLOSED_BEFORE = frozenset({"not", "never", "bother", "no", "whether"})
+DOOR_CLOSED_BEFORE = frozenset({"not", "never", "bother", "no", "whether", "point", "breath"})

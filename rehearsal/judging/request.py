@@ -70,20 +70,25 @@ def _ask(
             continue
         if not lx.ALREADY_KNOWN.search(sentence[: m.start()].rstrip()):
             return norm.evidence(base + m.start(), base + m.end(), "asks")
+    if lx.OTHER_REQUEST.search(sentence):
+        return None  # "Should I return the laptop from the assessment?" asks for something else
     if not topics:
         return _self_question(norm, sentence, base)
     frames = [m for m in lx.REQUEST_FRAME.finditer(sentence) if not _inside(m, refused)]
+    frames = [m for m in frames if not sentence[: m.start()].endswith("what ")]  # "just what I needed to hear"
     question = norm.words[norm.word_at(base)].sentence in norm.questions
     starts = _question_starts(norm, sentence)
     for topic in topics:
         if _mentioned(sentence, topic):
             continue
         near = [f for f in frames + starts if abs(f.start() - topic.start()) <= _NEAR]
+        if not near and question and _echo(sentence):
+            continue  # "Work on my confidence?" repeats the listener's words, it asks nothing
         if near or (question and topic.start() <= _NEAR * 2):
             frame = min(near, key=lambda f: abs(f.start() - topic.start())) if near else None
             a = min(topic.start(), frame.start()) if frame else topic.start()
             b = max(topic.end(), frame.end()) if frame else topic.end()
-            return norm.evidence(base + a, base + b, "asks")
+            return norm.evidence(base + a, base + b, "asks" if frame else "asks (a question)")
     return _self_question(norm, sentence, base)
 
 
@@ -92,6 +97,8 @@ def _self_question(norm: Normalized, sentence: str, base: int) -> Evidence | Non
     typed_question = norm.words[norm.word_at(base)].sentence in norm.questions
     starts = [m.start() + (len(m.group()) - len(m.group().split()[-1])) for m in _question_starts(norm, sentence)]
     if typed_question and not starts:
+        if _echo(sentence):
+            return None
         starts = [0]
     for i, start in enumerate(starts):
         end = starts[i + 1] if i + 1 < len(starts) else len(sentence)
@@ -101,6 +108,11 @@ def _self_question(norm: Normalized, sentence: str, base: int) -> Evidence | Non
                 continue
             return norm.evidence(base + start, base + end, "asks about the candidacy")
     return None
+
+
+def _echo(sentence: str) -> bool:
+    """A short typed question with no question word: the listener's words handed back."""
+    return len(sentence.split()) <= 5 and not lx.QUESTION_START.match(sentence)
 
 
 def _question_starts(norm: Normalized, sentence: str) -> list[re.Match[str]]:

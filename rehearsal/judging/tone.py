@@ -32,17 +32,70 @@ def _negative(norm: Normalized, thanks: GratitudeFinding) -> list[Evidence]:
     found: list[Evidence] = []
     for pattern, note in cues.NEGATIVE_CUES:
         for m in pattern.finditer(norm.text):
+            if thanks.sincere and _said_of_others(norm, m.start()):
+                continue
             found.append(norm.evidence(m.start(), m.end(), note))
     for m in cues.UPSET_WORDS.finditer(norm.text):
         first = norm.word_at(m.start())
         if not {w.text for w in norm.words[max(0, first - 2) : first]} & _UPSET_NEGATORS:
             found.append(norm.evidence(m.start(), m.end(), "upset"))
+    found += _contrast_complaints(norm)
+    found += _echo_rebuttal(norm)
     lone_not = _lone_not(norm)
     if lone_not is not None:
         found.append(lone_not)
     found += [Evidence(e.text, e.start, e.end, "sarcastic") for e in thanks.sarcastic]
     found += [Evidence(e.text, e.start, e.end, "ungracious") for e in thanks.negated]
     return drop_contained(found)
+
+
+def _said_of_others(norm: Normalized, start: int) -> bool:
+    """ "Thanks for calling, most places don't even send an email": about others, not the listener."""
+    first = norm.word_at(start)
+    clause = norm.words[first].clause
+    before = [w.text for w in norm.words[max(0, first - 3) : first] if w.clause == clause]
+    return bool(before) and before[0] in cues.THIRD_PARTY or bool(before[-1:]) and before[-1] in cues.THIRD_PARTY
+
+
+def _echo_rebuttal(norm: Normalized) -> list[Evidence]:
+    """ "Keep applying, you say? I've applied six times already.": the listener's advice handed back
+    as a short question (no question word), then argued with. Typed text only: it needs the "?"."""
+    for s, (lo, hi) in norm.sentence_ranges.items():
+        if not 2 <= hi - lo <= 5:
+            continue
+        nlo, nhi = norm.sentence_ranges.get(s + 1, (0, 0))
+        if s not in norm.questions:  # "Not enough leadership. Sure. I managed a team of twelve."
+            if nhi - nlo != 1 or norm.words[nlo].text not in cues.ECHO_INTERJECTIONS:
+                continue
+            nlo, nhi = norm.sentence_ranges.get(s + 2, (0, 0))
+        if nhi <= nlo or norm.words[nlo].sentence in norm.questions:
+            continue  # a question after the echo asks; it does not argue
+        question = norm.text[norm.offsets[lo] : norm.offsets[hi - 1] + len(norm.words[hi - 1].text)]
+        if lx.QUESTION_START.match(question) or cues.ECHO_NOT.match(question):
+            continue
+        reply = norm.text[norm.offsets[nlo] : norm.offsets[nhi - 1] + len(norm.words[nhi - 1].text)]
+        if cues.ECHO_REBUTTAL.match(reply):
+            return [norm.evidence(norm.offsets[lo], norm.offsets[nhi - 1] + len(norm.words[nhi - 1].text), "argumentative")]
+    return []
+
+
+def _contrast_complaints(norm: Normalized) -> list[Evidence]:
+    """ "Thanks for calling, but I was never given a chance": a complaint after a contrast."""
+    found: list[Evidence] = []
+    if " but " not in norm.text and "though" not in norm.text and "however" not in norm.text:
+        return found
+    for c in cues.CONTRAST.finditer(norm.text):
+        first = norm.word_at(c.start())
+        sentence = norm.words[first].sentence
+        words = [w for w in norm.words[first + 1 : first + 17] if w.sentence == sentence]
+        if not words:
+            continue
+        lo = norm.offsets[first + 1]
+        hi = norm.offsets[first + len(words)] + len(words[-1].text)
+        for m in cues.CONTRAST_COMPLAINT.finditer(norm.text[lo:hi]):
+            found.append(norm.evidence(lo + m.start(), lo + m.end(), "aggrieved"))
+            break
+    return found
 
 
 def _positive(norm: Normalized, thanks: GratitudeFinding, door: list[Evidence]) -> tuple[list[Evidence], float]:

@@ -15,6 +15,15 @@ def _rx(*parts: str) -> PhraseSet:
     return PhraseSet(*parts)
 
 
+# "Great, thanks, I'll keep an eye out so I don't miss the next one": a promise right after the
+# exclamation makes it sincere, whatever "not" or "again" comes later.
+_SINCERE_AFTER = (
+    r"(?: thanks?(?: (?:so|very) much)?| thank you(?: (?:so|very) much)?)?(?: i will| i am going to| i shall| i can| will do| i would love"
+    r"| i will not (?:give up|take up|keep you|hold you)| that is (?:exactly|really|very|so|great|good))"
+)
+# A cue said of other people ("most companies don't bother") praises the listener by contrast.
+THIRD_PARTY = frozenset("others companies places employers firms recruiters people".split())
+
 # (phrases, note). Any negative cue outweighs warmth: "thanks, but this was unfair" is negative.
 # Pleading counts as negative (the guide says so); calm disappointment is in neither list.
 NEGATIVE_CUES: list[tuple[PhraseSet, str]] = [
@@ -64,7 +73,8 @@ NEGATIVE_CUES: list[tuple[PhraseSet, str]] = [
          r"\bdone with (?:this|you|the|your)\b",
          r"\bheard enough\b", r"\b(?:will not|never) (?:be )?apply(?:ing)? (?:\w+ )?again\b",
          r"\bnot going to (?:keep|apply|bother)\b", r"\bdo not bother\b", r"\bstop (?:wasting|thanking)\b",
-         r"\bdo not thank me\b", r"\bnot thanking\b", r"\bjust tell me\b", r"\bthank god\b",
+         r"\bdo not thank me\b", r"\bnot thanking\b",
+         r"\b(?:will not|not going to|never going to|not about to|expect me to|why would i|why should i|do not think i will|doubt i will) (?:be )?thank(?:ing)?\b", r"\bjust tell me\b", r"\bthank god\b",
          r"\bdo not (?:\w+ )?care\b", r"\bkeep your feedback\b",
          r"\bnot your feedback\b", r"\bforget the feedback\b", r"\bdo not need your\b",
          r"\bcan not believe\b", r"\bdo not give me\b", r"\bnot fine\b", r"\bdoes not matter\b",
@@ -114,17 +124,58 @@ NEGATIVE_CUES: list[tuple[PhraseSet, str]] = [
          r"\bmess(?:ed|ing)? (?:me )?around\b", r"\bgot (?:this|it|that) (?:one )?wrong\b", r"\bwrong call\b",
          r"\b(?:are|do|did|were) you even\b", r"\bi will pass$", r"\bno thanks i will pass\b",
          r"\bof my life\b", r"^thanks to (?:your|the)\b"), "upset"),
-    (_rx(r"^(?:oh |wow |yeah |gee |well |ah )?(?:great|perfect|wonderful|lovely|cool|brilliant|fantastic|super|awesome)\b.*\b(?:another|again|nothing|not)\b",
+    (_rx(r"^(?:oh |wow |yeah |gee |well |ah )?(?:great|perfect|wonderful|lovely|cool|brilliant|fantastic|super|awesome)\b(?!" + _SINCERE_AFTER + r").*\b(?:another|again|nothing|not)\b",
          r"\b(?:oh|yeah) (?:sure|right|of course)\b", r"\bof course the classic\b", r"\bright because\b",
          r"^right\b.*\bso helpful\b", r"\bgee\b",
          r"\banother (?:\w+ )?(?:vague|generic|canned|non|form|useless|empty|stock) ",
          r"\b(?:helpful|useful|great|clear|insightful|detailed|informative|good|specific) not$",
          r"\bsure a better fit\b",
          r"\bthe classic\b", r"\b(\w+) just \1\b", r"^(?:sure|yeah) (?:sure|yeah)\b",
-         r"^(?:oh|wow|gee|ah|yeah) (?:great|brilliant|perfect|wonderful|fantastic|lovely|terrific|marvell?ous|super)\b.*\b(?:another|more|again|nothing|so|just|that)\b",
+         r"^(?:oh|wow|gee|ah|yeah) (?:great|brilliant|perfect|wonderful|fantastic|lovely|terrific|marvell?ous|super)\b(?!" + _SINCERE_AFTER + r").*\b(?:another|more|again|nothing|so|just|that)\b",
          r"\bmore (?:corporate|jargon|buzzwords|excuses|of the same|waffle)\b",
          r"\banother (?:\w+ )?(?:brush off|fob off|excuse|platitude|cliche|line)\b", r"\byet another\b",
-         r"^(?:super|great|perfect|brilliant|wonderful|fantastic|lovely|marvell?ous|terrific|awesome|wow|oh|right|cool)\b.*\b(?:cleared|clears) (?:things|everything|it|that) up\b"), "sarcastic"),
+         r"^(?:super|great|perfect|brilliant|wonderful|fantastic|lovely|marvell?ous|terrific|awesome|wow|oh|right|cool)\b.*\b(?:cleared|clears) (?:things|everything|it|that) up\b",
+         # Echo and mock praise: "Keep an eye on your postings? I've been doing that for two years."
+         r"\bthat is what (?:everyone|everybody|they|you|people|all|you all|they all) (?:\w+ )?(?:says?|said|tells? (?:everyone|people|me))\b",
+         r"\bi have been doing (?:that|this|exactly that|just that|it) (?:for|since)\b", r"\btimes already\b",
+         r"\bhow (?:original|convenient|predictable|enlightening|illuminating|surprising|nice for)\b",
+         r"\bget right on (?:that|it)\b", r"\b(?:because|cause) that is (?:so|really|totally|just) (?:easy|simple|helpful|useful)\b",
+         r"^(?:oh |wow |well )?(?:lovely|great|brilliant|perfect|wonderful|fantastic|marvell?ous|super|terrific) (?:a|an) (?:\w+ ){0,2}(?:form|generic|canned|automated|template|standard|stock|vague)\b", r"\bof course (?:it|they|you|he|she) (?:is|was|did|would|were|are|does|do)$"), "sarcastic"),
+    # Arguing with the decision, defending oneself against it.
+    (_rx(r"\bi (?:really |just |honestly |genuinely |still )?do not (?:think|feel|believe) (?:that is|that was|it is|it was|this is|this was|that|it|this|you are|you were) (?:\w+ )?(?:\w+ )?(?:fair|right|true|accurate|justified|reasonable|correct)\b",
+         r"\bwith (?:all )?(?:due )?respect\b", r"\bnot what (?:happened|i said|i meant)\b",
+         r"\b(?:you have|you|have) got (?:\w+ ){0,3}wrong\b", r"\byou are (?:\w+ )?wrong\b",
+         r"\b(?:gave|sent|told|giving|sending) me (?:\w+ ){0,3}wrong\b",
+         r"\bi (?:do not|can not|will not) accept (?:that|this|the|your|it)\b",
+         r"\bmore (?:\w+ ){1,2}experience than\b", r"\balways going to (?:go to|the|someone|be (?:someone|the internal|an internal|given))\b", r"\balways (?:meant|destined) (?:to|for)\b",
+         r"\bmade (?:your|their|the|his|her) (?:choice|decision|pick) (?:already|before|from|long before|ahead)\b|\b(?:already|had) made (?:your|their|the|his|her) (?:choice|decision|pick)\b", r"\bpicked out (?:from|before|already)\b",
+         r"\bbefore i (?:even )?(?:walked in|walked through|sat down|arrived|opened my mouth|said a word|got there)\b",
+         r"\b(?:and|then|so) (?:you )?decided (?:that )?i (?:was not|am not|lacked|did not|could not|was too)\b",
+         r"\bso it (?:is|was) (?:all )?my fault\b", r"\byou (?:have )?(?:\w+ )?misunderstood\b", r"^(?:so )?(?:you are|are you|your) telling me\b|\bso (?:you are|your) telling me\b",
+         r"\ba bit rich\b", r"\b(?:then|and then) (?:rejecting|rejected|ghosting|ghosted|ignoring|ignored|dropping|dropped) me\b",
+         r"\bfree (?:project|work|labour|labor|consulting|consultancy)\b", r"\bthe (?:old|usual|standard) (?:\w+ ){0,10}(?:line|excuse|story|chestnut)\b", r"\bi still (?:believe|feel|maintain) (?:that )?(?:i was|i am|i should|i deserved|i would have|you|the decision|it was|this was|my)\b",
+         r"\bnothing to do with the (?:\w+ )?(?:job|role|work|position)\b", r"\bnever (?:\w+ )?given (?:me )?a (?:\w+ )?chance\b", r"\bmisjudged\b", r"\bcontradicts?\b",
+         r"\b(?:does|did) not (?:hold up|add up|stack up)\b", r"\bcan not (?:judge|tell|know|assess) (?:\w+ ){0,2}from (?:a|one|just)\b"), "argumentative"),
+    # Complaining about the process: chasing, silence, being kept waiting.
+    (_rx(r"\b(?:third|fourth|fifth|sixth|seventh|tenth|umpteenth|hundredth) (?:time|message|email|voicemail|call)s?\b(?! (?:of|to))",
+         r"\bnot (?:once|a single|one of (?:them|those|you|my))\b",
+         r"\bwould (?:have )?been nice (?:\w+ ){0,7}(?:instead|rather than|if (?:someone|somebody|anyone|you))\b",
+         r"\bwould be nice to (?:actually|at least|finally)\b", r"\bnice to actually\b",
+         r"\bto actually (?:hear|get|reply|respond|call|bother)\b",
+         r"\bnot exactly (?:ideal|great|professional|helpful|fair|brilliant|the best)\b",
+         r"\bthe least you (?:could|can)\b", r"\b(?:had|have|having) to chase\b", r"\bchasing (?:you|this|them|up)\b",
+         r"\b(?:nobody|no one) (?:has |had |ever |even |actually )?(?:told|tells|said|mentioned|warned|explained|bothered|read|picked|called|rang|replied|got back|responded|answered|looked|listened|asked|followed)\b",
+         r"\b(?:round|rounds|interview|interviews|stage|stages|week|weeks|month|months|hours|project|projects|task|tasks|test|tests|presentation|presentations|calls) (?:\w+ ){0,6}for (?:a|an|one) (?:\w+ ){0,3}(?:rejection|email|reply|response|voicemail|no|answer|form letter)\b",
+         r"\bshould not have taken\b", r"\b(?:called|rang|emailed|phoned|messaged|chased|written) (?:you |them )?(?:three|four|five|six|seven|eight|several|multiple|so many) times\b",
+         r"\bkeep getting (?:voicemail|no answer|ignored|the runaround|fobbed|passed)\b", r"\b(?:had|have) to (?:find out|hear|learn) (?:\w+ ){0,3}from (?:linkedin|a friend|someone else|the website|social media|a colleague|another candidate|the grapevine|a third party|an automated|the portal)\b",
+         r"\bfound out (?:from|on|via|through) (?:linkedin|a friend|someone else|the website|social media|a colleague)\b", r"\b(?:said|mentioned) nothing about\b",
+         r"\bspent (?:half|most|the whole|all) (?:of )?the (?:time|interview)\b", r"\bnot how you treat\b"), "aggrieved"),
+    # Giving up with a shrug: "I don't think I'll bother applying again."
+    (_rx(r"\bi (?:will not|do not think i will|doubt i will|am not going to|can not be|really can not be) bother(?:ed)?\b",
+         r"\b(?:not|never) (?:\w+ ){0,2}apply(?:ing)? (?:\w+ ){1,3}again\b", r"\b(?:see|is) the point (?:in|of) (?:applying|trying|bothering)\b",
+         r"\bholding my breath\b", r"\bsave (?:myself|you) the (?:trouble|bother|hassle)\b",
+         r"\b(?:will not|not) be (?:troubling|bothering) you (?:again|any more|anymore)\b", r"\bfind somewhere (?:else )?(?:that|who|which|where) (?:actually |really )?(?:wants?|values?|appreciates?|respects?)\b",
+         r"\btake my \w+ somewhere\b", r"\bdo not (?:want|need) to hear (?:any more|anymore|anything else|it|any of it|more)\b"), "dismissive"),
     (_rx(r"\bbeg(?:ging)?\b", r"\bdesperate\b", r"\bi will do (?:anything|whatever)\b", r"\bplease please\b",
          r"\bplease (?:just|i really|reconsider|give me|let me)\b", r"\bplease anything\b",
          r"\b(?:just|please) (?:\w+ )?(?:give|let) me (?:\w+ )?(?:another|one more|a) (?:chance|interview|round|shot|try|go)\b",
@@ -136,6 +187,27 @@ NEGATIVE_CUES: list[tuple[PhraseSet, str]] = [
          r"\bfor free\b", r"\bpay cut\b", r"^please\b.*\banything$",
          r"\bput in a (?:good )?word\b.*\bdesperate\b"), "pleading"),
 ]
+# After "but" / "though" (a contrast, often right after thanks), these turn the reply into a
+# complaint: "Thanks for calling, but I was never given a chance to explain."
+CONTRAST_COMPLAINT = _rx(
+    r"\b(?:was|were|you|they|have|had|i have) never\b|\bnever (?:given|gave|got|told|heard|received|had a|even|once|bothered|called|replied|asked|responded|read|looked|explained)\b",
+    r"\bfrankly (?:i|the|this|that|you|your|it)\b", r"\b(?:whole|entire) (?:thing|process|interview|day)\b",
+    r"(?<!went )(?<!go )(?<!going )(?<!gone )(?<!did )(?<!doing )(?<!do )\bwrong\b(?! with (?:my|me)\b)",
+    r"\b(?:was|were|had been|already|been) decided\b", r"\b(?:completely|totally|entirely) (?:\w+ )?(?:wrong|misjudged|irrelevant|different|unfair|missed)\b",
+    r"\bmy age\b", r"\bhonestly the\b", r"\b(?:i was|we were|i had been|i have been) (?:promised|told|assured|led to believe)\b",
+    r"\bclearly\b", r"\bexactly my\b", r"\bnot on$", r"\bpicked\b", r"\b(?:clearly|obviously) (?:\w+ )?(?:did not|had|was|were|never|made)\b",
+)
+CONTRAST = re.compile(r"\b(?:but|though|although|however)\b(?! (?:also|i would|i am still|could|can|would|before|if|at|please|anyway|that is|it is))")
+
+# After a short echo question ("Work on my confidence?"), a reply starting like this argues back.
+ECHO_REBUTTAL = re.compile(
+    r"^(?:but |yet |well )?(?:(?:last|a|one|two|three|\w+) (?:week|month|year|weeks|months|years)(?: ago)? )?"
+    r"i (?:have been|have|had|already|am already|do that|did that|did|was|managed|led|ran|built|presented|handled|spent|used)\b"
+)
+# Interjections that may sit between the echo and the rebuttal ("Not enough leadership. Sure. I managed...").
+ECHO_INTERJECTIONS = frozenset("sure right really riiight great wow brilliant".split())
+ECHO_NOT = re.compile(r"^(?:okay|ok|right|sure|fair|i see|got it|understood|thanks|thank|alright|yes|yeah|no|hmm|well|oh|so what|really)\b")
+
 # Emotion words that are negative unless negated ("I'm not upset, I just want to understand").
 UPSET_WORDS = re.compile(r"\b(?:upset|angry|mad|annoyed|frustrated|pissed|livid|outraged|offended)\b")
 
@@ -171,7 +243,10 @@ POSITIVE_CUES: list[tuple[PhraseSet, str]] = [
          r"\bi (?:would )?love\b", r"\bstill (?:\w+ )?interested\b", r"\bmakes sense\b.*\bthank",
          r"\bhelps\b",
          r"\bsomething concrete\b", r"\bthat is great\b", r"\bexactly the kind\b", r"\blovely\b",
-         r"\bhonest(?:y)? (?:feedback)\b", r"\bi hear you\b"), "warm"),
+         r"\bhonest(?:y)? (?:feedback)\b", r"\bi hear you\b",
+         r"\b(?:that|this|it) (?:\w+ )?clears? (?:things|it|that|everything|a lot) up\b",
+         r"\b(?:had not|never|have not) thought (?:of|about) (?:it|that)\b", r"\b(?:did not|never) expect (?:such|this|a|that|you|so)\b",
+         r"\brespect (?:to you )?for\b", r"\bcongrats\b", r"\bwell done\b"), "warm"),
 ]
 # Replies that open "okay," / "alright," sound matter-of-fact even with a thanks in them.
 FLAT_OPENER = re.compile(r"^(?:okay|ok|alright|all right|fine)\b")
