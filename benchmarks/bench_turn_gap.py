@@ -125,7 +125,7 @@ def main() -> int:
     scenario = looping_scenario(args.turns)
     from rehearsal.voice.loop import voice_spec
 
-    spec = voice_spec(Call(scenario, AnyJudge()), settings)
+    spec = voice_spec(scenario.persona.voice, settings)
     for turn in scenario.turns.values():
         t0 = time.perf_counter()
         synth.render(turn.text + " (a first render)", spec)  # not in the cache yet

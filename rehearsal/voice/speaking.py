@@ -1,0 +1,168 @@
+"""The manager's side of a voice call: render a line, play it, and stop when the caller barges in.
+
+Lines the manager may say next are rendered ahead in a worker thread while the caller
+replies, so the answer starts without a pause (the synthesiser caches what it rendered).
+A failing synthesiser or speaker is reported once and then left out: the lines are still
+shown as text and the call goes on.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
+
+from rehearsal.call import events as ev
+from rehearsal.call.engine import Call
+from rehearsal.scenario.model import VoiceHints
+from rehearsal.settings import Settings
+from rehearsal.voice.capture import ReplyCapture
+from rehearsal.voice.controls import Controls
+from rehearsal.voice.hearing import PREROLL_CHUNKS, Ear
+from rehearsal.voice.interfaces import Audio, AudioChunk, Playback, Speaker, Synthesizer, VoiceSpec, VoiceUnavailable
+from rehearsal.voice.reply import rms
+
+
+def voice_spec(hints: VoiceHints, settings: Settings) -> VoiceSpec:
+    """A speaker's voice hints, with the user's own settings taking precedence."""
+    return VoiceSpec(voice=settings.voice or hints.voice, rate=settings.rate or hints.rate, pitch=hints.pitch)
+
+
+class ManagerVoice:
+    def __init__(
+        self,
+        call: Call,
+        settings: Settings,
+        emit: ev.EventSink,
+        *,
+        synthesizer: Synthesizer | None,
+        speaker: Speaker | None,
+        ear: Ear,
+        controls: Controls,
+        capture: ReplyCapture,
+    ) -> None:
+        self.call = call
+        self.settings = settings
+        self._emit = emit
+        self._synth = synthesizer
+        self._speaker = speaker
+        self._ear = ear
+        self._controls = controls
+        self._capture = capture
+        self._ahead = ThreadPoolExecutor(max_workers=1, thread_name_prefix="render-ahead")
+        self._playback: Playback | None = None
+
+    # -- saying a line -----------------------------------------------------------------
+
+    def speak(
+        self, turn_id: str, text: str, *, listening: bool = False, nudge: bool = False
+    ) -> list[AudioChunk] | None:
+        """Say a line. Returns the audio heard so far when the caller barged in, else None.
+
+        While `listening` (a nudge) every chunk heard also goes to the reply being recorded.
+        Controls are checked between chunks, so an interrupt may leave the line playing:
+        the runner stops it with `stop`.
+        """
+        audio = self._render(text, turn_id)
+        self._emit(ev.Prompted(turn_id, text) if nudge else ev.ManagerSpeaking(turn_id, text, audio))
+        playback = self._play(audio)
+        if playback is None:
+            self._emit(ev.ManagerDone(turn_id))
+            return None
+        if not listening:
+            self._ear.reset()
+        self._ear.far_end(_level(audio))
+        heard: deque[AudioChunk] = deque(maxlen=PREROLL_CHUNKS)
+        try:
+            while not playback.done:
+                self._controls.check()
+                if self._controls.talking:
+                    return self._barge_in(turn_id, playback, list(heard))
+                chunk = self._ear.read()
+                if chunk is None:
+                    playback.wait(0.02)
+                    continue
+                heard.append(chunk)
+                if listening:
+                    self._capture.feed(chunk)
+                if self._ear.detect(chunk) == "speech_start" and self._ear.auto:
+                    return self._barge_in(turn_id, playback, list(heard))
+        finally:
+            self._ear.far_end(None)
+        self._playback = None
+        self._emit(ev.ManagerDone(turn_id))
+        return None
+
+    def _barge_in(self, turn_id: str, playback: Playback, heard: list[AudioChunk]) -> list[AudioChunk]:
+        playback.stop()
+        self._playback = None
+        self._emit(ev.ManagerDone(turn_id, interrupted=True))
+        return heard
+
+    # -- rendering ---------------------------------------------------------------------
+
+    def _spec(self, turn_id: str) -> VoiceSpec:
+        """The voice of whoever says this turn (the manager, or e.g. their assistant)."""
+        return voice_spec(self.call.scenario.speaker(turn_id).voice, self.settings)
+
+    def _render(self, text: str, turn_id: str) -> Audio | None:
+        if self._synth is None:
+            return None
+        try:
+            return self._synth.render(text, self._spec(turn_id))
+        except VoiceUnavailable as exc:
+            self._synth = None
+            self._emit(ev.Notice("warning", str(exc)))
+        except Exception as exc:  # noqa: BLE001
+            self._synth = None
+            self._emit(ev.Notice("warning", f"The manager's voice failed ({exc}); their lines are shown as text."))
+        return None
+
+    def _render_quietly(self, text: str, turn_id: str) -> None:
+        synth = self._synth
+        if synth is not None:
+            try:
+                synth.render(text, self._spec(turn_id))
+            except Exception:  # noqa: BLE001 - the real render reports it when the line is due
+                pass
+
+    def prepare(self, text: str, turn_id: str) -> None:
+        """Render a line in the background, so it is ready when it is due."""
+        self._ahead.submit(self._render_quietly, text, turn_id)
+
+    def render_ahead(self) -> None:
+        """Render every line the manager may say next, so the answer comes without a pause."""
+        turn = self.call.current
+        for branch in turn.next or []:
+            target = self.call.scenario.turns.get(branch.goto)
+            if target is not None:
+                self.prepare(target.text, branch.goto)
+
+    # -- playing -----------------------------------------------------------------------
+
+    def _play(self, audio: Audio | None) -> Playback | None:
+        if audio is None or self._speaker is None:
+            return None
+        try:
+            self._playback = self._speaker.play(audio)
+        except Exception as exc:  # noqa: BLE001
+            self._speaker = None
+            message = str(exc) if isinstance(exc, VoiceUnavailable) else (
+                f"The speaker could not play the manager's voice ({exc}); their lines are shown as text. "
+                "Check the output device with `rehearsal devices`.")
+            self._emit(ev.Notice("warning", message))
+            return None
+        return self._playback
+
+    def stop(self) -> None:
+        """Stop the line playing, if any (the caller typed, skipped, retried or hung up)."""
+        if self._playback is not None:
+            self._playback.stop()
+            self._playback = None
+
+    def shutdown(self) -> None:
+        """The call is over: drop the lines still waiting to be rendered ahead."""
+        self._ahead.shutdown(wait=False, cancel_futures=True)
+
+
+def _level(audio: Audio | None) -> float | None:
+    return None if audio is None else rms(audio.pcm)
