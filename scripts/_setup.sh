@@ -28,7 +28,9 @@ install_debs() {
         fi
     fi
     say "installing system packages: $missing"
-    $sudo apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends $missing >/dev/null \
+    # An update that fails for one unrelated source should not stop the install.
+    $sudo apt-get update -q >/dev/null 2>&1 || say "apt-get update reported a problem; trying the install anyway"
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends $missing >/dev/null \
         || say "could not install $missing (voice features stay off until they are installed)"
 }
 
