@@ -9,7 +9,8 @@ from rehearsal.call.engine import TurnRecord
 from rehearsal.store.evidence import LEGEND, RICH_STYLE, segments
 
 HIGHLIGHT = RICH_STYLE
-LABEL = {"gratitude": "thanks", "feedback_request": "feedback ask", "door_open": "door open", "tone": "tone"}
+LABEL = {"gratitude": "thanks", "feedback_request": "feedback ask", "door_open": "door open", "tone": "tone",
+         "contact": "how to reach you"}
 
 
 def legend() -> Text:
@@ -38,19 +39,22 @@ def mark(ok: bool) -> tuple[str, str]:
 
 
 def scores_line(record: TurnRecord) -> Text:
+    """A mark for each dimension, from the credit the turn score gave it."""
     v = record.verdict
+    parts = record.score.parts
     text = Text()
-    dims = ["gratitude", "feedback_request", "tone"] + (["door_open"] if "door_open" in record.expects else [])
-    for dim in dims:
-        if dim not in record.expects and dim != "tone" and not getattr(v, dim).detected:
+    optional = [d for d in ("door_open", "contact") if d in parts or d in record.expects]
+    for dim in ["gratitude", "feedback_request", "tone", *optional]:
+        if dim not in parts:
             text.append(f"{LABEL[dim]} –  ", style="dim")  # not asked for here: no mark against it
             continue
         if dim == "tone":
             text.append(f"tone {v.tone.label} ")
-            text.append(*mark(v.tone.label != "negative" and not v.silent))
+            text.append(*mark(parts[dim] > 0))
         else:
-            text.append(f"{LABEL[dim]} ")
-            text.append(*mark(getattr(v, dim).detected))
+            earlier = dim == "feedback_request" and parts[dim] >= 1 and not v.feedback_request.detected
+            text.append(f"{LABEL[dim]}{' (asked earlier)' if earlier else ''} ")
+            text.append(*mark(parts[dim] >= 1))
         text.append("  ")
     text.append(f"turn score {record.score.score:.0f}", style="bold")
     return text
