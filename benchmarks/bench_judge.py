@@ -28,6 +28,7 @@ from judge_data import (  # noqa: E402
     judge_guess,
     keyword_guess,
     load_blind,
+    load_blind2,
     load_rows,
 )
 
@@ -45,6 +46,7 @@ SLICES: dict[str, tuple[str, ...]] = {
     "fresh9": ("fresh9",),
     "classes1": ("classes1",),
     "classes2": ("classes2",),
+    "classes3": ("classes3",),
 }
 SLICES["all"] = tuple(split for splits in SLICES.values() for split in splits)
 
@@ -100,12 +102,12 @@ def agreement_table() -> None:
             kw = agreement(part, form, keyword_guess)
             cells = "".join(f"{ours[d]:>10.3f} ({kw[d]:.2f})" for d in DIMENSIONS)
             print(f"{name:<26}{form:<12}{len(part):>5}{cells}")
-    blind = load_blind()  # no door labels: that column is left out
-    for form in FORMS:
-        ours = agreement(blind, form, judge)
-        kw = agreement(blind, form, keyword_guess)
-        cells = "".join(f"{ours[d]:>10.3f} ({kw[d]:.2f})" for d in DIMENSIONS if d != "door_open")
-        print(f"{'blind':<26}{form:<12}{len(blind):>5}{cells}{'n/a':>18}")
+    for name, blind in (("blind", load_blind()), ("blind2", load_blind2())):  # no door labels
+        for form in FORMS:
+            ours = agreement(blind, form, judge)
+            kw = agreement(blind, form, keyword_guess)
+            cells = "".join(f"{ours[d]:>10.3f} ({kw[d]:.2f})" for d in DIMENSIONS if d != "door_open")
+            print(f"{name:<26}{form:<12}{len(blind):>5}{cells}{'n/a':>18}")
     print("(in brackets: a plain keyword matcher on the same replies)")
 
 

@@ -16,6 +16,9 @@ LABELLED = Path(__file__).parent / "data" / "judge_labelled.tsv"
 # A blind test: 150 replies labelled by the same guide, written apart from the rules and first
 # measured untouched (docs/judge.md has its figures). Reported on its own; never tuned on.
 BLIND = Path(__file__).parent / "data" / "judge_blind.tsv"
+# A second blind test: 120 replies, same columns, same rules (docs/judge.md has its first-pass and
+# after-fix figures). Reported on its own slice; no test asserts targets on it.
+BLIND2 = Path(__file__).parent / "data" / "judge_blind2.tsv"
 FORMS = ("text", "recognized")
 DIMENSIONS = ("gratitude", "feedback_request", "tone_negative", "tone_3way", "door_open")
 
@@ -49,27 +52,32 @@ def load_rows() -> list[Row]:
         ]
 
 
-def load_blind() -> list[Row]:
+def load_blind(path: Path = BLIND, prefix: str = "b", split: str = "blind") -> list[Row]:
     """The blind replies (columns: gratitude, feedback_request, tone, text), with a recognizer form
     made the same way as the labelled set's (tests/data/make_recognized.py). No door labels."""
     spec = importlib.util.spec_from_file_location("make_recognized", LABELLED.parent / "make_recognized.py")
     assert spec is not None and spec.loader is not None
     make = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(make)
-    with BLIND.open(newline="") as fh:
+    with path.open(newline="") as fh:
         return [
             Row(
-                id=f"b{i:03d}",
-                split="blind",
+                id=f"{prefix}{i:03d}",
+                split=split,
                 gratitude=r["gratitude"] == "1",
                 feedback_request=r["feedback_request"] == "1",
                 tone=r["tone"],
                 door_open=False,
                 text=r["text"],
-                recognized=make.recognized(r["text"], f"b{i:03d}"),
+                recognized=make.recognized(r["text"], f"{prefix}{i:03d}"),
             )
             for i, r in enumerate(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE), start=1)
         ]
+
+
+def load_blind2() -> list[Row]:
+    """The second blind set, loaded like the first (ids c001..., split "blind2")."""
+    return load_blind(BLIND2, "c", "blind2")
 
 
 @dataclass(frozen=True)

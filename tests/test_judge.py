@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from judge_data import FORMS, agreement, judge_guess, keyword_guess, load_blind, load_rows
+from judge_data import FORMS, agreement, judge_guess, keyword_guess, load_blind, load_blind2, load_rows
 
 from rehearsal.judging.judge import Judge
 from rehearsal.scenario.model import Phrases
@@ -19,7 +19,7 @@ DOOR_TARGET = 0.95
 ROWS = load_rows()
 # Batches written after the rules; each was measured once, untouched, before any rule changed.
 HELD_OUT = [
-    "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9", "classes1", "classes2",
+    "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9", "classes1", "classes2", "classes3",
 ]
 JUDGE = Judge()
 
@@ -36,10 +36,11 @@ def test_the_labelled_set_is_big_and_covers_the_guide():
     assert all(r.recognized and r.recognized == r.recognized.lower() for r in ROWS)
 
 
-def test_the_blind_set_loads_in_both_forms():
-    # Reported by benchmarks/bench_judge.py on its own; no targets asserted here, so no one tunes on it.
-    blind = load_blind()
-    assert len(blind) == 150
+@pytest.mark.parametrize(("load", "size"), [(load_blind, 150), (load_blind2, 120)])
+def test_the_blind_sets_load_in_both_forms(load, size):
+    # Reported by benchmarks/bench_judge.py on their own; no targets asserted here, so no one tunes on them.
+    blind = load()
+    assert len(blind) == size
     assert all(r.recognized and r.recognized == r.recognized.lower() for r in blind)
     for row in blind:
         for text in (row.text, row.recognized):

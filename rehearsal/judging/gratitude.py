@@ -94,6 +94,11 @@ def _judge_one(norm: Normalized, start: int, end: int, kind: str, found: Gratitu
         found.rejected.append(ev)
         found.sarcastic.append(ev)
         return
+    if kind == "appreciation" and ["would", "have"] in (before[-2:], before[-3:-1]):
+        # "I would have appreciated a heads-up": a complaint about what was not done, not thanks.
+        would = norm.offsets[first - len(before) + before.index("would")]
+        found.rejected.append(norm.evidence(would, end, "a complaint, not thanks"))
+        return
     if _conditional(kind, before, after):
         ask = start  # quote from the "would": "I'd appreciate", "I would be grateful"
         if "would" in before:

@@ -47,12 +47,12 @@ THANKS_TO_BLAME = re.compile(r"^ to (?!you\b|everyone\b|all\b)")  # "thanks to y
 SARCASTIC_OBJECT = re.compile(
     r"\b(?:nothing|wasting|waste|wasted|ghosting|ghosted|runaround|run around|form letter|form email|"
     r"canned|generic|stringing|strung|leading me on|letting me down|for the detailed feedback really|"
-    r"absolutely nothing|non answer|for what|i guess|messed around|messing me around|mucked about|jerked around|\w+ word (?:answer|reply|response|email)|\w+ line (?:email|reply|response|rejection)|(?:weeks?|days?|months?) late|last minute|two line|one line|"
+    r"absolutely nothing|non answer|for what|i guess|i suppose for|i suppose$|finally (?:\w+ ){1,5}after (?:\w+ )?(?:weeks|months)|messed around|messing me around|mucked about|jerked around|\w+ word (?:answer|reply|response|email)|\w+ line (?:email|reply|response|rejection)|(?:weeks?|days?|months?) late|last minute|two line|one line|"
     r"automated|form rejection|vague|cut and paste|copy and paste|boilerplate|"
     r"(?:really|truly|very|so|most|how|super|hugely) (?:enlightening|illuminating|informative)|gem of wisdom|pearls? of wisdom|copy paste|cut paste|copy pasted|what for)\b"
 )
 SARCASM_OPENER = re.compile(r"\b(?:gee|gee whiz)\b")
-SARCASM_BEFORE = re.compile(r"\boh yeah $|\b(?:oh|yeah) sure\b|\byeah right\b|\boh right (?:a|an|the|because|so|of course)\b|\bsure sure\b")
+SARCASM_BEFORE = re.compile(r"\bi (?:suppose|guess) i (?:should|ought to|must|have to|had better) (?:say )?$|\boh yeah $|\b(?:oh|yeah) sure\b|\byeah right\b|\boh right (?:a|an|the|because|so|of course)\b|\bsure sure\b")
 # "I'm not going to thank you", "don't expect me to thank you", "why would I thank you": refused thanks.
 # "I'd say thanks, but I'm not sure what for": thanks held back by a "but".
 THANKS_HELD_BACK = re.compile(r"\bi would (?:say|have said)$")
@@ -86,7 +86,11 @@ FEEDBACK_TOPIC = _rx(
     r"\bimprov(?:e|ing|ement)\b",
     r"\b(?:done|do|did|go|gone) (?:\w+ )?better\b|\bget better\b|\bprepared better\b|\bbetter next time\b",
     r"\bdifferently\b",
-    r"\b(?:work|focus|brush up) on\b",
+    r"\b(?:work|focus|brush up) on\b|\b(?:should|could|need to|ought to) (?:\w+ )?(?:be )?(?:working|focusing) on\b",
+    # "anything that might help me next time": what would help, asked for indirectly.
+    r"\b(?:anything|something|whatever) (?:\w+ ){0,4}(?:help|helps|give|put|set) me\b",
+    r"\b(?:fell|fall|falls) flat\b|\bmiss(?:ed)? the mark\b|\b(?:did|does) not (?:convince|impress|persuade)\b|\btighten(?:ed)? up\b",
+    r"\b(?:anything|something) (?:that )?you (?:noticed|spotted|saw|picked up on)\b",
     r"\b(?:develop|strengthen|stronger|weak|weaker|weakest|weakness|weaknesses)\b",
     r"\b(?:fell|fall) short\b|\bwent (?:wrong|worst|badly|poorly)\b|\bgo wrong\b|\bdid (?:\w+ )?wrong\b|\bwas wrong with\b",
     r"\bmistakes?\b",
@@ -139,12 +143,15 @@ REQUEST_FRAME = _rx(
     r"\b(?:could|can|would|will) you\b",
     r"\b(?:can|could|may) i (?:ask|get|hear|have|know)\b",
     r"\bmind (?:if i ask|telling|sharing)\b",
-    r"\bi would (?:\w+ )?(?:like|love|appreciate|welcome|value|be (?:\w+ )?(?:grateful|thankful|glad|interested))\b",
+    r"\bi would (?:\w+ )?(?:like|love|appreciate|welcome|value|be (?:\w+ )?(?:grateful|thankful|glad|interested|keen))\b",
     r"\bwould be (?:\w+ )?(?:great|helpful|appreciated|welcome|useful|wonderful|amazing|grateful)\b",
     r"\b(?:any|some|your) (?:\w+ )?(?:feedback|advice|tips|pointers|thoughts|insights?|suggestions|help|input) (?:\w+ ){0,3}(?:is|are|would be) (?:\w+ )?(?:welcome|appreciated|helpful|great|useful)\b",
     r"\bi (?:just |really |only |simply )?(?:want|wanted|was hoping|am hoping|hope|hoped|am calling|was calling|called|am trying|need|needed) to (?:\w+ )?(?:know|understand|hear|ask|learn|get|find out)\b",
     r"\bi (?:was|am) hoping (?:you|for|to)\b",
     r"\bi (?:am|was|keep) (?:left )?(?:curious|wondering|asking myself)\b",
+    # "...I'm all ears", "happy to hear it", "were there any answers that": open invitations.
+    r"\bi am (?:all ears|listening)\b|\bfire away\b|\b(?:happy|glad|keen|open|eager|ready) to hear\b",
+    r"\b(?:is|was|are|were) there (?:any|anything|something|a|one|parts?)\b|\bif there (?:is|was|are|were) (?:any|anything|something|a|one)\b",
     r"\bi (?:keep |just |still |can not help |often )?wonder(?:ing|ed)? (?:if|whether)\b|\bhelp wondering\b",
     r"\bkindly\b(?! of you)",
     r"\b(?:please|just) (?:tell|share|send|let|explain|give|advice|indicate|outline|clarify|specify|elaborate|detail)\b|\btell me\b|\bbe honest\b|\blet me know\b",
@@ -168,7 +175,7 @@ STRONG_REQUEST = _rx(
     r"\bhow (?:did|do|could|can|should|might) i (?:have )?(?:come across|do|did|compare|perform|improve|prepare|get better|do better)\b",
     r"\bwhat did (?:the|you|they|your) (?:\w+ ){0,2}(?:think|make) of (?:my|me)\b",
     r"\bwhat would you (?:focus on|work on|suggest|recommend|change|advise|say was)\b",
-    r"\b(?:was|is) it (?:\w+ )?(?:my|your|the|something|because|that i|what i|about)\b",
+    r"\b(?:was|is) it (?!(?:\w+ )?the same\b)(?:\w+ )?(?:my|your|the|something|because|that i|what i|about)\b",
     r"\bwhat would you have (?:wanted|liked|expected|needed|hoped)\b",
     r"^(?:so |and |but )?(?:was|did|were) i\b",
     r"^(?:so |and |but )?should i (?:get|work|focus|learn|improve|practise|practice|take|do|have|build)\b",
@@ -201,7 +208,14 @@ OTHER_REQUEST = re.compile(
     r"|expenses|reimburse\w*|delete|destroy|dispose of|shred|security pass|badge|lanyard|laptop|equipment|keys|parking|invoice|receipt|recommend me|introduce me"
     r"|put me in touch|(?:pass|forward|send) my (?:cv|resume|details|name|portfolio|application)|your network"
     r"|keep the (?:notes|materials|laptop|pass|badge|documents|slides|copy)|referee"
-    r"|(?:be|act as|write me|give me|provide) (?:a |my |me a )?(?:\w+ )?reference|(?:you|they) (?:need|needed|want|wanted) (?:from|of) me)\b"
+    r"|(?:be|act as|write me|give me|provide) (?:a |my |me a )?(?:\w+ )?reference|(?:you|they) (?:need|needed|want|wanted) (?:from|of) me"
+    # Logistics: "do you mind if I take notes", "is it the same role that was reposted", "the reference number".
+    r"|(?:do|would) you mind if i (?!ask\b)|(?:alright|all right|okay|ok|fine) (?:with you )?if i (?!ask\b)|take (?:a few |some )?notes"
+    r"|record (?:this|the) call|the same (?:role|job|position|posting|vacancy|one|opening)|reposted|re ?advertised|advertised again"
+    r"|reference number|(?:job|application|vacancy|candidate) (?:id|number|reference|code)"
+    # Asking to reconsider: "any chance the decision could change if I sent more samples?"
+    r"|(?:decision|outcome) (?:\w+ )?(?:could|would|might|can) (?:\w+ )?change|change the (?:decision|outcome)"
+    r"|look (?:at (?:\w+ ){0,3})?again|another (?:round|interview|chance|look)|more (?:work )?samples|i would like you to know|i want you to know)\b"
 )
 # A question about the caller themself ("how far off was I?", "did my references check out?") asks
 # for insight into the candidacy, unless it asks for something else (these words).
@@ -230,6 +244,11 @@ FEEDBACK_MENTION = re.compile(
 )
 # "I already know what went wrong" reports, it does not ask.
 ALREADY_KNOWN = re.compile(r"\bi (?:already |now |do |fully )?(?:know|understand|get|see|realise|realize)(?: exactly)?$")
+# Own reflection reported, not asked: "I've been thinking about what I could have done differently".
+REFLECTED = re.compile(
+    r"\b(?:thinking|thought|reflecting|reflected|going over|gone over|went over|replaying|replayed|wrote down|written down"
+    r"|noted down|worked out|figured out|mulling over|mulled over|made a list of)(?: (?:a lot|long and hard|hard|carefully|it through))?(?: about| on)?$"
+)
 # Negators that, just before a topic word, take the topic away ("do not want feedback").
 TOPIC_NEGATORS = frozenset({"not", "no", "never", "forget", "without"})
 

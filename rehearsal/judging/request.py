@@ -65,17 +65,25 @@ def find(norm: Normalized, extra: re.Pattern[str] | None = None) -> RequestFindi
 def _ask(
     norm: Normalized, sentence: str, base: int, topics: list[re.Match[str]], refused: list[tuple[int, int]]
 ) -> Evidence | None:
+    reflected: list[tuple[int, int]] = []
     for m in lx.STRONG_REQUEST.finditer(sentence):
         if _inside(m, refused) or _negated_before(sentence, m.start()) or _mentioned(sentence, m):
             continue
-        if not lx.ALREADY_KNOWN.search(sentence[: m.start()].rstrip()):
+        before = sentence[: m.start()].rstrip()
+        if lx.REFLECTED.search(before):
+            # "I've been thinking about what I could have done differently": reported, so its words ask nothing.
+            reflected.append((m.start(), m.end() + 25))
+        elif not lx.ALREADY_KNOWN.search(before):
             return norm.evidence(base + m.start(), base + m.end(), "asks")
+    if reflected:
+        topics = [t for t in topics if not _inside(t, reflected)]
     if lx.OTHER_REQUEST.search(sentence):
         return None  # "Should I return the laptop from the assessment?" asks for something else
     if not topics:
         return _self_question(norm, sentence, base)
     frames = [m for m in lx.REQUEST_FRAME.finditer(sentence) if not _inside(m, refused)]
     frames = [m for m in frames if not sentence[: m.start()].endswith("what ")]  # "just what I needed to hear"
+    frames = [m for m in frames if not _inside(m, reflected)]
     question = norm.words[norm.word_at(base)].sentence in norm.questions
     starts = _question_starts(norm, sentence)
     for topic in topics:

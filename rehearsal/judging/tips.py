@@ -23,6 +23,7 @@ _WHY_NOT = {
     "a refusal, not thanks": "declines something, so it does not count as thanks",
     "negated": "says you do not appreciate it",
     "a request, not thanks": "asks for a favour; thanks are for what they have already done",
+    "a complaint, not thanks": "says what they should have done, so it reads as a complaint, not thanks",
     "feedback refused, not asked for": "turns feedback down",
     "mentioned, not asked for": "mentions feedback but does not ask for it",
     "the door closed": "closes the door",

@@ -41,6 +41,7 @@ def _negative(norm: Normalized, thanks: GratitudeFinding) -> list[Evidence]:
             found.append(norm.evidence(m.start(), m.end(), "upset"))
     found += _contrast_complaints(norm)
     found += _echo_rebuttal(norm)
+    found += _mock_praise(norm, thanks)
     lone_not = _lone_not(norm)
     if lone_not is not None:
         found.append(lone_not)
@@ -76,6 +77,20 @@ def _echo_rebuttal(norm: Normalized) -> list[Evidence]:
         reply = norm.text[norm.offsets[nlo] : norm.offsets[nhi - 1] + len(norm.words[nhi - 1].text)]
         if cues.ECHO_REBUTTAL.match(reply):
             return [norm.evidence(norm.offsets[lo], norm.offsets[nhi - 1] + len(norm.words[nhi - 1].text), "argumentative")]
+    return []
+
+
+def _mock_praise(norm: Normalized, thanks: GratitudeFinding) -> list[Evidence]:
+    """ "Right, so another 'we went with someone more experienced'. Great.": the reason handed back,
+    then a lone word of praise at the very end, is sarcasm. Not after sincere thanks or a promise."""
+    last = norm.words[-1]
+    if last.text not in cues.MOCK_PRAISE or len(norm.words) < 4 or thanks.sincere:
+        return []
+    if len(norm.words) > 1 and norm.words[-2].text in cues.PRAISE_LINKS:
+        return []  # "that sounds great", "the team seemed brilliant"
+    body = norm.text[: norm.offsets[len(norm.words) - 1]]
+    if cues.REJECTION_REASON.search(body) and not cues.MOCK_PRAISE_SINCERE.search(body):
+        return [Evidence(norm.original[last.start : last.end], last.start, last.end, "sarcastic")]
     return []
 
 

@@ -31,7 +31,8 @@ NEGATIVE_CUES: list[tuple[PhraseSet, str]] = [
          r"\bthe worst\b",
          r"\bfurious\b", r"\binsult(?:ed|ing)\b", r"\blied\b", r"\bliars?\b", r"\brude\b", r"\bunprepared\b",
          r"\bnonsense\b", r"\buseless\b", r"\bpathetic\b", r"\bdisgrace(?:ful)?\b", r"\boutrageous\b",
-         r"\babsurd\b", r"\bunbelievable\b", r"\bincompetent\b", r"\bshut up\b", r"\bwhatever\b",
+         r"\babsurd\b", r"\bunbelievable\b", r"\bincompetent\b", r"\bshut up\b",
+         r"\bwhatever\b(?! (?:you (?:can|could|think|noticed|have|are able|feel|would)|feedback|advice|might|would|could|that (?:might|would|could|helps?)|helps?|it takes))",
          r"\bare you serious\b", r"\byou people\b", r"\bstupid\b", r"\bbullshit\b", r"\bcrap\b", r"\bdamn\b",
          r"\bso called\b", r"\bstrung along\b", r"\bcode for\b", r"\bdisagree\b", r"\bbroken\b",
          r"\bclueless\b",
@@ -139,6 +140,9 @@ NEGATIVE_CUES: list[tuple[PhraseSet, str]] = [
          r"\bthat is what (?:everyone|everybody|they|you|people|all|you all|they all) (?:\w+ )?(?:says?|said|tells? (?:everyone|people|me))\b",
          r"\bi have been doing (?:that|this|exactly that|just that|it) (?:for|since)\b", r"\btimes already\b",
          r"\bhow (?:original|convenient|predictable|enlightening|illuminating|surprising|nice for)\b",
+         # Treated worse than by a machine: "I've been treated better by a vending machine".
+         r"\b(?:better|warmer|nicer|kinder|friendlier|more) (?:\w+ ){0,4}(?:by|from|with|to) (?:a|an|my|the|our) (?:\w+ ){0,2}"
+         r"(?:machines?|chatbots?|bots?|robots?|meters?|toasters?|walls?|kiosks?|microwaves?|fortune cookies?|voicemails?|self checkouts?|answerphones?|computers?)\b",
          r"\bget right on (?:that|it)\b", r"\b(?:because|cause) that is (?:so|really|totally|just) (?:easy|simple|helpful|useful)\b",
          r"^(?:oh |wow |well )?(?:lovely|great|brilliant|perfect|wonderful|fantastic|marvell?ous|super|terrific) (?:a|an) (?:\w+ ){0,2}(?:form|generic|canned|automated|template|standard|stock|vague)\b", r"\bof course (?:it|they|you|he|she) (?:is|was|did|would|were|are|does|do)$"), "sarcastic"),
     # Arguing with the decision, defending oneself against it.
@@ -169,13 +173,24 @@ NEGATIVE_CUES: list[tuple[PhraseSet, str]] = [
          r"\bshould not have taken\b", r"\b(?:called|rang|emailed|phoned|messaged|chased|written) (?:you |them )?(?:three|four|five|six|seven|eight|several|multiple|so many) times\b",
          r"\bkeep getting (?:voicemail|no answer|ignored|the runaround|fobbed|passed)\b", r"\b(?:had|have) to (?:find out|hear|learn) (?:\w+ ){0,3}from (?:linkedin|a friend|someone else|the website|social media|a colleague|another candidate|the grapevine|a third party|an automated|the portal)\b",
          r"\bfound out (?:from|on|via|through) (?:linkedin|a friend|someone else|the website|social media|a colleague)\b", r"\b(?:said|mentioned) nothing about\b",
-         r"\bspent (?:half|most|the whole|all) (?:of )?the (?:time|interview)\b", r"\bnot how you treat\b"), "aggrieved"),
+         r"\bspent (?:half|most|the whole|all) (?:of )?the (?:time|interview)\b", r"\bnot how you treat\b",
+         # "I would have appreciated a heads-up before...": a complaint about what was not done.
+         r"\bwould have (?:really |much |at least )?(?:appreciated|preferred)\b",
+         r"\bwould have liked (?:a|an|some|to be|to have been|being|more notice|more warning|someone)\b",
+         r"\bnever (?:answered|returned|replied to|acknowledged|responded to) (?:\w+ ){0,3}(?:my|a single|one of)\b",
+         # Going over the listener's head: "I want to speak to someone above you."
+         r"\b(?:want|would like|need|demand|like|ask|going) to (?:speak|talk) (?:to|with) (?:your (?:line )?(?:manager|boss|supervisor|superior)|(?:someone|somebody|anyone|whoever|the person) (?:\w+ ){0,2}(?:above you|senior to you|senior than you|in charge|higher up))\b",
+         r"\bput me through to (?:your (?:line )?(?:manager|boss|supervisor|superior)|(?:whoever|someone|somebody|the person) (?:\w+ ){0,3}(?:charge|senior|above))\b",
+         r"\btake (?:this|it|that) (?:up )?(?:further|higher|with (?:someone|somebody|your|the) (?:\w+ ){0,2}(?:above|senior|manager|boss|supervisor|director|charge|higher|head))\b",
+         r"\bescalat(?:e|ed|ing)\b", r"\bwhoever is in charge\b", r"\bformal complaint\b"), "aggrieved"),
     # Giving up with a shrug: "I don't think I'll bother applying again."
     (_rx(r"\bi (?:will not|do not think i will|doubt i will|am not going to|can not be|really can not be) bother(?:ed)?\b",
          r"\b(?:not|never) (?:\w+ ){0,2}apply(?:ing)? (?:\w+ ){1,3}again\b", r"\b(?:see|is) the point (?:in|of) (?:applying|trying|bothering)\b",
          r"\bholding my breath\b", r"\bsave (?:myself|you) the (?:trouble|bother|hassle)\b",
          r"\b(?:will not|not) be (?:troubling|bothering) you (?:again|any more|anymore)\b", r"\bfind somewhere (?:else )?(?:that|who|which|where) (?:actually |really )?(?:wants?|values?|appreciates?|respects?)\b",
-         r"\btake my \w+ somewhere\b", r"\bdo not (?:want|need) to hear (?:any more|anymore|anything else|it|any of it|more)\b"), "dismissive"),
+         r"\btake my \w+ somewhere\b",
+         # "Pointers? I don't want pointers, I want a job."
+         r"\bi (?:do not|did not) (?:want|need) (?:\w+ ){0,2}(?:feedback|pointers|tips|advice|suggestions|notes|guidance|a lecture|platitudes|excuses|sympathy|pity) i (?:\w+ )?(?:want|need|would rather)\b", r"\bdo not (?:want|need) to hear (?:any more|anymore|anything else|it|any of it|more)\b"), "dismissive"),
     (_rx(r"\bbeg(?:ging)?\b", r"\bdesperate\b", r"\bi will do (?:anything|whatever)\b", r"\bplease please\b",
          r"\bplease (?:just|i really|reconsider|give me|let me)\b", r"\bplease anything\b",
          r"\b(?:just|please) (?:\w+ )?(?:give|let) me (?:\w+ )?(?:another|one more|a) (?:chance|interview|round|shot|try|go)\b",
@@ -208,6 +223,14 @@ ECHO_REBUTTAL = re.compile(
 ECHO_INTERJECTIONS = frozenset("sure right really riiight great wow brilliant".split())
 ECHO_NOT = re.compile(r"^(?:okay|ok|right|sure|fair|i see|got it|understood|thanks|thank|alright|yes|yeah|no|hmm|well|oh|so what|really)\b")
 
+# A lone word of praise closing a reply that hands back the reason for the rejection is sarcasm.
+MOCK_PRAISE = frozenset("great wonderful brilliant perfect lovely fantastic marvellous marvelous super terrific fabulous".split())
+PRAISE_LINKS = frozenset("fine okay ok alright understood does did do is was sounds sounded looks looked seems seemed be very really so just pretty quite all that".split())
+REJECTION_REASON = re.compile(
+    r"\b(?:candidates?|applicants?|someone|somebody|experienced|better fit|stronger|internal|went with|go with|going with|chose|picked|decided)\b"
+)
+MOCK_PRAISE_SINCERE = re.compile(r"\bi (?:will|am going to|would love|am glad|am happy)\b|\bcongratulations\b|\bgood luck\b|\bwish\b")
+
 # Emotion words that are negative unless negated ("I'm not upset, I just want to understand").
 UPSET_WORDS = re.compile(r"\b(?:upset|angry|mad|annoyed|frustrated|pissed|livid|outraged|offended)\b")
 
@@ -225,6 +248,9 @@ POSITIVE_CUES: list[tuple[PhraseSet, str]] = [
          r"\btake (?:that|it|this|your \w+|the \w+) (?:\w+ )?on board\b",
          r"\bi will (?:definitely |really |certainly )?(?:work on|practise|practice|brush up|focus on)\b",
          r"\bkeen to\b", r"\b(?:get|getting) better\b",
+         # Acting on it: "I've signed up for a public speaking class", "I'm going to take a course on SQL".
+         r"\b(?:signed up|sign up|signing up|enrolled|enrolling|booked|booking) (?:for|in|on|onto) (?:a |an |some )?(?:\w+ ){0,2}(?:course|class|classes|workshop|training|bootcamp|certification|programme|program)\b",
+         r"\b(?:going to|will|plan to|planning to) (?:take|do|start|join) (?:a |an |some )?(?:\w+ ){0,2}(?:course|class|classes|workshop|training|bootcamp|certification)\b",
          r"\b(?:want|like|love|keen|eager|hoping|determined|rather) to (?:get better|improve|grow|learn|develop)\b",
          r"\blearn something\b", r"\bgrow\b",
          r"\bmeans? a lot\b", r"\bgood luck\b", r"\bbest wishes\b", r"\bbest of luck\b", r"\bevery success\b",
