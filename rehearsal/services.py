@@ -7,7 +7,7 @@ Tests build a `Services` with fakes (rehearsal.voice.fakes); real use calls
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from rehearsal.call.engine import Judge
@@ -26,7 +26,6 @@ class Services:
     recognizer_factory: Callable[[Path | None], Recognizer] | None = None
     endpointer_factory: Callable[[], Endpointer] | None = None
     store_factory: Callable[[], object] | None = None  # -> rehearsal.store SessionStore
-    extras: dict = field(default_factory=dict)
 
 
 def default_services(settings: Settings | None = None) -> Services:

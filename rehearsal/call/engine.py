@@ -106,10 +106,6 @@ class Call:
         return self.current.text
 
     @property
-    def awaiting_reply(self) -> bool:
-        return not self.finished
-
-    @property
     def finished(self) -> bool:
         return self._hung_up or self.current.end
 

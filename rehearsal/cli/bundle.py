@@ -27,10 +27,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from rehearsal.store import StoreError, open_store
     from rehearsal.store.bundle import default_learner, split_by_version, write_bundle
+    from rehearsal.scenario.catalog import looks_like_path
     from rehearsal.store.store import scenario_hash, snapshot_hash
 
     try:
-        scenario = _scenario_from_file(Path(args.scenario)) if _looks_like_file(args.scenario) else None
+        scenario = _scenario_from_file(Path(args.scenario)) if looks_like_path(args.scenario) else None
     except ValueError as exc:
         print(f"rehearsal bundle: {exc}", file=sys.stderr)
         return 1
@@ -92,10 +93,6 @@ def _scenario_by_id(scenario_id: str):
         if entry.id == scenario_id:
             return entry.scenario, True  # a broken file: fall back to the stored attempts' own copy
     return None, False
-
-
-def _looks_like_file(arg: str) -> bool:
-    return arg.endswith((".yaml", ".yml")) or "/" in arg or Path(arg).is_file()
 
 
 def _scenario_from_file(path: Path):

@@ -35,7 +35,7 @@ class PracticeSession:
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> PracticeSession | None:
-        from rehearsal.scenario.catalog import ScenarioNotFound, find
+        from rehearsal.scenario.catalog import ScenarioNotFound, find, looks_like_path
         from rehearsal.scenario.loader import ScenarioError
 
         console = Console(file=sys.stderr if args.json else sys.stdout, highlight=False, soft_wrap=True)
@@ -60,7 +60,7 @@ class PracticeSession:
             console.print(f"[yellow]{escape(problem)}[/yellow]")
         if args.model:
             services.settings = services.settings.model_copy(update={"model_path": args.model})
-        is_path = args.scenario.endswith((".yaml", ".yml")) or "/" in args.scenario
+        is_path = looks_like_path(args.scenario)
         return cls(scenario, services, console, typed=args.typed, start_at=args.start_at,
                    scenario_path=args.scenario if is_path else None, save=not args.no_save)
 

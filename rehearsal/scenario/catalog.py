@@ -65,10 +65,16 @@ def entries() -> list[Entry]:
     return builtin + user
 
 
+def looks_like_path(id_or_path: str | Path) -> bool:
+    """True when the argument names a scenario file rather than a scenario id."""
+    text = str(id_or_path)
+    return isinstance(id_or_path, Path) or text.endswith(SUFFIXES) or "/" in text or Path(text).is_file()
+
+
 def find(id_or_path: str | Path) -> Scenario:
     """A scenario by id, or by the path of a file. Raises ScenarioNotFound or ScenarioError."""
     text = str(id_or_path)
-    if isinstance(id_or_path, Path) or text.endswith(SUFFIXES) or "/" in text or Path(text).is_file():
+    if looks_like_path(id_or_path):
         path = Path(text).expanduser()
         if not path.exists():
             raise ScenarioNotFound(text, _ids(entries()), is_path=True)

@@ -118,10 +118,6 @@ class Turn(_Strict):
     def text(self) -> str:
         return self.say if isinstance(self.say, str) else " ".join(self.say)
 
-    @property
-    def expects_reply(self) -> bool:
-        return not self.end
-
 
 class Weights(_Strict):
     """How much each part counts in a turn's score (only the parts the turn expects, plus tone)."""

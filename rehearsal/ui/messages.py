@@ -78,10 +78,6 @@ class EventBridge:
         self.target = target
         self._extra = Fanout(extra, on_failure=lambda text: target.post_message(CallUpdate(ev.Notice("warning", text))))
 
-    @property
-    def extra(self) -> list[Callable[[ev.Event], None]]:
-        return self._extra.sinks
-
     def __call__(self, event: ev.Event) -> None:
         self._extra(event)
         self.target.post_message(to_message(event))

@@ -9,6 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 
 from rehearsal.ui.widgets.title_bar import TitleBar
+from rehearsal.scenario.catalog import looks_like_path
 from rehearsal.scenario.model import Scenario
 from rehearsal.ui.sources import ScenarioEntry, ScenarioUnavailable
 from rehearsal.ui.widgets.scenario_list import ScenarioList, Scores
@@ -110,8 +111,8 @@ class HomeScreen(Screen[None]):
         if isinstance(loaded, str):
             self.notify(loaded, title="Cannot open this scenario", severity="error", timeout=15)
             return
-        is_path = id_or_path.endswith((".yaml", ".yml")) or "/" in id_or_path
-        self.app.push_screen(BriefingScreen(loaded, scenario_path=id_or_path if is_path else None))
+        path = id_or_path if looks_like_path(id_or_path) else None
+        self.app.push_screen(BriefingScreen(loaded, scenario_path=path))
 
     def action_open_file(self) -> None:
         from rehearsal.ui.screens.open_file import OpenFileScreen
