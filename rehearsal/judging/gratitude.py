@@ -68,7 +68,7 @@ def _judge_one(norm: Normalized, start: int, end: int, kind: str, found: Gratitu
     text = norm.text
     first = norm.word_at(start)
     before = [w.text for w in _window_before(norm, first, 4)]
-    after = text[end:]
+    after = _after(text, end)
     bare_thank = text[start:end] == "thank"  # the verb, or a recognizer's "thanks" without the s
     blame = text[start:end] == "thanks" and lx.THANKS_TO_BLAME.match(after)
     if kind == "thanks" and (lx.NOT_THANKS_AFTER.match(after) or blame):
@@ -76,7 +76,7 @@ def _judge_one(norm: Normalized, start: int, end: int, kind: str, found: Gratitu
     if kind == "thanks" and _refusal(norm, first, before, after):
         found.rejected.append(norm.evidence(start, end, "a refusal, not thanks"))
         return
-    held_back = lx.THANKS_HELD_BACK.search(text[: start].rstrip()) and after.startswith(" but ")
+    held_back = lx.THANKS_HELD_BACK.search(text[max(0, start - 40) : start].rstrip()) and after.startswith(" but ")
     if kind == "thanks" and text[start:end].startswith("thank") and (held_back or _refused(norm, first)):
         ev = norm.evidence(start, end, "negated")
         found.rejected.append(ev)
@@ -111,6 +111,17 @@ def _judge_one(norm: Normalized, start: int, end: int, kind: str, found: Gratitu
     full = kind == "appreciation" or _FULL_AFTER.match(after) or _FULL_INSIDE.search(text[start:end])
     full = full or bool(set(before[-1:]) & _WARM_BEFORE)  # "I wanted to thank you", "a big thank you"
     found.warmth = max(found.warmth, WARM if full else BARE)
+
+
+def _after(text: str, end: int, words: int = 8) -> str:
+    """The text after a match, up to `words` words: every look-ahead here spans fewer, and a
+    bounded window keeps a reply's cost linear (slicing to the end for each "thanks" was not)."""
+    stop = end
+    for _ in range(words):
+        stop = text.find(" ", stop + 1)
+        if stop < 0:
+            return text[end:]
+    return text[end : stop + 1]
 
 
 def _refusal(norm: Normalized, first: int, before: list[str], after: str) -> bool:
