@@ -188,10 +188,12 @@ def test_python_tags_are_never_constructed():
 
 def test_yes_and_no_are_text_as_in_yaml_1_2():
     # YAML 1.1 reads a bare `no` as false; a turn named `no` must still work (as in editors).
-    text = GOOD.replace("goto: bye", "goto: no").replace("  bye:\n", "  no:\n").replace("end: true", "end: yes")
+    text = GOOD.replace("goto: bye", "goto: no").replace("  bye:\n", "  no:\n")
     scenario = load_text(text)
     assert set(scenario.turns) == {"hello", "no"}
     assert scenario.turns["no"].end is True
+    # ...and so `end: yes` is the text 'yes', not true (issue 12: no YAML 1.1 readings).
+    assert any("expected true or false, got the text 'yes'" in p for p in problems(text.replace("end: true", "end: yes")))
 
 
 @pytest.mark.parametrize(
@@ -207,7 +209,7 @@ def test_yes_and_no_are_text_as_in_yaml_1_2():
         ("id: \x00\n", "s.yaml:1:5: the file contains a control character (U+0000)"),
         ("{a: 1, [b]: 2}", "keys must be plain words"),
         ("id: !custom x\n", "the tag '!custom' is not allowed"),
-        ("id: 1" + "0" * 6000 + "\n", "cannot be read; write a plain number"),
+        ("id: 1" + "0" * 6000 + "\n", "s.yaml:1:5: the value holds a whole number with 6001 digits (limit 30)"),
     ],
 )
 def test_hostile_or_broken_text_gives_one_clear_problem(text: str, expected: str):

@@ -6,20 +6,33 @@
 In --jsonl mode each input line is `{"id": ..., "text": "..."}` and each output line is the
 verdict for it, in order. A line that is not JSON, not an object, or has no string "text" gets
 `{"id": null, "error": "...", "line": N}` instead; the rest go on and the exit code is 1.
-Blank lines are skipped (they produce no output line). An empty or whitespace-only "text" is
+A blank line gets an error record too, so output pairs with input by position. An empty or whitespace-only "text" is
 judged as silence. Evidence spans are character offsets into "text".
+
+Input is read as UTF-8 bytes whatever the locale (a BOM at the start is dropped; a line that is
+not UTF-8 gets an error record), and output is always UTF-8 JSON: a lone surrogate in an id is
+written as its JSON escape. Limits (docs/limits.md): a line longer than MAX_LINE_BYTES gets an
+error record; a reply longer than MAX_REPLY_CHARS is judged on its first MAX_REPLY_CHARS
+characters and its record says `"truncated": true`.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import math
 import sys
-from typing import TYPE_CHECKING, TextIO
+from collections.abc import Iterator
+from typing import IO, TYPE_CHECKING
+
+from rehearsal.printable import printable
 
 if TYPE_CHECKING:
     from rehearsal.judging.verdict import Detection, Evidence, Verdict
+
+MAX_LINE_BYTES = 1024 * 1024
+MAX_REPLY_CHARS = 20_000  # about 25 minutes of speech; no reply to a manager is longer
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -47,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
         if args.text is not None:
             print("rehearsal score: give either TEXT or --jsonl (which reads stdin), not both.", file=sys.stderr)
             return 2
-        return score_lines(judge, sys.stdin, sys.stdout)
+        return score_lines(judge, sys.stdin.buffer, sys.stdout.buffer)
     if args.text is None:
         print(
             'rehearsal score: give the reply to judge, e.g. rehearsal score "Thanks for your time", '
@@ -55,35 +68,105 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    verdict = judge.judge(args.text)
+    text = _clean(args.text)
+    verdict = judge.judge(text[:MAX_REPLY_CHARS])
     if args.json:
-        print(json.dumps(verdict_json(verdict), ensure_ascii=False))
+        record = verdict_json(verdict)
+        if len(text) > MAX_REPLY_CHARS:
+            record["truncated"] = True
+        _write(sys.stdout.buffer, record)
     else:
-        print(readable(verdict))
+        print(printable(readable(verdict)))
     return 0
 
 
-def score_lines(judge, lines: TextIO, out: TextIO) -> int:
+def score_lines(judge, lines: IO, out: IO) -> int:
+    """Judge each JSON line of `lines` (bytes or text) and write one JSON line per input line."""
     failed = False
     # One output line per input line, in order, so results can be paired by position:
     # a blank line is answered with an error too.
-    for number, line in enumerate(lines, start=1):
-        item, error = _parse(line) if line.strip() else ({}, 'empty line; write {"id": ..., "text": "..."}')
-        if error:
+    for number, line, error in _read_lines(lines):
+        item: dict = {}
+        if error is None:
+            item, error = _parse(line) if line.strip() else ({}, 'empty line; write {"id": ..., "text": "..."}')
+        if error is None:
+            try:
+                record = {"id": item.get("id"), **_judged(judge, item["text"])}
+            except Exception as exc:  # noqa: BLE001 - one bad line must not lose the lines after it
+                error = f"could not judge this line ({type(exc).__name__}); please report it"
+        if error is not None:
             failed = True
             record = {"id": None, "error": error, "line": number}
-        else:
-            record = {"id": item.get("id"), **verdict_json(judge.judge(item["text"]))}
-        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        _write(out, record)
     out.flush()
     return 1 if failed else 0
 
 
-def _parse(line: str) -> tuple[dict, str | None]:
+def _judged(judge, text: str) -> dict:
+    record = verdict_json(judge.judge(text[:MAX_REPLY_CHARS]))
+    if len(text) > MAX_REPLY_CHARS:
+        record["truncated"] = True
+    return record
+
+
+def _read_lines(stream: IO) -> Iterator[tuple[int, str, str | None]]:
+    """(line number, text, error) for each line, reading at most MAX_LINE_BYTES at a time."""
+    number = 0
+    while True:
+        raw = stream.readline(MAX_LINE_BYTES + 1)
+        if not raw:
+            return
+        number += 1
+        error = None
+        if len(raw) > MAX_LINE_BYTES and raw[-1:] not in (b"\n", "\n"):
+            _skip_rest_of_line(stream)
+            raw = raw[:0]
+            error = f"the line is longer than {MAX_LINE_BYTES // 1024} KiB; no reply is that long (see docs/limits.md)"
+        text, decode_error = _decode(raw, first=number == 1)
+        yield number, text, error or decode_error
+
+
+def _skip_rest_of_line(stream: IO) -> None:
+    while True:
+        chunk = stream.readline(MAX_LINE_BYTES)
+        if not chunk or chunk[-1:] in (b"\n", "\n"):
+            return
+
+
+def _decode(raw: bytes | str, first: bool) -> tuple[str, str | None]:
+    if isinstance(raw, str):
+        return (raw.removeprefix("\ufeff") if first else raw), None
+    if first:
+        raw = raw.removeprefix(b"\xef\xbb\xbf")  # a BOM, as spreadsheets write
     try:
-        item = json.loads(line)
-    except json.JSONDecodeError as exc:
-        return {}, f"not valid JSON ({exc.msg} at column {exc.colno}); write one object per line"
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        return "", (f"the line is not UTF-8 text (byte 0x{raw[exc.start]:02x} at byte {exc.start + 1}); "
+                    "save the file as UTF-8")
+
+
+def _write(out: IO, record: dict) -> None:
+    # A lone surrogate (in an id) cannot be encoded; backslashreplace writes it as the JSON
+    # escape it came in as, so the output is valid JSON in any locale.
+    data = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8", "backslashreplace")
+    if isinstance(out, io.TextIOBase):
+        out.write(data.decode("utf-8"))
+    else:
+        out.write(data)
+
+
+def _clean(text: str) -> str:
+    # A lone surrogate (from a \ud800 escape) cannot be written out; one '?' keeps the offsets.
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def _parse(line: str) -> tuple[dict, str | None]:
+    from rehearsal.untrusted import UntrustedInput, loads_json
+
+    try:
+        item = loads_json(line)
+    except UntrustedInput as exc:
+        return {}, f"the line {exc}; write one object per line"
     if not isinstance(item, dict):
         return {}, 'expected a JSON object like {"id": 1, "text": "..."}'
     if not isinstance(item.get("text"), str):
@@ -93,8 +176,7 @@ def _parse(line: str) -> tuple[dict, str | None]:
         return {}, '"id" is not a finite number; use a string or a whole number'
     if ident is not None and not isinstance(ident, str | int | float):
         return {}, '"id" must be a string or a number'
-    # A lone surrogate (from a \ud800 escape) cannot be written out; one '?' keeps the offsets.
-    item["text"] = item["text"].encode("utf-8", "replace").decode("utf-8")
+    item["text"] = _clean(item["text"])
     return item, None
 
 

@@ -3,6 +3,8 @@
 These models are the single source of truth for the file format: the loader validates
 against them, `rehearsal schema` prints their JSON Schema, and docs/scenarios.md
 documents them. Unknown keys are errors (coaches' typos should not pass silently).
+Types are strict, as in the JSON Schema: `end: yes` or `target: true` are errors, not guesses,
+and numbers must be finite (every weight is also bounded, so a score is always a number).
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ Phrase = Annotated[str, AfterValidator(_phrase_required)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 class VoiceHints(_Strict):
@@ -119,15 +121,18 @@ class Turn(_Strict):
         return self.say if isinstance(self.say, str) else " ".join(self.say)
 
 
+MAX_WEIGHT = 100  # weights are relative; a bound keeps every score a finite number
+
+
 class Weights(_Strict):
     """How much each part counts in a turn's score (only the parts the turn expects, plus tone)."""
 
-    gratitude: float = Field(1.0, ge=0, description="Thanking the listener.")
-    feedback_request: float = Field(1.0, ge=0, description="Asking for feedback.")
-    tone: float = Field(1.0, ge=0, description="Staying gracious; counts on every turn.")
-    door_open: float = Field(1.0, ge=0, description="Taking the hint to keep in touch or reapply.")
-    contact: float = Field(1.0, ge=0, description="Leaving a phone number or email, on turns with requires_contact.")
-    delivery: float = Field(0.5, ge=0, description="Only counts when the reply was spoken.")
+    gratitude: float = Field(1.0, ge=0, le=MAX_WEIGHT, description="Thanking the listener.")
+    feedback_request: float = Field(1.0, ge=0, le=MAX_WEIGHT, description="Asking for feedback.")
+    tone: float = Field(1.0, ge=0, le=MAX_WEIGHT, description="Staying gracious; counts on every turn.")
+    door_open: float = Field(1.0, ge=0, le=MAX_WEIGHT, description="Taking the hint to keep in touch or reapply.")
+    contact: float = Field(1.0, ge=0, le=MAX_WEIGHT, description="Leaving a phone number or email, on turns with requires_contact.")
+    delivery: float = Field(0.5, ge=0, le=MAX_WEIGHT, description="Only counts when the reply was spoken.")
 
 
 class Rubric(_Strict):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from rehearsal.printable import printable
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -20,9 +22,10 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        # One problem, one line, and no terminal escapes: names and values come from the file.
         if self.line <= 0:
-            return f"{self.file}:1:1: {self.message}"
-        return f"{self.file}:{self.line}:{max(self.column, 1)}: {self.message}"
+            return printable(f"{self.file}:1:1: {self.message}", one_line=True)
+        return printable(f"{self.file}:{self.line}:{max(self.column, 1)}: {self.message}", one_line=True)
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:

@@ -9,14 +9,14 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import StrictBool, TypeAdapter, ValidationError
 
 from rehearsal.scenario.model import Scenario
 from rehearsal.scenario.problems import Problem, sort_problems
 from rehearsal.scenario.suggest import did_you_mean
 from rehearsal.scenario.yamltree import DataPath, Located
 
-_BOOL = TypeAdapter(bool)
+_BOOL = TypeAdapter(StrictBool)  # as strict as the model: `end: yes` is an error, not true
 
 # Keys that mean nothing on a turn that ends the call (it takes no reply).
 _REPLY_ONLY_KEYS = ("next", "expects", "hint", "time_limit", "requires_contact")
@@ -132,7 +132,7 @@ def _well_typed(raw: dict) -> bool:
 
 
 def _is_true(value: object) -> bool:
-    """Read `end:` the way the model does ('yes', 'on', 1 ...), so both checks agree."""
+    """Read `end:` the way the model does (only true/false), so both checks agree."""
     try:
         return value is not None and _BOOL.validate_python(value)
     except ValidationError:

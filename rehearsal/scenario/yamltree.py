@@ -5,15 +5,24 @@ we build dicts, lists, text, numbers and booleans from it ourselves, so nothing 
 can construct a Python object, and we refuse what has no place in a scenario: anchors and
 aliases (they allow "billion laughs" blow-ups), duplicate keys (YAML keeps the last one
 silently), custom tags and absurd nesting.
+
+Plain scalars are read by the YAML 1.2 core schema, as the docs and the JSON Schema promise
+(PyYAML speaks YAML 1.1): `017` is 17, `1:30`, `0b101`, `yes` and `2024-01-01` are text.
+Numbers are finite and bounded (rehearsal.untrusted) and text holds no control characters or
+lone surrogates, so nothing read here can turn into NaN or a terminal escape later.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from rehearsal.printable import first_unsafe
+from rehearsal.untrusted import UntrustedInput, bounded_float, bounded_int
 
 DataPath = tuple[str | int, ...]
 Mark = tuple[int, int]  # (line, column), both counted from 1
@@ -21,6 +30,15 @@ Mark = tuple[int, int]  # (line, column), both counted from 1
 MAX_DEPTH = 32  # a scenario needs about 8 levels; this only stops hostile nesting
 
 _TAG = "tag:yaml.org,2002:"
+
+# The YAML 1.2 core schema's plain scalars (https://yaml.org/spec/1.2.2/#1032-tag-resolution).
+_CORE = (
+    ("null", re.compile(r"~|null|Null|NULL|")),
+    ("bool", re.compile(r"true|True|TRUE|false|False|FALSE")),
+    ("int", re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")),
+    ("float", re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")),
+    ("float", re.compile(r"[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN")),
+)
 
 
 class YamlProblem(Exception):
@@ -60,6 +78,11 @@ class _Composer(yaml.SafeLoader):
     def __init__(self, text: str) -> None:
         super().__init__(text)
         self._depth = 0
+
+    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+        if kind is ScalarNode and implicit[0]:  # a plain (unquoted, untagged) scalar
+            return next((_TAG + tag for tag, rx in _CORE if rx.fullmatch(value)), _TAG + "str")
+        return super().resolve(kind, value, implicit)
 
     def compose_node(self, parent: Node | None, index: object) -> Node:
         event = self.peek_event()
@@ -118,7 +141,7 @@ def _build(node: Node, path: DataPath, out: Located, loader: _Composer) -> objec
     if isinstance(node, SequenceNode):
         _require_tag(node, "seq")
         return [_build(item, (*path, i), out, loader) for i, item in enumerate(node.value)]
-    return _scalar(node, loader)
+    return _scalar(node)
 
 
 def _build_mapping(node: MappingNode, path: DataPath, out: Located, loader: _Composer) -> dict:
@@ -127,8 +150,8 @@ def _build_mapping(node: MappingNode, path: DataPath, out: Located, loader: _Com
         if not isinstance(key_node, ScalarNode):
             line, col = _mark(key_node.start_mark)
             raise YamlProblem(line, col, "a key here is a list or mapping; keys must be plain words like 'title'")
-        # Keys stay text: YAML 1.1 would turn a turn named `no` or `on` into a boolean.
-        key = key_node.value
+        # Keys stay text: a turn may be named `no`, `on` or `404`.
+        key = _text(key_node)
         key_path = (*path, key)
         if key in result:
             first_line, _ = out.keys[key_path]
@@ -142,27 +165,55 @@ def _build_mapping(node: MappingNode, path: DataPath, out: Located, loader: _Com
     return result
 
 
-def _scalar(node: ScalarNode, loader: _Composer) -> object:
-    constructors: dict[str, Callable[[ScalarNode], object]] = {
-        _TAG + "int": loader.construct_yaml_int,
-        _TAG + "float": loader.construct_yaml_float,
-        _TAG + "bool": loader.construct_yaml_bool,
-        _TAG + "null": loader.construct_yaml_null,
-    }
-    if node.tag in (_TAG + "str", _TAG + "timestamp"):
-        return node.value  # a date stays the text the coach wrote
-    if node.tag == _TAG + "bool" and node.value.lower() not in ("true", "false"):
-        # YAML 1.2 (and so editors using the JSON Schema) reads yes/no/on/off as text, and
-        # `goto: no` must name the turn `no`. Fields that want a boolean still accept them.
-        return node.value
-    construct = constructors.get(node.tag)
-    if construct is None:
+def _scalar(node: ScalarNode) -> object:
+    kind = node.tag.removeprefix(_TAG)
+    value = node.value
+    if kind in ("str", "timestamp"):
+        return _text(node)  # a date stays the text the coach wrote
+    if kind == "null" and value in ("", "~", "null", "Null", "NULL"):
+        return None
+    if kind == "bool" and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    if kind not in ("int", "float", "null", "bool"):
         _refuse_tag(node)
     try:
-        return construct(node)
-    except (ValueError, OverflowError):
-        line, col = _mark(node.start_mark)
-        raise YamlProblem(line, col, f"the number '{node.value[:20]}' cannot be read; write a plain number") from None
+        if kind == "int" and re.fullmatch(r"[-+]?[0-9]+", value):
+            return bounded_int(value)
+        if kind == "int" and re.fullmatch(r"0o[0-7]+|0x[0-9a-fA-F]+", value):
+            return _radix_int(value)
+        if kind == "float" and _CORE[3][1].fullmatch(value):
+            return bounded_float(value)
+    except UntrustedInput as exc:
+        raise _problem(node, f"the value {exc}") from None
+    if kind == "float" and _CORE[4][1].fullmatch(value):
+        raise _problem(node, f"'{value}' is infinite or not a number; write an ordinary number such as 1.5")
+    raise _problem(node, f"'{value[:20]}' is not a valid {kind} in YAML 1.2; write a plain value, or put text in quotes")
+
+
+def _radix_int(value: str) -> int:
+    if len(value) > 2 + 25:  # 25 hex digits is already beyond MAX_NUMBER
+        raise UntrustedInput(f"has {len(value) - 2} digits, far more than any scenario needs")
+    return bounded_int(str(int(value[2:], 8 if value[1] == "o" else 16)))
+
+
+def _text(node: ScalarNode) -> str:
+    """A scalar's text, refused if it holds a control character or a lone surrogate."""
+    value = node.value
+    bad = first_unsafe(value)
+    if bad is None:
+        return value
+    ch = value[bad]
+    if "\ud800" <= ch <= "\udfff":
+        what = f"U+{ord(ch):04X}, half of a UTF-16 surrogate pair and not a character on its own"
+    else:
+        name = unicodedata.name(ch, "") or {0x1B: "ESCAPE", 0x07: "BELL", 0x0D: "CARRIAGE RETURN"}.get(ord(ch), "a control character")
+        what = f"U+{ord(ch):04X} ({name.lower()}), which could be sent to the terminal as a control code"
+    raise _problem(node, f"the text contains {what}; remove it (tabs and line breaks are fine)")
+
+
+def _problem(node: Node, message: str) -> YamlProblem:
+    line, col = _mark(node.start_mark)
+    return YamlProblem(line, col, message)
 
 
 def _require_tag(node: Node, kind: str) -> None:
