@@ -25,6 +25,8 @@ def run(args: argparse.Namespace) -> int:
     from rehearsal.scenario.loader import load_file
     from rehearsal.scenario.problems import ScenarioError
 
+    from rehearsal.printable import printable
+
     files = [Path(f) for f in args.files] or [e.path for e in entries()]
     failed = 0
     for path in files:
@@ -35,7 +37,12 @@ def run(args: argparse.Namespace) -> int:
             for problem in exc.problems:
                 print(problem)
             continue
-        print(f"{path}: ok")
+        except Exception as exc:  # noqa: BLE001 - one file's surprise must not stop the others
+            failed += 1
+            print(printable(f"{path}:1:1: could not be checked ({type(exc).__name__}: {exc}); "
+                            "this is a bug in rehearsal, please report it", one_line=True))
+            continue
+        print(printable(f"{path}: ok", one_line=True))
     if failed and len(files) > 1:
         print(f"{failed} of {len(files)} files have problems.", file=sys.stderr)
     return 1 if failed else 0

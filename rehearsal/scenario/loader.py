@@ -73,21 +73,25 @@ def problems_in(source: str | Path, *, name: str | None = None) -> list[Problem]
 
 
 def read_text(path: Path) -> str:
-    """The file's text, refusing what cannot be a scenario before parsing it."""
+    """The file's text, refusing what cannot be a scenario before parsing it.
+
+    Only a regular file is read (a FIFO or /dev/zero would block or never end), its size is
+    checked first, and it is read in chunks up to MAX_BYTES (rehearsal.untrusted).
+    """
+    from rehearsal.untrusted import UntrustedInput, read_file
+
     name = str(path)
     try:
-        if path.is_dir():
-            raise ScenarioError([Problem(name, 0, 0, "this is a folder, not a scenario file; "
-                                         f"give the .yaml files in it, e.g. {path / '*.yaml'}")])
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise ScenarioError([Problem(name, 0, 0, "no such file; check the path")]) from None
-    except OSError as exc:
-        raise ScenarioError([Problem(name, 0, 0, f"cannot read this file ({exc.strerror or exc}); "
-                                     "check that it exists and you may read it")]) from None
-    if len(raw) > MAX_BYTES:
-        raise ScenarioError([_too_big(name)])
+        raw = read_file(path, MAX_BYTES, "scenario file")
+    except UntrustedInput as exc:
+        message = str(exc)
+        if message.startswith("is "):
+            message = "this " + message  # "FILE:1:1: this is a folder, ..."
+        if "folder" in message:
+            message += f"; give the .yaml files in it, e.g. {path / '*.yaml'}"
+        elif "larger than" in message:
+            raise ScenarioError([_too_big(name)]) from None
+        raise ScenarioError([Problem(name, 0, 0, message)]) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -34,11 +34,24 @@ def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
     return sorted(unique, key=lambda p: (p.file, p.line, p.column))
 
 
+MAX_PROBLEMS = 100  # a hostile file can have thousands; the first hundred say what to fix
+
+
 class ScenarioError(Exception):
-    """A scenario file that cannot be used; `problems` says everything that is wrong with it."""
+    """A scenario file that cannot be used; `problems` says what is wrong with it.
+
+    At most MAX_PROBLEMS are kept, then one more line says how many were left out, so a
+    report stays readable (and small) whatever the file.
+    """
 
     def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems = sort_problems(problems)
+        ordered = sort_problems(problems)
+        if len(ordered) > MAX_PROBLEMS:
+            last = ordered[MAX_PROBLEMS - 1]
+            more = len(ordered) - MAX_PROBLEMS
+            ordered = [*ordered[:MAX_PROBLEMS], Problem(last.file, max(last.line, 0), last.column,
+                       f"... and {more} more problems after this one; fix these, then validate again")]
+        self.problems = ordered
         super().__init__(str(self))
 
     def __str__(self) -> str:

@@ -12,7 +12,11 @@ def closest(word: str, choices: Iterable[str]) -> str | None:
     lowered = {c.lower(): c for c in options}
     if word.lower() in lowered:
         return lowered[word.lower()]
-    found = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    if len(word) > 64:
+        return None  # difflib is quadratic in length; nobody misspells a 64-letter id
+    # Only choices of a comparable length can reach the cutoff (2*matches/(a+b) >= 0.6).
+    near = [c for c in options if len(c) <= 64 and 0.42 * max(len(c), len(word)) <= min(len(c), len(word))]
+    found = difflib.get_close_matches(word, near, n=1, cutoff=0.6)
     return found[0] if found else None
 
 

@@ -20,6 +20,10 @@ _BOOL = TypeAdapter(StrictBool)  # as strict as the model: `end: yes` is an erro
 
 # Keys that mean nothing on a turn that ends the call (it takes no reply).
 _REPLY_ONLY_KEYS = ("next", "expects", "hint", "time_limit", "requires_contact")
+# A report stays readable (and fast) on a hostile file: a few onward turns per message, and
+# "did you mean" only for the first few missing targets (each search reads every turn id).
+_ONWARD_SHOWN = 5
+_SUGGESTIONS = 20
 
 
 @dataclass
@@ -34,6 +38,12 @@ class _Checker:
         self.located = located
         self.file = file
         self.problems: list[Problem] = []
+        self._suggestions = _SUGGESTIONS
+
+    def suggest(self, word: str, choices: dict) -> str:
+        """did_you_mean, for the first few mistakes only (each one reads every choice)."""
+        self._suggestions -= 1
+        return did_you_mean(word, choices) if self._suggestions >= 0 else ""
 
     def at_value(self, path: DataPath, message: str) -> None:
         line, col = self.located.value_at(path)
@@ -54,13 +64,13 @@ def check_graph(located: Located, file: str) -> list[Problem]:
     turns = {tid: _read_turn(tid, raw, check, data) for tid, raw in raw_turns.items()}
     start = data.get("start")
     if isinstance(start, str) and start not in turns:
-        check.at_value(("start",), f"start: there is no turn '{start}'{did_you_mean(start, turns)}")
+        check.at_value(("start",), f"start: there is no turn '{start}'{check.suggest(start, turns)}")
     dangling = False
     for tid, turn in turns.items():
         for target, path in turn.gotos:
             if target not in turns:
                 dangling = True
-                check.at_value(path, f"turns.{tid}: there is no turn '{target}' to go to{did_you_mean(target, turns)}")
+                check.at_value(path, f"turns.{tid}: there is no turn '{target}' to go to{check.suggest(target, turns)}")
     # With a branch or the start pointing nowhere, or a turn the schema check rejects,
     # "unreachable" and "never ends" would mostly repeat that mistake; they are checked
     # once it is fixed.
@@ -146,7 +156,7 @@ def _check_speaker(tid: str, raw: dict, check: _Checker, data: dict) -> None:
         check.at_value(
             ("turns", tid, "speaker"),
             f"turns.{tid}: the speaker '{speaker}' is not in 'cast'; add them under 'cast:', or remove "
-            f"'speaker' so the persona says this line{did_you_mean(speaker, cast)}",
+            f"'speaker' so the persona says this line{check.suggest(speaker, cast)}",
         )
 
 
@@ -168,13 +178,36 @@ def _check_reach(turns: dict[str, _Turn], start: str | None, check: _Checker) ->
     can_end = _can_reach_end(turns, ends)
     for tid in turns:
         if tid in reached and tid not in can_end:
-            onward = sorted(_reachable(tid, turns) - {tid})
-            via = f" (it only leads to {', '.join(onward)})" if onward else ""
+            onward = _onward(tid, turns)
+            via = f" (it only leads to {onward})" if onward else ""
             check.at_key(
                 ("turns", tid),
                 f"turns.{tid}: the call can never end once it gets here{via}; "
                 "add a branch from one of these turns to an end turn",
             )
+
+
+def _onward(tid: str, turns: dict[str, _Turn]) -> str:
+    """'a, b, c' for the turns reachable from `tid`: the nearest few, then how many more.
+
+    Counting them all is one walk per stuck turn, quadratic on a 5,000-turn cycle; so past
+    200 turns the message only says "and others".
+    """
+    seen = {tid}
+    queue = deque([tid])
+    found: list[str] = []
+    while queue and len(found) <= _ONWARD_SHOWN:
+        for target, _ in turns[queue.popleft()].gotos:
+            if target in turns and target not in seen:
+                seen.add(target)
+                queue.append(target)
+                found.append(target)
+    if len(found) <= _ONWARD_SHOWN:
+        return ", ".join(sorted(found))
+    shown = ", ".join(found[:_ONWARD_SHOWN])
+    if len(turns) > 200:
+        return f"{shown} and others"
+    return f"{shown} and {len(_reachable(tid, turns)) - 1 - _ONWARD_SHOWN} more"
 
 
 def _reachable(start: str, turns: dict[str, _Turn]) -> set[str]:
