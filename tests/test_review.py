@@ -61,7 +61,7 @@ def test_bad_bundles_are_named_and_the_rest_still_reviewed(tmp_path, monkeypatch
     errors = captured.err.strip().splitlines()
     assert errors == [
         f"rehearsal review: {junk}: not a zip file (or a damaged one); ask the learner to make it again with rehearsal bundle",
-        f"rehearsal review: {tmp_path / 'missing.zip'}: no such file",
+        f"rehearsal review: {tmp_path / 'missing.zip'}: no such file; check the path",
     ]
     assert sorted(os.listdir(tmp_path)) == before
 
@@ -71,4 +71,4 @@ def test_learner_names_cannot_drive_the_terminal(tmp_path, monkeypatch):
     rows, failures = review([tmp_path / os.path.basename(path)])
     from rehearsal.store.review import table
 
-    assert not failures and "\x1b" not in table(rows) and "Ana?[2J?" in table(rows)
+    assert not failures and "\x1b" not in table(rows) and "Ana\\x1b[2J\\x07" in table(rows)

@@ -23,6 +23,7 @@ def run(args: argparse.Namespace) -> int:
     import json
     from pathlib import Path
 
+    from rehearsal.printable import printable
     from rehearsal.store.review import review, table
 
     rows, failures = review([Path(b) for b in args.bundles])
@@ -34,5 +35,5 @@ def run(args: argparse.Namespace) -> int:
     elif rows:
         sys.stdout.write(table(rows))
     for f in failures:
-        print(f"rehearsal review: {f.bundle}: {f.message}", file=sys.stderr)
+        print(printable(f"rehearsal review: {f.bundle}: {f.message}", one_line=True), file=sys.stderr)
     return 1 if failures else 0

@@ -18,9 +18,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from rehearsal import __version__
+from rehearsal.printable import printable
 from rehearsal.store import export
 from rehearsal.store.models import SessionDetail, SessionSummary, StoredTurn
-from rehearsal.store.safezip import MAX_MEMBER_BYTES, BundleError, check_members, load_json, read_member
+from rehearsal.store.safezip import (
+    MAX_BUNDLE_BYTES,
+    MAX_MEMBER_BYTES,
+    READ_ERRORS,
+    BundleError,
+    check_members,
+    load_json,
+    read_member,
+)
+from rehearsal.untrusted import UntrustedInput, open_regular
 
 FORMAT_VERSION = 1
 
@@ -149,17 +159,20 @@ class Bundle:
         from rehearsal.store import wavfile
 
         try:
-            with zipfile.ZipFile(self.path) as zf:
+            with open_regular(self.path, MAX_BUNDLE_BYTES, "bundle") as f, zipfile.ZipFile(f) as zf:
                 data = read_member(zf, zf.getinfo(name), MAX_MEMBER_BYTES)
             return wavfile.decode(data)
-        except (KeyError, OSError, ValueError, RuntimeError, NotImplementedError, zipfile.BadZipFile):
-            return None  # BundleError is a ValueError
+        except (KeyError, *READ_ERRORS):
+            return None  # BundleError and UntrustedInput are ValueErrors
 
 
 def read_bundle(path: Path) -> Bundle:
-    """Open and check a bundle. Raises BundleError with one sentence (without the bundle's name)."""
+    """Open and check a bundle. Raises BundleError with one sentence (without the bundle's name).
+
+    Only a regular file of at most MAX_BUNDLE_BYTES is opened (not a FIFO, not /dev/zero).
+    """
     try:
-        with zipfile.ZipFile(path) as zf:
+        with open_regular(path, MAX_BUNDLE_BYTES, "bundle (.zip)") as f, zipfile.ZipFile(f) as zf:
             infos = zf.infolist()
             check_members(infos)
             members = {i.filename: i for i in infos}
@@ -170,14 +183,16 @@ def read_bundle(path: Path) -> Bundle:
             _check_manifest(manifest)
             results = load_json(zf, members["results.json"])
             _check_results(results)
-    except FileNotFoundError:
-        raise BundleError("no such file") from None
-    except IsADirectoryError:
-        raise BundleError("is a folder, not a bundle (.zip)") from None
+    except BundleError:
+        raise
+    except UntrustedInput as exc:
+        raise BundleError(str(exc)) from None
     except zipfile.BadZipFile:
         raise BundleError("not a zip file (or a damaged one); ask the learner to make it again with rehearsal bundle") from None
     except OSError as exc:
         raise BundleError(f"cannot be read ({exc.strerror or exc})") from None
+    except READ_ERRORS as exc:  # a damaged zip directory: zipfile raises many kinds of error
+        raise BundleError(f"is a damaged zip ({type(exc).__name__}: {exc}); ask the learner to make it again") from None
     return Bundle(path, manifest, results, frozenset(members))
 
 
@@ -231,10 +246,8 @@ def _check_results(r: dict) -> None:
 
 
 def _text(value: object) -> str:
-    """A string from a bundle, with control characters (terminal escapes) replaced."""
-    if not isinstance(value, str):
-        return ""
-    return "".join(ch if ch.isprintable() or ch in "\n\t" else "?" for ch in value)
+    """A string from a bundle, with control characters (terminal escapes) shown as escapes."""
+    return printable(value) if isinstance(value, str) else ""
 
 
 _DELIVERY_NUMBERS = ("words", "duration_s", "wpm", "fillers_per_min", "longest_pause_s", "latency_s")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from rehearsal.printable import printable
 from rehearsal.store.bundle import Bundle, BundleError, read_bundle
 from rehearsal.store.models import DIMENSION_LABELS, DIMENSIONS, SessionDetail
 
@@ -71,6 +72,9 @@ def review(paths: list[Path]) -> tuple[list[ReviewRow], list[ReviewFailure]]:
             rows.append(review_bundle(read_bundle(path)))
         except BundleError as exc:
             failures.append(ReviewFailure(str(path), str(exc)))
+        except Exception as exc:  # noqa: BLE001 - one bundle's surprise must not lose the other rows
+            failures.append(ReviewFailure(str(path), f"could not be reviewed ({type(exc).__name__}: {exc}); "
+                                          "this is a bug in rehearsal, please report it"))
     rows.sort(key=lambda r: (r.scenario_title.lower(), r.learner.lower()))
     return rows, failures
 
@@ -106,5 +110,5 @@ def _pair(best: float | None, latest: float | None) -> str:
 
 def _clip(text: str, width: int) -> str:
     # Names come from bundles: keep control characters out of the coach's terminal.
-    clean = "".join(ch if ch.isprintable() else "?" for ch in text)
+    clean = printable(text, one_line=True)
     return clean if len(clean) <= width else clean[: width - 1] + "…"

@@ -6,17 +6,23 @@ Nothing is extracted to disk. Every refusal is a `BundleError` with one sentence
 from __future__ import annotations
 
 import io
-import json
 import stat
 import zipfile
+import zlib
 from pathlib import PurePosixPath
 
+from rehearsal.untrusted import UntrustedInput, loads_json
+
+MAX_BUNDLE_BYTES = 1024 * 1024 * 1024  # the zip itself; checked before it is opened
 MAX_ENTRIES = 2_000
 MAX_TOTAL_BYTES = 512 * 1024 * 1024  # uncompressed, all members together
 MAX_MEMBER_BYTES = 64 * 1024 * 1024
 MAX_JSON_BYTES = 32 * 1024 * 1024
 MAX_RATIO = 200  # uncompressed / compressed, for members big enough to matter
 RATIO_FLOOR = 1024 * 1024
+READABLE_METHODS = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA})
+# Everything that reading a damaged member can raise (zlib.error is none of the others).
+READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError, ValueError)
 
 
 class BundleError(ValueError):
@@ -24,7 +30,7 @@ class BundleError(ValueError):
 
 
 def check_members(infos: list[zipfile.ZipInfo]) -> None:
-    if len(infos) > MAX_ENTRIES:
+    if len(infos) > MAX_ENTRIES:  # zipfile has read the whole directory by now, within MAX_BUNDLE_BYTES
         raise BundleError(f"has {len(infos)} files inside; a results bundle has far fewer (limit {MAX_ENTRIES})")
     total = 0
     seen: set[str] = set()
@@ -37,6 +43,11 @@ def check_members(infos: list[zipfile.ZipInfo]) -> None:
         mode = info.external_attr >> 16
         if stat.S_ISLNK(mode):
             raise BundleError(f"holds a symbolic link ({name!r}); refusing it")
+        if info.flag_bits & 0x1:
+            raise BundleError(f"holds an encrypted file ({name!r}); rehearsal bundles are never encrypted")
+        if info.compress_type not in READABLE_METHODS:
+            raise BundleError(f"holds {name!r} packed with compression method {info.compress_type}, "
+                              "which rehearsal does not read; make the bundle again with rehearsal bundle")
         total += info.file_size
         if info.file_size > MAX_MEMBER_BYTES or total > MAX_TOTAL_BYTES:
             raise BundleError("unpacks to more than the size limit; it looks like an archive bomb")
@@ -57,13 +68,20 @@ def _check_name(name: str) -> None:
 
 
 def read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> bytes:
+    """The member's bytes, or BundleError: sizes can lie and compressed data can be damaged."""
     # Read in chunks and stop at the cap: the sizes in the zip's directory can lie.
     buf = io.BytesIO()
-    with zf.open(info) as f:
-        while chunk := f.read(1 << 16):
-            buf.write(chunk)
-            if buf.tell() > cap:
-                raise BundleError(f"{info.filename!r} is larger than it claims; it looks like an archive bomb")
+    try:
+        with zf.open(info) as f:
+            while chunk := f.read(1 << 16):
+                buf.write(chunk)
+                if buf.tell() > cap:
+                    raise BundleError(f"{info.filename!r} is larger than it claims; it looks like an archive bomb")
+    except BundleError:
+        raise
+    except READ_ERRORS as exc:
+        raise BundleError(f"{info.filename} is damaged ({type(exc).__name__}: {exc}); "
+                          "ask the learner to make the bundle again") from None
     return buf.getvalue()
 
 
@@ -71,27 +89,14 @@ def load_json(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> dict:
     if info.file_size > MAX_JSON_BYTES:
         raise BundleError(f"{info.filename} is too large ({info.file_size // 1_000_000} MB; the limit is "
                           f"{MAX_JSON_BYTES // 1_000_000} MB)")
+    raw = read_member(zf, info, MAX_JSON_BYTES)
     try:
-        data = json.loads(read_member(zf, info, MAX_JSON_BYTES).decode("utf-8"),
-                          parse_constant=_no_constant, parse_float=_finite_float)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BundleError(f"{info.filename} is not valid JSON ({exc})") from None
-    # RuntimeError: encrypted; NotImplementedError: a compression method zipfile lacks.
-    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, ValueError, EOFError) as exc:
-        if isinstance(exc, BundleError):
-            raise
-        raise BundleError(f"{info.filename} is damaged ({exc})") from None
+        # Numbers finite and bounded, nesting bounded (rehearsal.untrusted).
+        data = loads_json(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise BundleError(f"{info.filename} is not valid JSON (it is not UTF-8 text)") from None
+    except UntrustedInput as exc:
+        raise BundleError(f"{info.filename} {exc}; the bundle was damaged or altered") from None
     if not isinstance(data, dict):
         raise BundleError(f"{info.filename} should hold a JSON object")
     return data
-
-
-def _no_constant(name: str) -> float:
-    raise BundleError(f"holds {name}, which is not a number rehearsal writes; the bundle was altered")
-
-
-def _finite_float(text: str) -> float:
-    value = float(text)
-    if value != value or value in (float("inf"), float("-inf")):
-        raise BundleError(f"holds the number {text}, too large to be a score; the bundle was altered")
-    return value
