@@ -27,10 +27,12 @@ def run(args: argparse.Namespace) -> int:
     from rehearsal.voice.interfaces import VoiceUnavailable
     from rehearsal.voice.recognizer import load_recognizer, transcribe_audio
 
+    from rehearsal.printable import printable
+
     try:
         audio = load_for_recognition(args.file)
     except AudioFileError as exc:
-        print(f"rehearsal transcribe: {exc}", file=sys.stderr)
+        print(printable(f"rehearsal transcribe: {exc}", one_line=True), file=sys.stderr)
         return 1
     try:
         # One recording: a spare session warming in the background would only compete for CPU.

@@ -12,9 +12,15 @@ from pathlib import Path
 
 import numpy as np
 
+from rehearsal.untrusted import UntrustedInput, read_file
 from rehearsal.voice.interfaces import SAMPLE_RATE, Audio
 
 _PCM, _FLOAT, _EXTENSIBLE = 1, 3, 0xFFFE
+# Limits (docs/limits.md): a regular file up to MAX_WAV_BYTES (about 2 h of 16 kHz 16-bit
+# mono, 23 min of 48 kHz 24-bit stereo), at a rate and channel count real recorders write.
+MAX_WAV_BYTES = 256 * 1024 * 1024
+MIN_RATE, MAX_RATE = 1000, 384_000
+MAX_CHANNELS = 32
 CONVERT_HINT = "Convert it with: sox INPUT.ext -r 16000 -c 1 -b 16 OUTPUT.wav"
 
 
@@ -25,9 +31,10 @@ class AudioFileError(ValueError):
 def read_wav(path: Path) -> tuple[np.ndarray, int]:
     """Samples as float32 in -1..1, shaped (frames, channels), and the sample rate."""
     try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise AudioFileError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
+        data = read_file(Path(path), MAX_WAV_BYTES, "recording")
+    except UntrustedInput as exc:
+        why = f"it {exc}" if str(exc).startswith("is ") else str(exc)
+        raise AudioFileError(f"Cannot read {path}: {why}.") from None
     if len(data) < 12 or data[:4] not in (b"RIFF", b"RIFX") or data[8:12] != b"WAVE":
         raise AudioFileError(f"{path} is not a WAV file. {CONVERT_HINT}")
     if data[:4] == b"RIFX":
@@ -46,6 +53,8 @@ def to_recognizer_audio(samples: np.ndarray, rate: int) -> Audio:
     import soxr
 
     mono = samples.mean(axis=1) if samples.ndim == 2 else samples
+    # A float WAV may hold NaN or infinities (damaged, or made to be hostile): silence and full scale.
+    mono = np.nan_to_num(mono, nan=0.0, posinf=1.0, neginf=-1.0)
     if rate != SAMPLE_RATE:
         mono = soxr.resample(mono.astype(np.float32), rate, SAMPLE_RATE)
     pcm = (np.clip(mono, -1.0, 1.0) * 32767.0).astype("<i2").tobytes()
@@ -85,7 +94,7 @@ def _parse_fmt(fmt: bytes, path: Path) -> tuple[int, int, int, int]:
         kind = struct.unpack_from("<H", fmt, 24)[0]  # first two bytes of the sub-format GUID
     if kind not in (_PCM, _FLOAT):
         raise AudioFileError(f"{path} is a compressed WAV (format {kind}), which is not supported. {CONVERT_HINT}")
-    if channels < 1 or rate < 1000:
+    if not (1 <= channels <= MAX_CHANNELS and MIN_RATE <= rate <= MAX_RATE):
         raise AudioFileError(f"{path} is a damaged WAV file ({channels} channels at {rate} Hz). {CONVERT_HINT}")
     if (kind, bits) not in {(_PCM, 8), (_PCM, 16), (_PCM, 24), (_PCM, 32), (_FLOAT, 32), (_FLOAT, 64)}:
         raise AudioFileError(f"{path} uses {bits}-bit samples, which are not supported. {CONVERT_HINT}")
@@ -96,7 +105,9 @@ def _decode(body: bytes, kind: int, bits: int, path: Path) -> np.ndarray:
     width = bits // 8
     body = body[: len(body) - len(body) % width]
     if kind == _FLOAT:
-        return np.frombuffer(body, dtype=f"<f{width}").astype(np.float32)
+        with np.errstate(over="ignore", invalid="ignore"):  # float64 beyond float32: inf, then clipped
+            samples = np.frombuffer(body, dtype=f"<f{width}").astype(np.float32)
+        return np.nan_to_num(samples, nan=0.0, posinf=1.0, neginf=-1.0)
     if bits == 8:  # 8-bit WAV is unsigned
         return (np.frombuffer(body, dtype=np.uint8).astype(np.float32) - 128.0) / 128.0
     if bits == 24:

@@ -33,6 +33,13 @@ MODELS_SITE = "https://alphacephei.com/vosk/models"
 # Limits for unpacking: the largest official models unpack to ~3.5 GB in a few dozen files.
 MAX_FILES = 5_000
 MAX_UNPACKED_BYTES = 6 * 1024**3
+MAX_ZIP_BYTES = 4 * 1024**3  # the zip itself (the largest official model zip is ~2 GB)
+MAX_PATH_PARTS = 32  # folders deep, per member; models nest three or four
+MAX_NAME_CHARS = 1024
+_READABLE_METHODS = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA})
+# What reading a damaged member can raise: a corrupt bz2 stream is an OSError, which must not
+# read as "disk full", and zlib.error is none of the others.
+_DAMAGE = (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError, ValueError)
 MAX_RATIO = 200  # uncompressed/compressed for one member over RATIO_MIN_BYTES: a zip bomb
 RATIO_MIN_BYTES = 1024**2
 CHUNK = 64 * 1024
@@ -314,9 +321,17 @@ def _content_length(response) -> int | None:
 
 
 def _local_zip(path: Path) -> Path:
+    """A regular file, size-capped, that is a zip (a device or FIFO is refused unread)."""
+    from rehearsal.untrusted import UntrustedInput, open_regular
+
     if not path.exists():
         raise ModelInstallError(f"{path} does not exist.")
-    if not zipfile.is_zipfile(path):
+    try:
+        with open_regular(path, MAX_ZIP_BYTES, "model zip") as f:
+            is_zip = zipfile.is_zipfile(f)
+    except UntrustedInput as exc:
+        raise ModelInstallError(f"{path} {exc}.") from None
+    if not is_zip:
         raise ModelInstallError(f"{path} is not a zip file. Give the model's .zip as downloaded, or its unpacked folder.")
     return path
 
@@ -355,8 +370,6 @@ def extract_zip(zip_path: Path, dest: Path) -> Path:
             dest.mkdir(parents=True)
             for info in members:
                 _extract_member(archive, info, dest)
-    except FileExistsError as exc:
-        raise ModelInstallError(f"The zip lists {exc.filename} twice; refusing to unpack it.") from exc
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise ModelInstallError(f"{zip_path.name} is not a readable zip ({exc}). Download it again.") from exc
     return _model_root(dest)
@@ -371,6 +384,12 @@ def _check_members(members: list[zipfile.ZipInfo]) -> None:
         mode = info.external_attr >> 16
         if stat.S_ISLNK(mode):
             raise ModelInstallError(f"The zip holds a symbolic link ({info.filename}); refusing to unpack it.")
+        if info.flag_bits & 0x1:
+            raise ModelInstallError(f"The zip holds an encrypted file ({info.filename}); models are never "
+                                    "encrypted. Download the model's zip again.")
+        if info.compress_type not in _READABLE_METHODS:
+            raise ModelInstallError(f"{info.filename} in the zip is packed with compression method "
+                                    f"{info.compress_type}, which cannot be unpacked here. Download the model's zip again.")
         if info.file_size > RATIO_MIN_BYTES and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             raise ModelInstallError(f"{info.filename} in the zip expands suspiciously far (a zip bomb?); refusing it.")
         total += info.file_size
@@ -380,25 +399,51 @@ def _check_members(members: list[zipfile.ZipInfo]) -> None:
 
 def _safe_relative(name: str) -> PurePosixPath:
     rel = PurePosixPath(name.replace("\\", "/"))
-    if rel.is_absolute() or re.match(r"^[A-Za-z]:", name) or ".." in rel.parts or not rel.parts:
-        raise ModelInstallError(f"The zip holds a path outside its folder ({name!r}); refusing to unpack it.")
+    if rel.is_absolute() or re.match(r"^[A-Za-z]:", name) or ".." in rel.parts or not rel.parts or "\x00" in name:
+        raise ModelInstallError(f"The zip holds a path outside its folder ({_shown(name)}); refusing to unpack it.")
+    if len(rel.parts) > MAX_PATH_PARTS or len(name) > MAX_NAME_CHARS:
+        raise ModelInstallError(f"The zip holds a path {len(rel.parts)} folders deep ({_shown(name)}); "
+                                "no model nests like that, so it is refused.")
     return rel
+
+
+def _shown(name: str) -> str:
+    from rehearsal.printable import printable
+
+    return printable(repr(name if len(name) <= 80 else name[:77] + "..."), one_line=True)
 
 
 def _extract_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, dest: Path) -> None:
     target = dest.joinpath(*_safe_relative(info.filename).parts)
-    if info.is_dir():
-        target.mkdir(parents=True, exist_ok=True)
-        return
-    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        if info.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        out = open(target, "xb")
+    except (FileExistsError, NotADirectoryError, IsADirectoryError):
+        # Named twice, or both a file and a folder: say it with the zip's name, not our temp path.
+        raise ModelInstallError(f"The zip holds {_shown(info.filename)} twice, or as both a file and a "
+                                "folder; refusing to unpack it. Download the model's zip again.") from None
     written = 0
     # Count real bytes too: the sizes in a zip's directory are only claims.
-    with archive.open(info) as src, open(target, "xb") as out:
-        while chunk := src.read(CHUNK):
+    with out:
+        for chunk in _member_chunks(archive, info):
             written += len(chunk)
             if written > info.file_size:
                 raise ModelInstallError(f"{info.filename} is larger than the zip says; refusing it.")
-            out.write(chunk)
+            out.write(chunk)  # a full disk raises OSError here, reported by install()
+
+
+def _member_chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo):
+    """The member's bytes in chunks; damaged data is a ModelInstallError, not an OSError."""
+    try:
+        with archive.open(info) as src:
+            while chunk := src.read(CHUNK):
+                yield chunk
+    except _DAMAGE as exc:
+        raise ModelInstallError(f"{_shown(info.filename)} in the zip is damaged ({type(exc).__name__}: {exc}). "
+                                "Download the model's zip again.") from None
 
 
 def _model_root(folder: Path) -> Path:
