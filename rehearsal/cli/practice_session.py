@@ -13,6 +13,7 @@ from rehearsal.call import events as ev
 from rehearsal.call.engine import Call, CallResult
 from rehearsal.call.fanout import Fanout
 from rehearsal.cli import report
+from rehearsal.printable import printable
 from rehearsal.scenario.model import Scenario
 from rehearsal.services import Services, default_services
 
@@ -45,7 +46,7 @@ class PracticeSession:
             print(str(exc), file=sys.stderr)
             return None
         except ScenarioError as exc:
-            print(str(exc), file=sys.stderr)
+            print(str(exc), file=sys.stderr)  # each problem is printable already (Problem.__str__)
             return None
         if args.start_at:
             reply_turns = [t for t, turn in scenario.turns.items() if not turn.end]
@@ -105,7 +106,7 @@ class PracticeSession:
                 self.console.print(f"[dim]Hint: {escape(hint or 'Thank them, ask for feedback, stay upbeat.')}[/dim]")
                 continue
             if not interactive:
-                self.console.print(f"You: {line}", markup=False)
+                self.console.print(f"You: {printable(line)}", markup=False)
             return line
 
     def _typed_call(self, call: Call) -> None:

@@ -7,6 +7,7 @@ from rich.markup import escape
 from rich.text import Text
 
 from rehearsal.call.engine import CallResult, TurnRecord
+from rehearsal.printable import printable
 from rehearsal.scenario.model import Scenario
 from rehearsal.store.evidence import RICH_STYLE, segments
 from rehearsal.store.models import DIMENSION_LABELS
@@ -15,10 +16,10 @@ MAX_QUOTES = 8  # a scorecard, not a dump: a very long reply must not flood the 
 
 
 def print_situation(console: Console, scenario: Scenario) -> None:
-    console.print(f"[bold]{escape(scenario.title)}[/bold]")
-    console.print(escape(scenario.situation.strip()))
+    console.print(f"[bold]{escape(printable(scenario.title))}[/bold]")
+    console.print(escape(printable(scenario.situation.strip())))
     persona = scenario.persona
-    console.print(f"You are calling [bold]{escape(persona.name)}[/bold], {escape(persona.role)}.")
+    console.print(f"You are calling [bold]{escape(printable(persona.name))}[/bold], {escape(printable(persona.role))}.")
     if scenario.rubric.target is not None:
         console.print(f"Target score: {scenario.rubric.target:.0f}")
     console.print()
@@ -27,11 +28,11 @@ def print_situation(console: Console, scenario: Scenario) -> None:
 def print_manager(console: Console, scenario: Scenario, turn_id: str, text: str) -> None:
     """The line, under the name of whoever says it (the manager, or e.g. their assistant)."""
     name = scenario.speaker(turn_id).name
-    console.print(f"[bold blue]{escape(name)}:[/bold blue] {escape(text)}")
+    console.print(f"[bold blue]{escape(printable(name))}:[/bold blue] {escape(printable(text))}")
 
 
 def print_cue(console: Console, record: TurnRecord) -> None:
-    console.print(f"  [dim]→ {escape(record.cue)}[/dim]")
+    console.print(f"  [dim]→ {escape(printable(record.cue))}[/dim]")
 
 
 def highlighted_reply(record: TurnRecord) -> Text:
@@ -40,14 +41,14 @@ def highlighted_reply(record: TurnRecord) -> Text:
         return Text("(skipped)" if record.skipped else "(silence)", style="dim")
     text = Text()
     for piece, span in segments(record.verdict.to_dict(), record.reply):
-        text.append(piece, style=RICH_STYLE[span.kind] if span else "")
+        text.append(printable(piece), style=RICH_STYLE[span.kind] if span else "")
     return text
 
 
 def print_scorecard(console: Console, result: CallResult, previous: float | None = None) -> None:
     console.rule("Scorecard")
     for record in result.turns:
-        console.print(f"[bold]Turn {record.index + 1}[/bold] — {escape(record.manager_text)}")
+        console.print(f"[bold]Turn {record.index + 1}[/bold] — {escape(printable(record.manager_text))}")
         console.print(Text("  You: ") + highlighted_reply(record))
         parts = "  ".join(
             f"{DIMENSION_LABELS[d]} {'✓' if c >= 1 else ('~' if c > 0 else '✗')}" for d, c in record.score.parts.items()
@@ -55,7 +56,7 @@ def print_scorecard(console: Console, result: CallResult, previous: float | None
         console.print(f"  {record.score.score:.0f}/100   {parts}   tone: {record.verdict.tone.label}")
         quotes = list(dict.fromkeys(_quotes(record)))
         for quote in quotes[:MAX_QUOTES]:
-            console.print(f"  [dim]{escape(quote)}[/dim]")
+            console.print(f"  [dim]{escape(printable(quote))}[/dim]")
         if len(quotes) > MAX_QUOTES:
             console.print(f"  [dim]… and {len(quotes) - MAX_QUOTES} more[/dim]")
         if record.delivery is not None:
@@ -65,7 +66,7 @@ def print_scorecard(console: Console, result: CallResult, previous: float | None
                        f"started after {d.latency_s:.1f} s" if d.latency_s is not None else None]
             console.print("  delivery: " + ", ".join(f for f in figures if f))
         for tip in record.tips:
-            console.print(f"  [yellow]tip:[/yellow] {escape(tip)}")
+            console.print(f"  [yellow]tip:[/yellow] {escape(printable(tip))}")
         console.print()
     line = f"Call score: [bold]{result.score:.0f}[/bold]/100"
     if result.target is not None:

@@ -10,6 +10,7 @@ import re
 from datetime import datetime
 
 from rehearsal import __version__
+from rehearsal.printable import printable
 from rehearsal.store.evidence import segments, what_counted
 from rehearsal.store.models import DIMENSION_LABELS, ProgressPoint, SessionDetail, StoredTurn
 
@@ -87,7 +88,7 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
 
 def md(text: str) -> str:
     """Escape Markdown (and inline HTML) so a transcript shows as the words that were said."""
-    return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
+    return _MD_SPECIAL.sub(r"\\\1", printable(text)).replace("\n", " ")
 
 
 def to_markdown(detail: SessionDetail) -> str:
@@ -150,7 +151,7 @@ mark{color:#111}.dims td,.dims th{border-color:#444}section.turn{border-color:#3
 
 
 def e(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    return html.escape(printable(str(text)), quote=True)
 
 
 def to_html(detail: SessionDetail, history: list[ProgressPoint] | None = None) -> str:
