@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
 from rehearsal.ui.widgets.title_bar import TitleBar
+from rehearsal.printable import printable
 from rehearsal.scenario.model import Scenario
 from rehearsal.ui.messages import ModelStatus
 
@@ -47,9 +48,9 @@ class BriefingScreen(Screen[None]):
         s = self.scenario
         yield TitleBar()
         with VerticalScroll(id="briefing"):
-            yield Static(Text(s.title, style="bold"), classes="section-title")
-            yield Static(s.situation, id="situation-text")
-            yield Static(Text.assemble(("Who answers: ", "bold"), f"{s.persona.name}, {s.persona.role}"), id="persona")
+            yield Static(Text(printable(s.title), style="bold"), classes="section-title")
+            yield Static(Text(printable(s.situation)), id="situation-text")  # text, never markup
+            yield Static(Text.assemble(("Who answers: ", "bold"), printable(f"{s.persona.name}, {s.persona.role}")), id="persona")
             yield Static(self._good_call(), id="good-call")
         with Horizontal(id="briefing-bar"):
             with Vertical():

@@ -20,6 +20,7 @@ from textual.widgets import Footer, Input, Static
 from rehearsal.ui.widgets.title_bar import TitleBar
 from rehearsal.call import events as ev
 from rehearsal.call.engine import Call, CallResult
+from rehearsal.printable import printable
 from rehearsal.scenario.model import Scenario
 from rehearsal.ui.messages import CallUpdate, EventBridge, MicLevel, PartialTranscript
 from rehearsal.ui.sources import Runner, RunRequest
@@ -68,7 +69,7 @@ class CallScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         persona = self.scenario.persona
         yield TitleBar()
-        yield Static(Text.assemble(("Calling ", "dim"), (persona.name, "bold"), (f", {persona.role}", "dim")), id="persona-line")
+        yield Static(Text.assemble(("Calling ", "dim"), (printable(persona.name), "bold"), (f", {printable(persona.role)}", "dim")), id="persona-line")
         yield Static(id="manager-line")
         yield TurnLog(persona.name, id="turn-log")
         yield Static(id="live")
@@ -185,7 +186,7 @@ class CallScreen(Screen[None]):
             handler(message.event)
 
     def on_partial_transcript(self, message: PartialTranscript) -> None:
-        self.query_one("#live", Static).update(Text.assemble(("You: ", "bold"), message.event.text))
+        self.query_one("#live", Static).update(Text.assemble(("You: ", "bold"), printable(message.event.text)))
 
     def on_mic_level(self, message: MicLevel) -> None:
         self.query_one(LevelMeter).level = message.rms
@@ -217,7 +218,7 @@ class CallScreen(Screen[None]):
     def _on_ReplyHeard(self, event: ev.ReplyHeard) -> None:
         self.talking = False  # push-to-talk: the next turn starts with the key up
         self.query_one(ReplyTimer).stop()
-        self.query_one("#live", Static).update(Text.assemble(("You: ", "bold"), event.transcript.text or "(nothing heard)"))
+        self.query_one("#live", Static).update(Text.assemble(("You: ", "bold"), printable(event.transcript.text) or "(nothing heard)"))
 
     def _on_TurnScored(self, event: ev.TurnScored) -> None:
         self.query_one(ReplyTimer).stop()
@@ -245,7 +246,7 @@ class CallScreen(Screen[None]):
 
     def _show_manager(self, text: str, *, speaking: bool) -> None:
         line = self.query_one("#manager-line", Static)
-        line.update(Text.assemble((f"{self.scenario.persona.name}: ", "bold"), text))
+        line.update(Text.assemble((f"{printable(self.scenario.persona.name)}: ", "bold"), printable(text)))
         line.set_class(speaking, "speaking")
         line.border_subtitle = "speaking" if speaking else ""
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Select, Static
 from textual_plotext import PlotextPlot
 
+from rehearsal.printable import printable
 from rehearsal.store import ProgressPoint, SessionStore
 from rehearsal.store.models import DIMENSION_LABELS, DIMENSIONS
 from rehearsal.ui.screens.session import RetryCallback, SessionScreen
@@ -76,7 +78,7 @@ class HistoryScreen(Screen[None]):
         for s in sessions:
             score = "-" if s.score is None else f"{s.score:.0f}"
             status = STATUS[s.status] + (" (one turn)" if s.start_turn else "")
-            table.add_row(s.started_at.astimezone().strftime("%Y-%m-%d %H:%M"), s.scenario_title, score,
+            table.add_row(s.started_at.astimezone().strftime("%Y-%m-%d %H:%M"), Text(printable(s.scenario_title, one_line=True)), score,
                           status, str(s.turn_count), key=s.id)
         empty = self.query_one("#history-empty", Static)
         empty.display = not sessions

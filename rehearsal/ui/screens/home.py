@@ -9,6 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 
 from rehearsal.ui.widgets.title_bar import TitleBar
+from rehearsal.printable import printable
 from rehearsal.scenario.catalog import looks_like_path
 from rehearsal.scenario.model import Scenario
 from rehearsal.ui.sources import ScenarioEntry, ScenarioUnavailable
@@ -80,9 +81,9 @@ class HomeScreen(Screen[None]):
         loaded = self._load(event.option.id)
         situation = self.query_one("#situation", Static)
         if isinstance(loaded, str):
-            situation.update(Text(loaded, style="red"))
+            situation.update(Text(printable(loaded), style="red"))
         else:
-            situation.update(Text(loaded.situation))
+            situation.update(Text(printable(loaded.situation)))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id is not None:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
+
+from rehearsal.printable import printable
 
 
 class OpenFileScreen(ModalScreen[str | None]):
@@ -34,7 +37,7 @@ class OpenFileScreen(ModalScreen[str | None]):
             return
         path = Path(text).expanduser()
         if not path.is_file():
-            self.query_one("#path-error", Label).update(f"There is no file at {path}. Check the path and try again.")
+            self.query_one("#path-error", Label).update(Text(printable(f"There is no file at {path}. Check the path and try again.")))
             return
         self.dismiss(str(path))
 

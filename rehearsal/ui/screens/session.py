@@ -17,6 +17,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from rehearsal.printable import printable
 from rehearsal.store import SessionDetail, SessionStore, StoredTurn
 from rehearsal.store.evidence import LEGEND, RICH_STYLE
 from rehearsal.store.export import delivery_line, headline, manager_name
@@ -38,7 +39,7 @@ def reply_text(turn: StoredTurn) -> Text:
 def turn_text(who: str, turn: StoredTurn) -> Text:
     text = Text()
     text.append(f"{turn.index + 1}. {who}: ", style="bold")
-    text.append(turn.manager_text)
+    text.append(printable(turn.manager_text))
     text.append("\nYou: ", style="bold")
     text.append_text(reply_text(turn))
     text.append("\n")
@@ -127,7 +128,7 @@ class SessionScreen(Screen[None]):
                 has_audio = self.audio.has(turn, "manager") or self.audio.has(turn, "reply")
                 yield TurnView(who, turn, has_audio)
             if self.detail.closing_line:
-                yield Static(Text.assemble((f"{who}: ", "bold"), self.detail.closing_line), classes="session-turn")
+                yield Static(Text.assemble((f"{printable(who)}: ", "bold"), printable(self.detail.closing_line)), classes="session-turn")
             if not self.detail.turns:
                 yield Static("This call has no finished turns.", classes="session-turn")
         yield Footer()

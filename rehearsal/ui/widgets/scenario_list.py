@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from rehearsal.printable import printable
 from rehearsal.ui.sources import ScenarioEntry
 
 DIFFICULTY_STYLE = {"easy": "green", "medium": "yellow", "hard": "red"}
@@ -29,12 +30,12 @@ def scores_text(scores: Scores) -> Text:
 
 def entry_prompt(entry: ScenarioEntry, scores: Scores) -> Text:
     text = Text()
-    text.append(entry.title, style="bold")
+    text.append(printable(entry.title, one_line=True), style="bold")
     text.append(f"  {entry.difficulty}", style=DIFFICULTY_STYLE.get(entry.difficulty, ""))
     text.append("  ")
     text.append_text(scores_text(scores))
     text.append("\n")
-    text.append(entry.description, style="dim")
+    text.append(printable(entry.description), style="dim")
     return text
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from rehearsal.printable import printable
 from rehearsal.call.engine import TurnRecord
 from rehearsal.store.evidence import LEGEND, RICH_STYLE, segments
 
@@ -30,7 +31,7 @@ def highlighted_reply(record: TurnRecord) -> Text:
 def highlighted_text(verdict: dict, reply: str) -> Text:
     text = Text()
     for piece, span in segments(verdict, reply):
-        text.append(piece, style=RICH_STYLE[span.kind] if span else "")
+        text.append(printable(piece), style=RICH_STYLE[span.kind] if span else "")
     return text
 
 

@@ -6,16 +6,17 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from rehearsal.printable import printable
 from rehearsal.call.engine import TurnRecord
 
 
 def exchange_text(manager_name: str, record: TurnRecord) -> Text:
     text = Text()
-    text.append(f"{manager_name}: ", style="bold")
-    text.append(record.manager_text)
+    text.append(f"{printable(manager_name)}: ", style="bold")
+    text.append(printable(record.manager_text))
     text.append("\nYou: ", style="bold")
-    text.append(record.reply or "(no reply)", style="" if record.reply else "dim italic")
-    text.append(f"\n  {record.cue}", style="italic")
+    text.append(printable(record.reply) or "(no reply)", style="" if record.reply else "dim italic")
+    text.append(f"\n  {printable(record.cue)}", style="italic")
     return text
 
 
