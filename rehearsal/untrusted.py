@@ -73,9 +73,24 @@ def read_capped(handle: BinaryIO, max_bytes: int, what: str = "file") -> bytes:
     return b"".join(parts)
 
 
-def read_file(path: Path | str, max_bytes: int, what: str = "file") -> bytes:
+def read_file(path: Path | str, max_bytes: int, what: str = "file") -> bytearray:
+    """The bytes of a regular file of at most `max_bytes`, read in chunks into one buffer.
+
+    Exactly the size fstat reported is read (a file still being written is read as it was
+    when opened), so memory is the file's size once, never more.
+    """
     with open_regular(path, max_bytes, what) as handle:
-        return read_capped(handle, max_bytes, what)
+        size = os.fstat(handle.fileno()).st_size
+        buf = bytearray(size)
+        with memoryview(buf) as view:
+            got = 0
+            while got < size:
+                n = handle.readinto(view[got : got + CHUNK])
+                if not n:
+                    break
+                got += n
+        del buf[got:]  # the file shrank while we read it
+        return buf
 
 
 def _size(n: int) -> str:

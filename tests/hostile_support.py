@@ -60,10 +60,14 @@ def cycle_scenario(n: int, *, missing: bool = False) -> str:
 
 def wav(kind: int = 1, channels: int = 1, rate: int = 16000, bits: int = 16, body: bytes = b"\0\0" * 1600) -> bytes:
     """A RIFF/WAVE file with the given header fields (which may lie) and sample bytes."""
-    fmt = struct.pack("<HHIIHH", kind, channels, rate & 0xFFFFFFFF, (rate * channels * bits // 8) & 0xFFFFFFFF,
+    return wav_header(kind, channels, rate, bits, len(body)) + body
+
+
+def wav_header(kind: int, channels: int, rate: int, bits: int, body_len: int) -> bytes:
+    fmt = struct.pack("<HHIIHH", kind, channels & 0xFFFF, rate & 0xFFFFFFFF, (rate * channels * bits // 8) & 0xFFFFFFFF,
                       (channels * bits // 8) & 0xFFFF, bits)
-    chunks = b"fmt " + struct.pack("<I", len(fmt)) + fmt + b"data" + struct.pack("<I", len(body)) + body
-    return b"RIFF" + struct.pack("<I", 4 + len(chunks)) + b"WAVE" + chunks
+    chunks = b"fmt " + struct.pack("<I", len(fmt)) + fmt + b"data" + struct.pack("<I", body_len & 0xFFFFFFFF)
+    return b"RIFF" + struct.pack("<I", (4 + len(chunks) + body_len) & 0xFFFFFFFF) + b"WAVE" + chunks
 
 
 def bundle_members(manifest: dict | None = None, attempt: dict | None = None) -> dict[str, str]:
@@ -112,3 +116,35 @@ def set_header_field(data: bytes, field: str, value: int) -> bytes:
 def model_zip(extra: dict[str, bytes] | None = None, compression: int = zipfile.ZIP_DEFLATED) -> bytes:
     files = {f"vosk-model-test/{k}": v for k, v in MODEL_FILES.items()}
     return zip_bytes({**files, **(extra or {})}, compression)
+
+
+# ---------------------------------------------------------------- seeded mutators (benchmarks)
+
+TOKENS = [":", ": ", "- ", "[", "]", "{", "}", '"', "'", "&a ", "*a", "!!int ", "!!python/object:os.system ",
+          "\t", "\n", "  ", ".inf", "1e400", "017", "1:30", "0b101", "yes", "~", "\\e", "\\ud800", "\x1b",
+          "\x00", "\u202e", "9" * 40, "---\n", "#", "<<: ", "\\n", "\U0001f600", "\r", "\ufeff"]
+
+
+def mutate_text(rng, text: str, rounds: int = 4) -> str:
+    """`text` with a few random insertions, deletions and duplicated lines (rng: random.Random)."""
+    for _ in range(rng.randint(1, rounds)):
+        at = rng.randint(0, len(text))
+        op = rng.choice(("insert", "delete", "duplicate"))
+        if op == "insert":
+            text = text[:at] + rng.choice(TOKENS) + text[at:]
+        elif op == "delete":
+            text = text[:at] + text[at + rng.randint(1, 40) :]
+        else:
+            lo = text.rfind("\n", 0, at) + 1
+            hi = text.find("\n", at) + 1 or len(text)
+            text = text[:hi] + text[lo:hi] + text[hi:]
+    return text
+
+
+def mutate_bytes(rng, data: bytes, flips: int = 8) -> bytes:
+    out = bytearray(data)
+    for _ in range(rng.randint(1, flips)):
+        out[rng.randrange(len(out))] = rng.randrange(256)
+    if rng.random() < 0.3:
+        out = out[: rng.randint(0, len(out))]
+    return bytes(out)

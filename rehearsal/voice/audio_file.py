@@ -21,6 +21,7 @@ _PCM, _FLOAT, _EXTENSIBLE = 1, 3, 0xFFFE
 MAX_WAV_BYTES = 256 * 1024 * 1024
 MIN_RATE, MAX_RATE = 1000, 384_000
 MAX_CHANNELS = 32
+_BLOCK_FRAMES = 1 << 16
 CONVERT_HINT = "Convert it with: sox INPUT.ext -r 16000 -c 1 -b 16 OUTPUT.wav"
 
 
@@ -30,6 +31,16 @@ class AudioFileError(ValueError):
 
 def read_wav(path: Path) -> tuple[np.ndarray, int]:
     """Samples as float32 in -1..1, shaped (frames, channels), and the sample rate."""
+    _, kind, channels, rate, bits, body = _open_wav(path)
+    samples = _decode(body, kind, bits, path)
+    frames = len(samples) // channels
+    if frames == 0:
+        raise AudioFileError(f"{path} holds no audio.")
+    return samples[: frames * channels].reshape(frames, channels), rate
+
+
+def _open_wav(path: Path) -> tuple[bytearray, int, int, int, int, memoryview]:
+    """(file bytes, format, channels, rate, bits, a view of the data chunk), or AudioFileError."""
     try:
         data = read_file(Path(path), MAX_WAV_BYTES, "recording")
     except UntrustedInput as exc:
@@ -41,33 +52,55 @@ def read_wav(path: Path) -> tuple[np.ndarray, int]:
         raise AudioFileError(f"{path} is a big-endian WAV, which is not supported. {CONVERT_HINT}")
     fmt, body = _chunks(data, path)
     kind, channels, rate, bits = _parse_fmt(fmt, path)
-    samples = _decode(body, kind, bits, path)
-    frames = len(samples) // channels
-    if frames == 0:
-        raise AudioFileError(f"{path} holds no audio.")
-    return samples[: frames * channels].reshape(frames, channels), rate
+    return data, kind, channels, rate, bits, body
 
 
 def to_recognizer_audio(samples: np.ndarray, rate: int) -> Audio:
-    """Downmix to mono, resample to SAMPLE_RATE, and pack as int16 PCM."""
+    """Downmix to mono, resample to SAMPLE_RATE, and pack as int16 PCM (all in memory at once)."""
     import soxr
 
     mono = samples.mean(axis=1) if samples.ndim == 2 else samples
-    # A float WAV may hold NaN or infinities (damaged, or made to be hostile): silence and full scale.
-    mono = np.nan_to_num(mono, nan=0.0, posinf=1.0, neginf=-1.0)
     if rate != SAMPLE_RATE:
         mono = soxr.resample(mono.astype(np.float32), rate, SAMPLE_RATE)
-    pcm = (np.clip(mono, -1.0, 1.0) * 32767.0).astype("<i2").tobytes()
-    return Audio(pcm, SAMPLE_RATE)
+    return Audio(_pcm16(np.asarray(mono, dtype=np.float32)), SAMPLE_RATE)
 
 
 def load_for_recognition(path: Path) -> Audio:
-    samples, rate = read_wav(path)
-    return to_recognizer_audio(samples, rate)
+    """The recording as 16 kHz mono int16, decoded and resampled in blocks.
+
+    Memory stays near the file's size plus the result (not the ~10 float copies of a
+    whole-file conversion), so a recording at MAX_WAV_BYTES is still safe to read.
+    """
+    import soxr
+
+    data, kind, channels, rate, bits, body = _open_wav(path)
+    frame = bits // 8 * channels
+    frames = len(body) // frame
+    if frames == 0:
+        raise AudioFileError(f"{path} holds no audio.")
+    stream = soxr.ResampleStream(rate, SAMPLE_RATE, 1, dtype="float32") if rate != SAMPLE_RATE else None
+    parts = []
+    for start in range(0, frames, _BLOCK_FRAMES):
+        stop = min(frames, start + _BLOCK_FRAMES)
+        samples = _decode(body[start * frame : stop * frame], kind, bits, path).reshape(-1, channels)
+        mono = samples.mean(axis=1, dtype=np.float32) if channels > 1 else samples[:, 0]
+        if stream is not None:
+            mono = stream.resample_chunk(np.ascontiguousarray(mono), last=stop == frames)
+        parts.append(_pcm16(mono))
+    del data, body
+    return Audio(b"".join(parts), SAMPLE_RATE)
 
 
-def _chunks(data: bytes, path: Path) -> tuple[bytes, bytes]:
+def _pcm16(mono: np.ndarray) -> bytes:
+    mono = np.nan_to_num(mono, nan=0.0, posinf=1.0, neginf=-1.0)  # damaged (or hostile) float WAVs
+    np.clip(mono, -1.0, 1.0, out=mono)
+    mono *= 32767.0
+    return mono.astype("<i2").tobytes()
+
+
+def _chunks(data: bytearray, path: Path) -> tuple[bytes, memoryview]:
     fmt = body = None
+    view = memoryview(data)  # the data chunk is a view: a 256 MiB recording is not copied
     pos = 12
     while pos + 8 <= len(data):
         cid, size = data[pos : pos + 4], struct.unpack_from("<I", data, pos + 4)[0]
@@ -75,9 +108,9 @@ def _chunks(data: bytes, path: Path) -> tuple[bytes, bytes]:
         # Recorders killed mid-write leave a data size that overruns the file; take what is there.
         end = min(start + size, len(data))
         if cid == b"fmt ":
-            fmt = data[start:end]
+            fmt = bytes(view[start:end])
         elif cid == b"data":
-            body = data[start:end]
+            body = view[start:end]
             if fmt is not None:
                 break
         pos = start + size + (size & 1)
@@ -101,7 +134,7 @@ def _parse_fmt(fmt: bytes, path: Path) -> tuple[int, int, int, int]:
     return kind, channels, rate, bits
 
 
-def _decode(body: bytes, kind: int, bits: int, path: Path) -> np.ndarray:
+def _decode(body: bytes | memoryview, kind: int, bits: int, path: Path) -> np.ndarray:
     width = bits // 8
     body = body[: len(body) - len(body) % width]
     if kind == _FLOAT:
