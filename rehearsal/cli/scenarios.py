@@ -19,6 +19,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from rehearsal import paths
+    from rehearsal.printable import printable
     from rehearsal.scenario.catalog import entries
 
     listed = entries()
@@ -29,9 +30,9 @@ def run(args: argparse.Namespace) -> int:
     widths = [max(len(r[i]) for r in [("ID", "TITLE", "DIFFICULTY", "FILE"), *rows]) for i in range(3)]
     print(_row(("ID", "TITLE", "DIFFICULTY", "FILE"), widths))
     for entry, row in zip(listed, rows, strict=True):
-        print(_row(row, widths))
+        print(printable(_row(row, widths), one_line=True))
         if entry.problem:
-            print(f"    {entry.problem}")
+            print(printable(f"    {entry.problem}"))
     print(f"\nYour own scenarios go in {paths.user_scenarios_dir()} (see docs/scenarios.md).")
     return 0
 

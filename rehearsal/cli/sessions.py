@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from rehearsal.printable import printable
+
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -55,7 +57,7 @@ def _list(store, args) -> int:
     for s in sessions:
         status = s.status.replace("_", " ") + (f" (from {s.start_turn})" if s.start_turn else "")
         score = "-" if s.score is None else f"{s.score:.0f}"
-        rows.append([s.id, when(s.started_at), s.scenario_title[:36], score, status, str(s.turn_count)])
+        rows.append([s.id, when(s.started_at), printable(s.scenario_title[:36], one_line=True), score, status, str(s.turn_count)])
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for r in rows:
         print("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())

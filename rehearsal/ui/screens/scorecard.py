@@ -12,6 +12,7 @@ from textual.widgets import Footer, Static
 from rehearsal.ui.widgets.title_bar import TitleBar
 from rehearsal.call.engine import CallResult, TurnRecord
 from rehearsal.scenario.model import Scenario
+from rehearsal.printable import printable
 from rehearsal.ui.widgets.turn_card import TurnCard, legend
 
 END_REASON = {"completed": "", "hung_up": "You hung up.", "in_progress": "The call stopped early."}
@@ -41,7 +42,7 @@ def summary_text(result: CallResult, previous: float | None, retry_score: float 
         text.append("\n")
         text.append_text(change_text(result.score, previous, "Since your previous attempt"))
     if result.closing_line:
-        text.append(f"\nThe call ended: “{result.closing_line}”", style="italic")
+        text.append(f"\nThe call ended: “{printable(result.closing_line)}”", style="italic")
     return text
 
 
