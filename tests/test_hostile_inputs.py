@@ -73,6 +73,12 @@ def test_2_bytes_in_any_locale_give_utf8_json_out(encoding):
     assert done.returncode == 1
 
 
+def test_2_typed_practice_survives_a_byte_that_is_not_utf8():
+    done = _rehearsal("practice", "follow-up-better-fit", "--typed", "--no-save", stdin=b"thanks \xff so much\n",
+                      env={"PYTHONIOENCODING": "utf-8:strict"})
+    assert b"Call score" in done.stdout
+
+
 def test_2_a_bom_at_the_start_is_not_an_error():
     [record] = _jsonl(b'\xef\xbb\xbf{"id": 1, "text": "thank you"}\n')
     assert record["id"] == 1 and record["gratitude"]["detected"]

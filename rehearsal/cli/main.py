@@ -54,6 +54,8 @@ def main(argv: list[str] | None = None) -> int:
         # Text from files can hold characters the terminal's encoding lacks: show them, never crash.
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
+    if hasattr(sys.stdin, "reconfigure"):
+        sys.stdin.reconfigure(errors="replace")  # typed replies in another encoding: U+FFFD, not a crash
     parser = build_parser()
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
         argv = ["tui", *argv]  # `rehearsal --typed` opens the app in typed mode

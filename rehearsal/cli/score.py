@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING
 
 from rehearsal.printable import printable
+from rehearsal.untrusted import UntrustedInput, loads_json
 
 if TYPE_CHECKING:
     from rehearsal.judging.verdict import Detection, Evidence, Verdict
@@ -161,12 +162,10 @@ def _clean(text: str) -> str:
 
 
 def _parse(line: str) -> tuple[dict, str | None]:
-    from rehearsal.untrusted import UntrustedInput, loads_json
-
     try:
         item = loads_json(line)
     except UntrustedInput as exc:
-        return {}, f"the line {exc}; write one object per line"
+        return {}, f"the line {exc}" + ("; write one object per line" if "JSON" in str(exc) else "")
     if not isinstance(item, dict):
         return {}, 'expected a JSON object like {"id": 1, "text": "..."}'
     if not isinstance(item.get("text"), str):
