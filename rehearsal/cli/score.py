@@ -6,8 +6,8 @@
 In --jsonl mode each input line is `{"id": ..., "text": "..."}` and each output line is the
 verdict for it, in order. A line that is not JSON, not an object, or has no string "text" gets
 `{"id": null, "error": "...", "line": N}` instead; the rest go on and the exit code is 1.
-A blank line gets an error record too, so output pairs with input by position. An empty or whitespace-only "text" is
-judged as silence. Evidence spans are character offsets into "text".
+A blank line gets an error record too, so output pairs with input by position. An empty or
+whitespace-only "text" is judged as silence. Evidence spans are character offsets into "text".
 
 Input is read as UTF-8 bytes whatever the locale (a BOM at the start is dropped; a line that is
 not UTF-8 gets an error record), and output is always UTF-8 JSON: a lone surrogate in an id is
@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
         if args.text is not None:
             print("rehearsal score: give either TEXT or --jsonl (which reads stdin), not both.", file=sys.stderr)
             return 2
-        return score_lines(judge, sys.stdin.buffer, sys.stdout.buffer)
+        return score_lines(judge, getattr(sys.stdin, "buffer", sys.stdin), getattr(sys.stdout, "buffer", sys.stdout))
     if args.text is None:
         print(
             'rehearsal score: give the reply to judge, e.g. rehearsal score "Thanks for your time", '
@@ -75,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
         record = verdict_json(verdict)
         if len(text) > MAX_REPLY_CHARS:
             record["truncated"] = True
-        _write(sys.stdout.buffer, record)
+        _write(getattr(sys.stdout, "buffer", sys.stdout), record)
     else:
         print(printable(readable(verdict)))
     return 0
