@@ -102,9 +102,9 @@ def corrupt_member(data: bytes, name: str) -> bytes:
 
 
 def set_header_field(data: bytes, field: str, value: int) -> bytes:
-    """Set the general-purpose flags ('flags') or compression method ('method') of every entry."""
+    """Set the version needed ('version'), flags ('flags') or compression method ('method') of every entry."""
     out = bytearray(data)
-    offsets = {"flags": (6, 8), "method": (8, 10)}[field]
+    offsets = {"version": (4, 6), "flags": (6, 8), "method": (8, 10)}[field]
     for sig, local_at in ((b"PK\x03\x04", offsets[0]), (b"PK\x01\x02", offsets[1])):
         at = out.find(sig)
         while at >= 0:

@@ -225,10 +225,11 @@ def test_13_sizes_are_checked_before_reading(tmp_path, monkeypatch):
     ("data", "message"),
     [(set_header_field(model_zip(), "flags", 1), "encrypted"),
      (set_header_field(model_zip(), "method", 99), "compression method 99"),
+     (set_header_field(model_zip(), "version", 250), "not a readable zip"),  # found by bench_hostile
      (model_zip({"vosk-model-test/" + "d/" * 2000 + "f": b"x"}), "folders deep"),
      (corrupt_member(model_zip(compression=zipfile.ZIP_BZIP2), "vosk-model-test/graph/Gr.fst"), "damaged"),
      (model_zip({"vosk-model-test/am/final.mdl/x": b"x"}), "both a file and a folder")],
-    ids=["encrypted", "method-99", "deep", "corrupt-bz2", "file-folder-clash"],
+    ids=["encrypted", "method-99", "version-25", "deep", "corrupt-bz2", "file-folder-clash"],
 )
 def test_14_hostile_model_zips_are_refused_in_one_clear_sentence(tmp_path, data, message):
     path = write(tmp_path / "vosk-model-test.zip", data)

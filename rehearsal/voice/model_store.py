@@ -364,14 +364,18 @@ def extract_zip(zip_path: Path, dest: Path) -> Path:
     Zip has no hard links; symbolic links are refused outright (models never need them).
     """
     try:
-        with zipfile.ZipFile(zip_path) as archive:
-            members = archive.infolist()
-            _check_members(members)
-            dest.mkdir(parents=True)
-            for info in members:
-                _extract_member(archive, info, dest)
-    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-        raise ModelInstallError(f"{zip_path.name} is not a readable zip ({exc}). Download it again.") from exc
+        # A damaged directory can raise nearly anything here (a "zip file version 25.0", a
+        # name that is not UTF-8...); nothing has been written yet, so all of it is damage.
+        archive = zipfile.ZipFile(zip_path)
+    except _DAMAGE as exc:
+        raise ModelInstallError(f"{zip_path.name} is not a readable zip ({type(exc).__name__}: {exc}). "
+                                "Download it again.") from None
+    with archive:
+        members = archive.infolist()
+        _check_members(members)
+        dest.mkdir(parents=True)
+        for info in members:
+            _extract_member(archive, info, dest)
     return _model_root(dest)
 
 
