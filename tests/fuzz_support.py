@@ -1,4 +1,4 @@
-"""The fuzz suite's budget: fixed and derandomized in CI, bigger for a soak.
+"""The fuzz suite's budget (tests/test_fuzz_*.py): fixed and derandomized in CI, bigger for a soak.
 
     ./scripts/test.sh tests/test_fuzz_*.py                      # the CI budget (~30 s in all)
     REHEARSAL_FUZZ_SCALE=20 ./scripts/test.sh tests/test_fuzz_*.py -p no:timeout   # a soak
