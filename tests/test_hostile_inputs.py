@@ -254,3 +254,14 @@ def test_15_nan_samples_are_silence_without_a_warning(tmp_path):
     pcm = np.frombuffer(audio.pcm, dtype="<i2")
     assert list(pcm[:4]) == [0, 32767, -32767, 16383]
 
+
+
+@pytest.mark.timeout(30)
+def test_13_a_fifo_inside_a_model_folder_is_refused_not_copied(tmp_path):
+    folder = tmp_path / "vosk-model-test"
+    for name, data in {"am/final.mdl": b"a", "conf/mfcc.conf": b"c", "graph/Gr.fst": b"g"}.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data)
+    os.mkfifo(folder / "graph" / "pipe")
+    with pytest.raises(model_store.ModelInstallError, match="not a regular file"):
+        model_store.install(from_path=folder)

@@ -354,6 +354,8 @@ def _copy_folder(source: Path, dest: Path) -> Path:
     for item in model.rglob("*"):
         if item.is_symlink():
             raise ModelInstallError(f"{item} is a symbolic link; copy the model as plain files and try again.")
+        if not (item.is_file() or item.is_dir()):  # a FIFO would block the copy forever
+            raise ModelInstallError(f"{item} is not a regular file (a device or pipe); copy the model as plain files.")
     shutil.copytree(model, dest)
     return dest
 
