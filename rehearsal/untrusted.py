@@ -1,9 +1,9 @@
 """Reading what a user hands us: files, JSON and numbers, bounded where they enter.
 
-Every reader of a user-supplied path goes through `open_regular()` / `read_capped()`: only a
+Every reader of a user-supplied path goes through `open_regular()` / `read_file()`: only a
 regular file is accepted (a FIFO would block, /dev/zero never ends, a folder is a mistake),
-its size is checked before any byte is read, and reads happen in bounded chunks that stop at
-the cap even when the file grows while we read it. Every JSON document from a file or a pipe
+its size is checked before any byte is read, and reads happen in bounded chunks of exactly the
+size that was checked (a file that grows while we read it is read as it was). Every JSON document from a file or a pipe
 goes through `loads_json()`: numbers are finite and bounded (at most MAX_DIGITS digits, at most
 MAX_NUMBER in size), nesting is bounded, and every failure is a `ValueError` with one sentence.
 
@@ -61,18 +61,6 @@ def open_regular(path: Path | str, max_bytes: int, what: str = "file") -> Binary
         raise
 
 
-def read_capped(handle: BinaryIO, max_bytes: int, what: str = "file") -> bytes:
-    """All of `handle`, in chunks, refusing it once it passes `max_bytes` (sizes can lie or grow)."""
-    parts: list[bytes] = []
-    total = 0
-    while chunk := handle.read(min(CHUNK, max_bytes + 1 - total) or 1):
-        total += len(chunk)
-        if total > max_bytes:
-            raise UntrustedInput(f"is larger than any {what} rehearsal reads (limit {_size(max_bytes)})")
-        parts.append(chunk)
-    return b"".join(parts)
-
-
 def read_file(path: Path | str, max_bytes: int, what: str = "file") -> bytearray:
     """The bytes of a regular file of at most `max_bytes`, read in chunks into one buffer.
 
@@ -116,13 +104,6 @@ def bounded_float(text: str) -> float:
     value = float(text)
     if not math.isfinite(value) or abs(value) > MAX_NUMBER:
         raise UntrustedInput(f"holds the number {text[:24]}, which is infinite or far too large (limit {MAX_NUMBER:g})")
-    return value
-
-
-def check_number(value: float | int) -> float | int:
-    """A number that is already parsed: finite and within MAX_NUMBER, or UntrustedInput."""
-    if (isinstance(value, float) and not math.isfinite(value)) or abs(value) > MAX_NUMBER:
-        raise UntrustedInput(f"holds the number {str(value)[:24]}, which is infinite or far too large")
     return value
 
 
