@@ -265,3 +265,12 @@ def test_13_a_fifo_inside_a_model_folder_is_refused_not_copied(tmp_path):
     os.mkfifo(folder / "graph" / "pipe")
     with pytest.raises(model_store.ModelInstallError, match="not a regular file"):
         model_store.install(from_path=folder)
+
+
+def test_1_jsonl_output_holds_no_c1_codes_or_unicode_line_breaks():
+    # Found by the soak: an id of "\x85" (NEL) split the output line for str.splitlines().
+    out = io.BytesIO()
+    score.score_lines(Judge(), io.BytesIO(b'{"id": "\\u0085\\u009b\\u2028", "text": "thanks \\u009b2J"}\n'), out)
+    text = out.getvalue().decode("utf-8")
+    assert len(text.splitlines()) == 1 and json.loads(text)["id"] == "\x85\x9b\u2028"
+    assert not any("\x80" <= ch <= "\x9f" or ch in "\u2028\u2029" for ch in text)

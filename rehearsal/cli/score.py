@@ -22,6 +22,7 @@ import argparse
 import io
 import json
 import math
+import re
 import sys
 from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING
@@ -32,6 +33,7 @@ from rehearsal.untrusted import UntrustedInput, loads_json
 if TYPE_CHECKING:
     from rehearsal.judging.verdict import Detection, Evidence, Verdict
 
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 MAX_LINE_BYTES = 1024 * 1024
 MAX_REPLY_CHARS = 20_000  # about 25 minutes of speech; no reply to a manager is longer
 
@@ -148,8 +150,11 @@ def _decode(raw: bytes | str, first: bool) -> tuple[str, str | None]:
 
 def _write(out: IO, record: dict) -> None:
     # A lone surrogate (in an id) cannot be encoded; backslashreplace writes it as the JSON
-    # escape it came in as, so the output is valid JSON in any locale.
-    data = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8", "backslashreplace")
+    # escape it came in as, so the output is valid JSON in any locale. C1 controls, bidi
+    # overrides and Unicode line breaks are escaped too: `cat` shows no terminal codes, and a
+    # reader splitting on every line break (str.splitlines) still gets one record per line.
+    text = _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(record, ensure_ascii=False))
+    data = (text + "\n").encode("utf-8", "backslashreplace")
     if isinstance(out, io.TextIOBase):
         out.write(data.decode("utf-8"))
     else:
