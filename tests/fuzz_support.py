@@ -1,7 +1,7 @@
 """The fuzz suite's budget (tests/test_fuzz_*.py): fixed and derandomized in CI, bigger for a soak.
 
     ./scripts/test.sh tests/test_fuzz_*.py                      # the CI budget (~30 s in all)
-    REHEARSAL_FUZZ_SCALE=20 ./scripts/test.sh tests/test_fuzz_*.py -p no:timeout   # a soak
+    REHEARSAL_FUZZ_SCALE=20 ./scripts/test.sh tests/test_fuzz_*.py -o timeout=0   # a soak
 
 Derandomized, with no example database, so a CI run is the same run every time (not flaky);
 a soak with REHEARSAL_FUZZ_SEED=N explores other inputs.
