@@ -38,6 +38,7 @@ class Run:
         self.cases = 0
         self.tracebacks: list[str] = []
         self.worst = (0.0, "")
+        self.runs: list[tuple[str, float]] = []
 
     def case(self, name: str, action, refusal: tuple[type[BaseException], ...]) -> None:
         self.cases += 1
@@ -49,7 +50,9 @@ class Run:
         except BaseException as exc:  # noqa: BLE001 - counting them is the point
             self.tracebacks.append(f"{name}: {type(exc).__name__}: {str(exc)[:120]}")
         took = time.perf_counter() - started
-        if took > self.worst[0]:
+        if name.startswith("run-"):  # a whole batch, reported on its own line
+            self.runs.append((name, took))
+        elif took > self.worst[0]:
             self.worst = (took, name)
 
 
@@ -231,7 +234,8 @@ def child(family: str, n: int, seed: int, at_cap: bool) -> None:
         total = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"family": family, "cases": run.cases, "tracebacks": run.tracebacks,
-                      "worst_s": run.worst[0], "worst_case": run.worst[1], "total_s": total, "peak_mb": peak_mb}))
+                      "worst_s": run.worst[0], "worst_case": run.worst[1], "total_s": total, "peak_mb": peak_mb,
+                      "runs": run.runs}))
 
 
 def main() -> int:
@@ -256,6 +260,8 @@ def main() -> int:
         r = json.loads(done.stdout.strip().splitlines()[-1])
         print(f"{family:<9} {r['cases']:>6} {len(r['tracebacks']):>10} {r['worst_s']:>8.2f}  {r['worst_case']:<26} "
               f"{r['total_s']:>8.1f} {r['peak_mb']:>11.0f}")
+        for name, took in r["runs"]:
+            print(f"    {name}: {took:.1f} s in all")
         for line in r["tracebacks"][:5]:
             print(f"    {line}")
         failed += bool(r["tracebacks"])
