@@ -73,7 +73,8 @@ def score_lines(judge, lines: TextIO, out: TextIO) -> int:
             failed = True
             record = {"id": None, "error": error, "line": number}
         else:
-            record = {"id": item.get("id"), **verdict_json(judge.judge(item["text"]))}
+            context = item.get("context") if isinstance(item.get("context"), str) else None  # the manager's line
+            record = {"id": item.get("id"), **verdict_json(judge.judge(item["text"], context))}
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
     out.flush()
     return 1 if failed else 0
