@@ -44,7 +44,7 @@ class Config:
     min_rows: int = 2  # an n-gram must occur in this many training rows to get a weight
     folds: int = 5
     iters: int = 300
-    overrule_at: tuple[float, float, float] = (0.7, 0.6, 0.5)  # gratitude, feedback request, tone
+    overrule_at: tuple[float, float, float] = (0.7, 0.6, 0.6)  # gratitude, feedback request, tone
 
 
 @dataclass

@@ -83,7 +83,7 @@ _QUESTION = re.compile(r"\b(?:any questions|anything else|is there anything|what
 # The manager offers feedback, or asks leave to be frank: "yes please" then accepts it.
 _OFFER = re.compile(
     r"\b(?:would you like|do you want|shall i|should i|can i|could i|i can|i could|happy to|glad to|i would be happy to|i am happy to|want me to)"
-    r" (?:\w+ ){0,5}(?:feedback|notes|thoughts|share|send|go through|mention|run through|pointers|scoring|scores?|sheet|honest|candid|frank|blunt|comments)\b"
+    r" (?:\w+ ){0,5}(?:feedback|notes|thoughts|share|send|go through|walk you through|talk you through|mention|run through|pointers|scoring|scores?|scorecard|sheet|honest|candid|frank|blunt|comments)\b"
     r"|\bdo you mind if i (?:am|was|be|give|share) (?:\w+ )?(?:candid|honest|frank|blunt|some|my)\b|\bcan i be (?:honest|frank|candid|blunt)\b"
     r"|\bbe gentle\b|\bone more thing i (?:could|can|should|would) mention\b|\bwant to be too harsh\b|\bhappy to share\b"
 )
@@ -91,13 +91,15 @@ _OFFER = re.compile(
 _TEASE = re.compile(
     r"\b(?:there (?:were|was|are|is) (?:a few|two|three|some|one|a couple of) (?:main )?(?:\w+ )?(?:things?|issues?|areas?|points?|reasons?|concerns?))"
     r"|\bone thing (?:that )?(?:counted|went|stood|worked)\b|\b(?:others|other candidates|they) were stronger\b"
+    r"|\b(?:some|a few|a couple of) (?:concerns|reservations|doubts|questions)\b|\bnot able to go into\b|\bwere (?:solid|strong|good|fine)\b"
 )
 # Replies that ask for the reasons, or for more of them, right after the news: "Why?", "Such as?", "How so?".
 _FOLLOW_UP = re.compile(
     r"^(?:so |but |and |um |well |okay |ok |really |sorry |right |then )*(?:why|how come|what happened|what went wrong|what was it|what was the reason"
     r"|for what reason|on what basis|based on what|can i ask why|may i ask why|such as|like what|which (?:was|were|ones?|areas?|one|things?)"
     r"|(?:they|that|those|it) (?:were|was|being)|what (?:were|was|are|is) (?:they|it|that|those)|in what (?:way|sense|respect)|how so"
-    r"|meaning what|what do you mean|what does that mean|anything else|what else|for example|for instance|tell me more|go on|such as what)\b"
+    r"|meaning what|meaning|what do you mean|what does that mean|anything else|what else|for example|for instance|tell me more|go on|such as what"
+    r"|about what|and the rest|what about the rest|anything (?:general|more|at all)|(?:in )?what (?:areas?|respects?|sense|way))\b"
 )
 # Replies that take up an offer of feedback: "Yes please.", "Go ahead.", "I'd like that."
 _ACCEPT = re.compile(
