@@ -12,6 +12,7 @@ from rehearsal.judging import lexicon as lx
 from rehearsal.judging import tone_cues as cues
 from rehearsal.judging.gratitude import BARE, GratitudeFinding
 from rehearsal.judging.normalize import Normalized
+from rehearsal.judging.tone_courteous import COURTEOUS_CUES
 from rehearsal.judging.verdict import Evidence, Tone, drop_contained
 
 _UPSET_NEGATORS = frozenset({"not", "never", "no"})
@@ -32,7 +33,7 @@ def judge(norm: Normalized, thanks: GratitudeFinding, door: list[Evidence], asks
 
 def _negative(norm: Normalized, thanks: GratitudeFinding) -> list[Evidence]:
     found: list[Evidence] = []
-    for pattern, note in cues.NEGATIVE_CUES:
+    for pattern, note in cues.NEGATIVE_CUES + COURTEOUS_CUES:
         for m in pattern.finditer(norm.text):
             if thanks.sincere and _said_of_others(norm, m.start()):
                 continue
