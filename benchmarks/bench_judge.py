@@ -56,7 +56,6 @@ SLICES: dict[str, tuple[str, ...]] = {
     "classes2": ("classes2",),
     "classes3": ("classes3",),
 }
-# The hard sets (with the manager's line), split by judge_data.is_holdout where trained on.
 SLICES["all"] = tuple(split for splits in SLICES.values() for split in splits)
 
 

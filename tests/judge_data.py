@@ -1,6 +1,7 @@
-"""The labelled replies (tests/data/judge_labelled.tsv), agreement figures, and a keyword baseline.
+"""The labelled replies (tests/data/judge_labelled.tsv, the blind and hard sets), agreement figures,
+the held-out slice the learned reader never trains on, and a keyword baseline.
 
-Shared by the judge tests and benchmarks/bench_judge.py.
+Shared by the judge tests, benchmarks/bench_judge*.py and scripts/train_judge.py.
 """
 
 from __future__ import annotations
