@@ -210,7 +210,10 @@ def predict(spec: dict, examples: list[Example]) -> dict[str, np.ndarray]:
     out: dict[str, list[int]] = {dim: [] for dim in CLASSES}
     for ex in examples:
         for dim, (p, _) in reader.decide(ex.text_feats, ex.signals).items():
-            out[dim].append(reader.choose(dim, p, ex.signals))
+            choice = reader.choose(dim, p, ex.signals)
+            if dim == "feedback_request" and "r:ask:asks" in ex.signals:
+                choice = 1  # an explicit ask stands (as in rehearsal.judging.judge._hybrid)
+            out[dim].append(choice)
     return {dim: np.array(v) for dim, v in out.items()}
 
 

@@ -113,6 +113,10 @@ def _hybrid(text: str, norm: Normalized, rules: _Rules, decisions: dict[str, lea
     whole = Evidence(text, 0, len(text))  # the last resort: the reader found no single words
     grat = _overrule(rules.thanks.sincere, rules.thanks.rejected, decisions["gratitude"], "not read as sincere thanks", whole)
     asks = _overrule(rules.asks.asks, rules.asks.rejected, decisions["feedback_request"], "not read as a feedback request", whole)
+    if not asks.detected and any(a.note == "asks" for a in rules.asks.asks):
+        # An explicit ask ("Would you be open to sharing any feedback?") stands: the reader reads the
+        # reply as one bag of words, and a long reply about other things can outweigh one clear ask.
+        asks = _detection(rules.asks.asks, rules.asks.rejected)
     final = decisions["tone"]
     if final.label == rules.tone.label:
         verdict_tone = rules.tone
