@@ -65,7 +65,7 @@ def looping_scenario(turns: int) -> Scenario:
 
 
 class AnyJudge:
-    def judge(self, text: str):
+    def judge(self, text: str, context: str | None = None):
         from rehearsal.judging.verdict import Detection, Tone, Verdict
 
         return Verdict(text, Detection(False, 0.0), Detection(False, 0.0), Tone("neutral", 0.0),

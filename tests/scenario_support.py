@@ -36,5 +36,5 @@ class ScriptedJudge:
     def __init__(self, verdicts: list[Verdict]) -> None:
         self._queue = list(verdicts)
 
-    def judge(self, text: str) -> Verdict:
+    def judge(self, text: str, context: str | None = None) -> Verdict:
         return self._queue.pop(0)

@@ -47,7 +47,7 @@ def _find(text: str, words: list[str]) -> Detection:
 
 
 class KeywordJudge:
-    def judge(self, text: str) -> Verdict:
+    def judge(self, text: str, context: str | None = None) -> Verdict:
         negative = _find(text, ["ridiculous", "waste"])
         tone = Tone("negative", -0.8, negative.evidence) if negative.detected else Tone("positive", 0.6)
         return Verdict(

@@ -56,7 +56,7 @@ def _det(word: str, text: str) -> Detection:
 class ScriptedJudge:
     """Detects fixed words, so the tests exercise the engine and not the real judge."""
 
-    def judge(self, text: str) -> Verdict:
+    def judge(self, text: str, context: str | None = None) -> Verdict:
         tone = "negative" if "unfair" in text else ("positive" if "love" in text else "neutral")
         return Verdict(
             text=text,

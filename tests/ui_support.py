@@ -63,7 +63,7 @@ def _find(word: str, text: str) -> Detection:
 class KeywordJudge:
     """Enough of a judge for screen tests: a keyword per dimension, with its span."""
 
-    def judge(self, text: str) -> Verdict:
+    def judge(self, text: str, context: str | None = None) -> Verdict:
         rude = _find("ridiculous", text)
         tone = Tone("negative", -0.8, rude.evidence) if rude.detected else Tone("positive", 0.6)
         return Verdict(

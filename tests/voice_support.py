@@ -44,7 +44,7 @@ def _det(word: str, text: str) -> Detection:
 
 
 class ScriptedJudge:
-    def judge(self, text: str) -> Verdict:
+    def judge(self, text: str, context: str | None = None) -> Verdict:
         return Verdict(
             text=text,
             gratitude=_det("thanks", text),

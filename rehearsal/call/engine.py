@@ -20,7 +20,7 @@ EndReason = Literal["completed", "hung_up", "in_progress"]
 
 
 class Judge(Protocol):
-    def judge(self, text: str) -> Verdict: ...
+    def judge(self, text: str, context: str | None = None) -> Verdict: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +118,7 @@ class Call:
         if self.finished:
             raise RuntimeError("the call has ended; there is nothing to reply to")
         turn = self.current
-        verdict = self.judge.judge(text)
+        verdict = self.judge.judge(text, context=turn.text)  # the manager's line this reply answers
         if turn.requires_contact and verdict.contact is None:
             verdict = replace(verdict, contact=contact.find(text))
         asked_before = self._asked_before()

@@ -94,7 +94,7 @@ def score_lines(judge, lines: IO, out: IO) -> int:
             item, error = _parse(line) if line.strip() else ({}, 'empty line; write {"id": ..., "text": "..."}')
         if error is None:
             try:
-                record = {"id": item.get("id"), **_judged(judge, item["text"])}
+                record = {"id": item.get("id"), **_judged(judge, item["text"], _context(item))}
             except Exception as exc:  # noqa: BLE001 - one bad line must not lose the lines after it
                 error = f"could not judge this line ({type(exc).__name__}); please report it"
         if error is not None:
@@ -105,8 +105,14 @@ def score_lines(judge, lines: IO, out: IO) -> int:
     return 1 if failed else 0
 
 
-def _judged(judge, text: str) -> dict:
-    record = verdict_json(judge.judge(text[:MAX_REPLY_CHARS]))
+def _context(item: dict) -> str | None:
+    """The manager's line the reply answers, when the line gives one as text."""
+    context = item.get("context")
+    return context[:MAX_REPLY_CHARS] if isinstance(context, str) else None
+
+
+def _judged(judge, text: str, context: str | None = None) -> dict:
+    record = verdict_json(judge.judge(text[:MAX_REPLY_CHARS], context))
     if len(text) > MAX_REPLY_CHARS:
         record["truncated"] = True
     return record

@@ -200,6 +200,12 @@ STRONG_REQUEST = _rx(
     # for feedback, so here I am"); "my partner thinks I should ask for feedback" alone is a mention.
     r"\b(?:ring|call|phone|calling|ringing|rang|called|phoned|reach out|reaching out) (?:\w+ ){0,3}(?:and |to )?(?:ask|asking) (?:you )?for (?:\w+ ){0,3}(?:feedback|pointers|advice|tips|guidance)\b",
     r"\b(?:ask|asking) (?:you )?for (?:\w+ ){0,3}(?:feedback|pointers|advice|tips|guidance) (?:\w+ ){0,6}(?:here i am|give you a (?:ring|call|bell)|why i am (?:calling|ringing)|so i (?:am calling|called|rang|thought))\b",
+    # "Was the decision more about experience or the interview?", "Just whether it was something I said."
+    r"\bwas the decision (?:\w+ ){0,2}(?:about|down to|based on|because)\b",
+    r"^(?:just |only |mainly |mostly )?(?:whether|if) (?:it|i|my \w+) (?:was|were|came down to|did|had)\b",
+    # "It'd help me a lot to know how my portfolio landed with the team."
+    r"\b(?:help|helpful|useful|go a long way) (?:\w+ ){0,3}to (?:know|hear|understand|learn) (?:how|what|where|why|whether|if) (?:my|i|me)\b",
+    r"\bhow my (?:\w+ ){0,2}(?:landed|went down|came across|was received|compared|stacked up)\b",
 )
 # Asks for something else, about the interview but not about how it went: returning a pass,
 # expenses, a reference, a referral. A question only about these is not a feedback request.
@@ -215,7 +221,9 @@ OTHER_REQUEST = re.compile(
     r"|reference number|(?:job|application|vacancy|candidate) (?:id|number|reference|code)"
     # Asking to reconsider: "any chance the decision could change if I sent more samples?"
     r"|(?:decision|outcome) (?:\w+ )?(?:could|would|might|can) (?:\w+ )?change|change the (?:decision|outcome)"
-    r"|look (?:at (?:\w+ ){0,3})?again|another (?:round|interview|chance|look)|more (?:work )?samples|i would like you to know|i want you to know)\b"
+    r"|look (?:at (?:\w+ ){0,3})?again|another (?:round|interview|chance|look)|more (?:work )?samples|i would like you to know|i want you to know"
+    # Who got the job and what they are paid: "what the starting salary was for the person you hired".
+    r"|(?:starting|the) salary (?:was|is|for|of)|the person you (?:hired|picked|chose)|(?:who|whom) (?:you|they) (?:hired|picked|chose|went with))\b"
 )
 # A question about the caller themself ("how far off was I?", "did my references check out?") asks
 # for insight into the candidacy, unless it asks for something else (these words).

@@ -12,17 +12,20 @@ from rehearsal.judging import lexicon as lx
 from rehearsal.judging import tone_cues as cues
 from rehearsal.judging.gratitude import BARE, GratitudeFinding
 from rehearsal.judging.normalize import Normalized
+from rehearsal.judging.tone_courteous import COURTEOUS_CUES
 from rehearsal.judging.verdict import Evidence, Tone, drop_contained
 
 _UPSET_NEGATORS = frozenset({"not", "never", "no"})
 
 
-def judge(norm: Normalized, thanks: GratitudeFinding, door: list[Evidence]) -> Tone:
+def judge(norm: Normalized, thanks: GratitudeFinding, door: list[Evidence], asks: list[Evidence] | None = None) -> Tone:
+    """`asks`: the feedback requests found; a polite "I'd appreciate ..." is warm only when it asks
+    for feedback (the guide: asking politely for something else is neutral). None: count them all."""
     negative = _negative(norm, thanks)
     if negative:
         weight = len(negative)
         return Tone("negative", round(-min(1.0, 0.5 + 0.25 * weight), 2), negative)
-    positive, weight = _positive(norm, thanks, door)
+    positive, weight = _positive(norm, thanks, door, asks)
     if weight >= 1.0:
         return Tone("positive", round(min(1.0, 0.4 + 0.2 * weight), 2), positive)
     return Tone("neutral", round(min(0.3, 0.2 * weight), 2), positive)
@@ -30,7 +33,7 @@ def judge(norm: Normalized, thanks: GratitudeFinding, door: list[Evidence]) -> T
 
 def _negative(norm: Normalized, thanks: GratitudeFinding) -> list[Evidence]:
     found: list[Evidence] = []
-    for pattern, note in cues.NEGATIVE_CUES:
+    for pattern, note in cues.NEGATIVE_CUES + COURTEOUS_CUES:
         for m in pattern.finditer(norm.text):
             if thanks.sincere and _said_of_others(norm, m.start()):
                 continue
@@ -113,19 +116,28 @@ def _contrast_complaints(norm: Normalized) -> list[Evidence]:
     return found
 
 
-def _positive(norm: Normalized, thanks: GratitudeFinding, door: list[Evidence]) -> tuple[list[Evidence], float]:
+def _positive(
+    norm: Normalized, thanks: GratitudeFinding, door: list[Evidence], asks: list[Evidence] | None
+) -> tuple[list[Evidence], float]:
     found: list[Evidence] = []
+    asked = None if asks is None else {_sentence(norm, a.start) for a in asks}
     for pattern, note in cues.POSITIVE_CUES:
         for m in pattern.finditer(norm.text):
-            found.append(norm.evidence(m.start(), m.end(), note))
+            ev = norm.evidence(m.start(), m.end(), note)
+            if asked is not None and cues.POLITE_FRAME.fullmatch(m.group()) and _sentence(norm, ev.start) not in asked:
+                continue  # "I'd appreciate a call back on this number": polite, not warm
+            found.append(ev)
     weight = float(len(drop_contained(found)))
     warmth = thanks.warmth
     if cues.FLAT_OPENER.match(norm.text):
         warmth = min(warmth, BARE)  # "Okay, thanks for letting me know." is matter-of-fact
     if thanks.sincere:
         found += [Evidence(e.text, e.start, e.end, "thanks") for e in thanks.sincere]
-    if thanks.polite_requests and not any(ev.note == "warm" for ev in found):
-        found += [Evidence(e.text, e.start, e.end, "warm") for e in thanks.polite_requests]
+    polite = thanks.polite_requests
+    if asked is not None:
+        polite = [e for e in polite if _sentence(norm, e.start) in asked]
+    if polite and not any(ev.note == "warm" for ev in found):
+        found += [Evidence(e.text, e.start, e.end, "warm") for e in polite]
         warmth += 1.0
     weight += warmth
     for ev in door:
@@ -133,6 +145,10 @@ def _positive(norm: Normalized, thanks: GratitudeFinding, door: list[Evidence]) 
             found.append(Evidence(ev.text, ev.start, ev.end, "forward-looking"))
             weight += 1.0
     return drop_contained(found), weight
+
+
+def _sentence(norm: Normalized, original_start: int) -> int:
+    return norm.words[norm.word_from_original(original_start)].sentence
 
 
 def _lone_not(norm: Normalized) -> Evidence | None:

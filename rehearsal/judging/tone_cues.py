@@ -274,5 +274,11 @@ POSITIVE_CUES: list[tuple[PhraseSet, str]] = [
          r"\b(?:had not|never|have not) thought (?:of|about) (?:it|that)\b", r"\b(?:did not|never) expect (?:such|this|a|that|you|so)\b",
          r"\brespect (?:to you )?for\b", r"\bcongrats\b", r"\bwell done\b"), "warm"),
 ]
+# Polite frames ("I'd appreciate", "I'd be grateful if", "would be helpful"): warm when they ask for
+# feedback, matter-of-fact when they ask for something else ("I'd appreciate a call back").
+POLITE_FRAME = re.compile(
+    r"(?:would (?:\w+ )?(?:appreciate|value|welcome|be (?:\w+ )?(?:grateful|thankful|glad|happy))|be (?:\w+ )?(?:grateful|thankful)"
+    r"|i would welcome|would be (?:\w+ )?(?:great|helpful|appreciated|wonderful|amazing|invaluable))"
+)
 # Replies that open "okay," / "alright," sound matter-of-fact even with a thanks in them.
 FLAT_OPENER = re.compile(r"^(?:okay|ok|alright|all right|fine)\b")

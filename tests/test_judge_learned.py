@@ -1,0 +1,126 @@
+"""The learned reader: agreement on the held-out slice, explanations that quote the reply, context."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from judge_data import FORMS, HARD_TRAIN, agreement, holdout_rows, judge_guess, load_hard, training_rows
+
+from rehearsal.cli import score
+from rehearsal.judging import learned
+from rehearsal.judging.judge import Judge
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+import train_judge  # noqa: E402
+
+HELD = holdout_rows()  # never trained on (judge_data.is_holdout)
+HARD = [r for r in HELD if r.split.startswith("hard")]
+EVERYDAY = [r for r in HELD if not r.split.startswith("hard")]
+JUDGE = Judge()
+RULES = Judge(learned=False)
+
+# Set a little under the figures measured when the model was trained (docs/judge.md), so they
+# catch a broken model or feature change without being flaky; everything here is deterministic.
+HARD_FLOOR = {"gratitude": 0.97, "feedback_request": 0.83, "tone_negative": 0.85, "tone_3way": 0.80}
+EVERYDAY_FLOOR = {"gratitude": 0.97, "feedback_request": 0.95, "tone_negative": 0.95, "tone_3way": 0.94}
+
+
+def test_the_held_out_slice_is_never_trained_on():
+    trained = {r.id for r in training_rows()}
+    assert len(HARD) >= 50 and len(EVERYDAY) >= 300
+    assert not trained & {r.id for r in HELD}
+    reader = learned.load()
+    assert reader is not None and "hard_train" in reader.trained_on
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_the_hybrid_meets_its_floor_on_held_out_hard_replies(form):
+    got = agreement(HARD, form, judge_guess(True))
+    for dim, floor in HARD_FLOOR.items():
+        assert got[dim] >= floor, f"{form} {dim}: {got[dim]:.3f} < {floor}"
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_the_hybrid_reads_tone_at_least_as_well_as_the_rules_alone_on_held_out_hard_replies(form):
+    # (The rules were widened after reading the hard training set, held-out rows included, so they
+    # look better here than on a blind set; docs/judge.md has the blind figures.)
+    hybrid = agreement(HARD, form, judge_guess(True))
+    rules = agreement(HARD, form, judge_guess(False))
+    assert hybrid["tone_negative"] >= rules["tone_negative"]
+    assert hybrid["tone_3way"] >= rules["tone_3way"]
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_the_everyday_held_out_replies_stay_where_they_were(form):
+    got = agreement(EVERYDAY, form, judge_guess(True))
+    for dim, floor in EVERYDAY_FLOOR.items():
+        assert got[dim] >= floor, f"{form} {dim}: {got[dim]:.3f} < {floor}"
+
+
+def test_explanations_quote_the_reply_and_overrules_always_explain():
+    overruled = 0
+    for row in load_hard(HARD_TRAIN, "hard_train"):
+        for text in (row.text, row.recognized):
+            v = JUDGE.judge(text, row.context)
+            spans = [*v.tone.evidence]
+            for d in (v.gratitude, v.feedback_request, v.door_open):
+                assert d.detected == bool(d.evidence)
+                spans += d.evidence + d.rejected
+            for ev in spans:
+                assert ev.text and text[ev.start : ev.end] == ev.text, (text, ev)
+            if v.tone.label == "negative":
+                assert v.tone.evidence and v.tone.score < 0
+            if v.tone.label != RULES.judge(text, row.context).tone.label:
+                overruled += 1
+                assert v.tone.evidence and all(e.note.startswith("learned") for e in v.tone.evidence)
+    assert overruled >= 20  # the reader does change verdicts, and each change quotes its words
+
+
+def test_the_manager_line_makes_a_bare_why_a_request_for_reasons():
+    assert not JUDGE.judge("Why?").feedback_request.detected
+    v = JUDGE.judge("Why?", context="I'm afraid we've decided to go with another candidate.")
+    assert v.feedback_request.detected
+    assert "manager's line" in v.feedback_request.evidence[0].note
+    assert JUDGE.judge("why", context="Unfortunately we went with someone else.").feedback_request.detected
+    # After an offer of feedback, taking it up is asking for it.
+    assert JUDGE.judge("Yes please.", context="Would you like some feedback from the panel?").feedback_request.detected
+    assert not JUDGE.judge("Yes please.", context="Shall I put you down for the talent pool?").feedback_request.detected
+
+
+@pytest.mark.parametrize(
+    ("text", "tone"),
+    [
+        ("I'd appreciate any feedback.", "positive"),  # a polite ask for feedback: the gracious frame
+        ("I'd be grateful if you could tell me what to work on.", "positive"),
+        ("I'd appreciate a call back on this number.", "neutral"),  # a polite ask for something else
+        ("I'd appreciate it if you could reconsider.", "neutral"),
+    ],
+)
+def test_polite_conditional_asks_follow_the_guide(text, tone):
+    assert JUDGE.judge(text).tone.label == tone
+
+
+def test_score_jsonl_passes_the_context():
+    lines = [
+        json.dumps({"id": 1, "text": "Why?", "context": "We went with another candidate."}),
+        json.dumps({"id": 2, "text": "Why?"}),
+        json.dumps({"id": 3, "text": "Why?", "context": 7}),  # not a string: judged without it
+    ]
+    out = io.StringIO()
+    assert score.score_lines(Judge(), io.StringIO("\n".join(lines) + "\n"), out) == 0
+    got = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [g["feedback_request"]["detected"] for g in got] == [True, False, False]
+
+
+def test_training_is_deterministic():
+    rows = [r for r in training_rows() if r.split in ("guide", "hard_train")][:120]
+    config = train_judge.Config(iters=40, folds=3)
+    first, second = train_judge.train(rows, config), train_judge.train(rows, config)
+    assert json.dumps(first) == json.dumps(second)
+    reader = learned.LearnedReader(first)
+    v = Judge(learned=reader).judge("Thanks so much for your time, what could I do better?")
+    assert v.gratitude.detected and v.feedback_request.detected
