@@ -40,6 +40,7 @@ def loopback(level_db: float, latency_ms: int = 30):
         assert inputs, f"module-loopback {module} has no sink input"
         for sink_input in inputs:
             _pactl("set-sink-input-volume", sink_input, f"{level_db:.1f}dB")
+        time.sleep(0.5)  # the module starts with a long buffer and shrinks it to latency_msec
         yield module
     finally:
         _pactl("unload-module", module)
@@ -161,8 +162,9 @@ def _frames(x: np.ndarray) -> np.ndarray:
     return x[: n * FRAME].reshape(n, FRAME)
 
 
-def measure(take: Take, cleaned: bytes | None = None, shift: int = 128) -> Figures:
-    """Figures for `cleaned` (default: the live output), which lags the microphone by `shift` samples."""
+def measure(take: Take, cleaned: bytes | None = None, shift: int = 128, after_s: float = 0.0) -> Figures:
+    """Figures for `cleaned` (default: the live output), which lags the microphone by `shift` samples;
+    the echo loss only from `after_s` seconds into the take (to leave out the canceller's first steps)."""
     raw = np.frombuffer(take.raw, dtype="<i2").astype(np.float64)
     out = np.frombuffer(cleaned if cleaned is not None else take.cleaned, dtype="<i2").astype(np.float64)
     out = out[shift:]  # a canceller holds audio back a little (AEC3: 128 samples, 8 ms)
@@ -173,7 +175,7 @@ def measure(take: Take, cleaned: bytes | None = None, shift: int = 128) -> Figur
     echo = raw - c
     n = min(len(raw), len(out)) // FRAME * FRAME
     fe, fc, fo = (np.sqrt(np.mean(_frames(x[:n]) ** 2, axis=1)) for x in (echo, c, out))
-    only_echo = (fe > 10 * QUIET) & (fc < QUIET)
+    only_echo = (fe > 10 * QUIET) & (fc < QUIET) & (np.arange(len(fe)) * FRAME >= after_s * RATE)
     talk = (fc > 10 * QUIET)
     double = talk & (fe > 10 * QUIET)
     alone = talk & (fe < QUIET)
@@ -204,3 +206,30 @@ def _find(haystack: np.ndarray, needle: np.ndarray) -> int:
     corr = np.fft.irfft(np.fft.rfft(haystack, size) * np.conj(np.fft.rfft(needle, size)), size)
     return int(np.argmax(corr[: max(1, len(haystack) - len(needle) + 1)]))
 
+
+
+def caller_at(take: Take) -> int:
+    """Where (samples into the raw microphone) the caller started talking."""
+    raw = np.frombuffer(take.raw, dtype="<i2").astype(np.float64)
+    return _find(raw, np.frombuffer(take.caller, dtype="<i2").astype(np.float64))
+
+
+def final_delay_ms(take: Take, window_s: float = 2.0) -> float | None:
+    """The speaker-to-mic delay in the last `window_s` before the caller spoke, measured offline
+    (module-loopback drifts a few ms within a take: a whole-take figure would smear)."""
+    import soxr
+
+    from rehearsal.voice.echo import _Stream
+    from rehearsal.voice.echo_delay import DelayEstimator
+
+    far = _Stream(history_s=60.0)
+    resampler = soxr.ResampleStream(take.far[0][2], RATE, 1, dtype="int16")
+    for pcm, played_at, rate, _ in take.far:
+        far.add(resampler.resample_chunk(np.frombuffer(pcm, dtype="<i2")).astype(np.float32), played_at)
+    first_pcm, first_at, _ = take.near[0]
+    start = first_at - len(first_pcm) / 2 / RATE
+    end = caller_at(take)
+    begin = max(0, end - int(window_s * RATE))
+    raw = np.frombuffer(take.raw, dtype="<i2").astype(np.float32)[begin:end]
+    found = DelayEstimator().measure(raw, start + begin / RATE, far)
+    return None if found is None else found * 1000

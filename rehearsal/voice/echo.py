@@ -82,9 +82,10 @@ class _Stream:
     stamp is more than REANCHOR_S away (a skipped or restarted stream); then it is placed by stamp.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, history_s: float = HISTORY_S) -> None:
         self.t0: float | None = None
         self.samples = np.zeros(0, dtype=np.float32)
+        self._keep = int(history_s * SAMPLE_RATE)
 
     @property
     def end_time(self) -> float:
@@ -96,15 +97,14 @@ class _Stream:
         elif abs(start_at - self.end_time) > REANCHOR_S:
             gap = int(round((start_at - self.end_time) * SAMPLE_RATE))
             if gap > 0:
-                self.samples = np.concatenate([self.samples, np.zeros(min(gap, int(HISTORY_S * SAMPLE_RATE)),
-                                                                      np.float32)])
+                self.samples = np.concatenate([self.samples, np.zeros(min(gap, self._keep), np.float32)])
                 self.t0 = start_at - len(self.samples) / SAMPLE_RATE
             else:  # stamps went back (a restarted stream): overwrite from there
                 keep = max(0, len(self.samples) + gap)
                 self.samples = self.samples[:keep]
                 self.t0 = start_at - keep / SAMPLE_RATE
         self.samples = np.concatenate([self.samples, samples])
-        excess = len(self.samples) - int(HISTORY_S * SAMPLE_RATE)
+        excess = len(self.samples) - self._keep
         if excess > 0:
             self.samples = self.samples[excess:]
             self.t0 += excess / SAMPLE_RATE
