@@ -31,7 +31,8 @@ def _pactl(*args: str) -> str:
 
 @contextlib.contextmanager
 def loopback(level_db: float, latency_ms: int = 30):
-    """The virtual speaker heard by the virtual mic at `level_db` (0 = as loud as played)."""
+    """The virtual speaker heard by the virtual mic at `level_db` (0 = as loud as played): the
+    recipe of issue #15 (module defaults otherwise: it re-tunes its rate every 10 s)."""
     module = _pactl("load-module", "module-loopback", "source=vspeaker.monitor", "sink=vmic_in",
                     f"latency_msec={latency_ms}", "source_dont_move=true", "sink_dont_move=true").strip()
     try:
