@@ -116,12 +116,33 @@ def test_far_end_at_the_speakers_rate_is_resampled(voices):
 def test_the_far_end_timeline_fills_gaps_and_restarts():
     stream = _Stream()
     stream.add(np.ones(160, np.float32), 10.0)
-    stream.add(np.ones(160, np.float32), 10.0 + 160 / RATE + 0.003)  # jitter: appended as counted
+    stream.add(np.ones(160, np.float32))  # right after
     assert len(stream.samples) == 320
-    stream.add(np.full(160, 2, np.float32), 10.5)  # a skip: placed by its stamp, silence between
+    stream.add(np.full(160, 2, np.float32), 10.5)  # placed by its stamp, silence between
     assert stream.window(10.5, 160).tolist() == [2.0] * 160
     assert not stream.window(10.3, 160).any()
     assert not stream.window(9.0, 160).any()  # before anything was played
+    stream.add(np.full(160, 3, np.float32), 10.5)  # went back: overwrites
+    assert stream.window(10.5, 160).tolist() == [3.0] * 160
+
+
+def test_speaker_underruns_move_the_far_end_but_jitter_does_not(voices):
+    """The speaker's stamps step when playback fell behind: the timeline follows the step (the
+    echo comes that much later), while the microphone's late, jittery stamps are smoothed away."""
+    manager, _ = voices
+    far = np.concatenate([manager, manager])
+    canceller = WebRtcEchoCanceller()
+    slip_at, slip = len(manager), int(0.025 * RATE)  # a 25 ms underrun halfway
+    played = np.concatenate([far[:slip_at], np.zeros(slip), far[slip_at:]])[: len(far)]
+    near = _echo(played, 0.040, 0.5)
+    rng = np.random.default_rng(3)
+    for n in range(0, len(near) - 320, 320):
+        captured_at = T0 + (n + 320) / RATE
+        canceller.far_end(far[n : n + 320].astype("<i2").tobytes(), T0 + n / RATE + (0.025 if n >= slip_at else 0.0))
+        late = float(rng.uniform(0, 0.03))  # the mic callback: 0-30 ms late, never early
+        canceller.near_end(near[n : n + 320].astype("<i2").tobytes(), captured_at + late)
+    assert canceller.delay_ms == pytest.approx(40, abs=3)
+    assert canceller._far.window(T0 + slip_at / RATE + 0.005, 160).tolist() == [0.0] * 160
 
 
 def test_pass_through_and_the_fallbacks(monkeypatch):

@@ -34,7 +34,9 @@ FRAME = SAMPLE_RATE // 100  # the canceller works on 10 ms frames
 LEAD_MS = 30  # the far end goes in this much early: AEC3 models a causal delay and finds the rest itself
 # (30-40 ms gave the best ERLE on a -9 dB take; 0 ms lost ~9 dB, 60+ ms lost more: docs/echo.md)
 HISTORY_S = 3.0  # far-end audio kept for alignment and delay estimation
-REANCHOR_S = 0.05  # a stream whose stamps move further than this from its sample count has skipped
+FAR_SNAP_S = 0.002  # the speaker's DAC stamps are exact to ~0.1 ms: a step beyond this is an underrun
+MIC_JUMP_S = 0.5  # a microphone stamp this far off its sample count: the stream was drained or restarted
+MIC_WINDOW = 100  # chunks (~2 s) over which the earliest microphone stamp is taken as the true one
 MISSING = "Echo cancellation is off: its engine is not installed. Install it with: pip install 'rehearsal[echo]'."
 
 EchoMode = Literal["auto", "on", "off"]
@@ -76,11 +78,7 @@ class PassThrough:
 
 
 class _Stream:
-    """Samples at SAMPLE_RATE placed on the monotonic clock: index i is at `t0 + i / SAMPLE_RATE`.
-
-    Stamps jitter by a few ms, so a block is appended where the sample count says unless its
-    stamp is more than REANCHOR_S away (a skipped or restarted stream); then it is placed by stamp.
-    """
+    """Samples at SAMPLE_RATE placed on the monotonic clock: index i is at `t0 + i / SAMPLE_RATE`."""
 
     def __init__(self, history_s: float = HISTORY_S) -> None:
         self.t0: float | None = None
@@ -91,18 +89,18 @@ class _Stream:
     def end_time(self) -> float:
         return (self.t0 or 0.0) + len(self.samples) / SAMPLE_RATE
 
-    def add(self, samples: np.ndarray, start_at: float) -> None:
+    def add(self, samples: np.ndarray, start_at: float | None = None) -> None:
+        """Append `samples`; placed at `start_at` if given (silence put in before, or what it
+        overlaps overwritten), else right after what is there."""
         if self.t0 is None:
-            self.t0 = start_at
-        elif abs(start_at - self.end_time) > REANCHOR_S:
+            self.t0 = start_at or 0.0
+        elif start_at is not None:
             gap = int(round((start_at - self.end_time) * SAMPLE_RATE))
             if gap > 0:
                 self.samples = np.concatenate([self.samples, np.zeros(min(gap, self._keep), np.float32)])
-                self.t0 = start_at - len(self.samples) / SAMPLE_RATE
-            else:  # stamps went back (a restarted stream): overwrite from there
-                keep = max(0, len(self.samples) + gap)
-                self.samples = self.samples[:keep]
-                self.t0 = start_at - keep / SAMPLE_RATE
+            else:
+                self.samples = self.samples[: max(0, len(self.samples) + gap)]
+            self.t0 = start_at - len(self.samples) / SAMPLE_RATE
         self.samples = np.concatenate([self.samples, samples])
         excess = len(self.samples) - self._keep
         if excess > 0:
@@ -131,7 +129,9 @@ class WebRtcEchoCanceller:
         self._queue: deque[tuple[bytes, float, int]] = deque()  # filled by the audio callback
         self._resamplers: dict[int, object] = {}
         self._far = _Stream()
-        self._near_t: float | None = None  # capture time of the next near-end sample
+        self._far_next: float | None = None  # where the speaker's count puts its next block
+        self._near_t: float | None = None  # capture time of the next near-end sample, by count
+        self._mic_late: deque[float] = deque(maxlen=MIC_WINDOW)  # stamp minus count, recent chunks
         self._pending = np.zeros(0, dtype=np.int16)  # near-end samples short of a whole frame
         self._pending_t = 0.0
         self._out = bytearray()
@@ -145,12 +145,25 @@ class WebRtcEchoCanceller:
         self._queue.append((pcm, played_at, rate))  # deque.append is atomic: no lock in the callback
 
     def _take_far(self) -> None:
+        """Place the queued speaker blocks on the far-end timeline.
+
+        The speaker's stamps (PortAudio's DAC time) are exact to ~0.1 ms and step only when
+        playback fell behind (an underrun the sound server filled with silence). Steps are found
+        on the speaker's own sample count (a resampler's output comes in uneven lumps), and
+        the timeline is moved by the same amount.
+        """
         while self._queue:
             pcm, at, rate = self._queue.popleft()
             samples = np.frombuffer(pcm[: len(pcm) // 2 * 2], dtype="<i2")
+            step = 0.0 if self._far_next is None else at - self._far_next
+            self._far_next = at + len(samples) / rate
             if rate != SAMPLE_RATE:
                 samples = self._resampler(rate).resample_chunk(samples)
-            self._far.add(samples.astype(np.float32), at)
+            if self._far.t0 is None:
+                self._far.add(samples.astype(np.float32), at)
+            else:
+                moved = abs(step) > FAR_SNAP_S
+                self._far.add(samples.astype(np.float32), self._far.end_time + step if moved else None)
 
     def _resampler(self, rate: int):
         if rate not in self._resamplers:
@@ -174,8 +187,7 @@ class WebRtcEchoCanceller:
             self._take_far()
             samples = np.frombuffer(pcm[: len(pcm) // 2 * 2], dtype="<i2")
             start = captured_at - len(samples) / SAMPLE_RATE
-            if self._near_t is None or abs(start - self._near_t) > REANCHOR_S:
-                self._near_t = start
+            self._place_near(start)
             if not len(self._pending):
                 self._pending_t = self._near_t
             self._near_t += len(samples) / SAMPLE_RATE
@@ -188,6 +200,18 @@ class WebRtcEchoCanceller:
             n = min(len(self._out), len(pcm))
             cleaned, self._out = bytes(self._out[:n]), self._out[n:]
         return b"\0" * (len(pcm) - n) + cleaned
+
+    def _place_near(self, start: float) -> None:
+        """Microphone stamps come from its callback: late by a jittery 0-50 ms, never early. So the
+        sample count is followed, shifted to the earliest stamp of the last ~2 s."""
+        if self._near_t is None or abs(start - self._near_t) > MIC_JUMP_S:
+            self._near_t = start
+            self._mic_late.clear()
+        self._mic_late.append(start - self._near_t)
+        earliest = min(self._mic_late)
+        if earliest:
+            self._near_t += earliest
+            self._mic_late = deque((d - earliest for d in self._mic_late), maxlen=MIC_WINDOW)
 
     def _frame(self, near: np.ndarray, at: float) -> np.ndarray:
         if self._estimator is not None:
