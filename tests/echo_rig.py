@@ -217,18 +217,21 @@ def caller_at(take: Take) -> int:
 
 def final_delay_ms(take: Take, window_s: float = 2.0) -> float | None:
     """The speaker-to-mic delay in the last `window_s` before the caller spoke, measured offline
-    (module-loopback drifts a few ms within a take: a whole-take figure would smear)."""
-    import soxr
-
-    from rehearsal.voice.echo import _Stream
+    over the take as a whole (the far end placed as the canceller does, the microphone by its
+    sample count from its earliest stamp), as a reference for the live estimate."""
+    from rehearsal.voice.echo import WebRtcEchoCanceller, _Stream
     from rehearsal.voice.echo_delay import DelayEstimator
 
-    far = _Stream(history_s=60.0)
-    resampler = soxr.ResampleStream(take.far[0][2], RATE, 1, dtype="int16")
+    placer = WebRtcEchoCanceller()
+    placer._far = far = _Stream(history_s=120.0)
     for pcm, played_at, rate, _ in take.far:
-        far.add(resampler.resample_chunk(np.frombuffer(pcm, dtype="<i2")).astype(np.float32), played_at)
-    first_pcm, first_at, _ = take.near[0]
-    start = first_at - len(first_pcm) / 2 / RATE
+        placer.far_end(pcm, played_at, rate)
+    placer._take_far()
+    counted, late = 0, []
+    for pcm, captured_at, _ in take.near:
+        counted += len(pcm) // 2
+        late.append(captured_at - counted / RATE)
+    start = min(late)
     end = caller_at(take)
     begin = max(0, end - int(window_s * RATE))
     raw = np.frombuffer(take.raw, dtype="<i2").astype(np.float32)[begin:end]

@@ -33,7 +33,7 @@ from rehearsal.voice.interfaces import SAMPLE_RATE, VoiceUnavailable
 FRAME = SAMPLE_RATE // 100  # the canceller works on 10 ms frames
 LEAD_MS = 30  # the far end goes in this much early: AEC3 models a causal delay and finds the rest itself
 # (30-40 ms gave the best ERLE on a -9 dB take; 0 ms lost ~9 dB, 60+ ms lost more: docs/echo.md)
-HISTORY_S = 3.0  # far-end audio kept for alignment and delay estimation
+HISTORY_S = 4.0  # far-end audio kept for alignment and delay estimation (window + longest lag)
 FAR_SNAP_S = 0.002  # the speaker's DAC stamps are exact to ~0.1 ms: a step beyond this is an underrun
 MIC_JUMP_S = 0.5  # a microphone stamp this far off its sample count: the stream was drained or restarted
 MIC_WINDOW = 100  # chunks (~2 s) over which the earliest microphone stamp is taken as the true one

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 RATE = 16_000
 WINDOW_S = 1.5  # microphone audio correlated each time
-MAX_LAG_S = 0.5  # longest delay looked for (Bluetooth speakers reach ~300 ms)
+MAX_LAG_S = 1.0  # longest delay looked for (Bluetooth speakers reach ~300 ms, plus buffers)
 EVERY_S = 1.0  # how often it is measured while the manager is audible
 MIN_FAR_RMS = 100.0  # int16 RMS of the far end below which there is nothing to correlate
 MIN_NCC = 0.3  # normalised correlation below which a peak is not trusted
