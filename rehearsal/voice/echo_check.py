@@ -26,6 +26,8 @@ SWEEP_HZ = (200.0, 6000.0)  # the band where speech (and laptop speakers) live
 SWEEP_PEAK = 0.3  # -10 dBFS: loud enough to measure, not a shock at normal volume
 NOISE_S = 0.4  # recorded before the sweep: the room's own noise
 TAIL_S = 0.7  # recorded after it: the longest delay looked for plus the room's ring
+RING_S = 0.2  # energy counted past the sweep's end
+SWEEPS = 2
 NO_ECHO_DB = -40.0  # below this nothing usable of the sweep came back
 MIN_NCC = 0.2  # normalised correlation below which the sweep was not found
 CANCELLER_COPES_DB = -6.0
@@ -100,9 +102,11 @@ def analyse(recorded: np.ndarray, reference: np.ndarray, sweep_at: float) -> tup
     lag = int(np.argmax(ncc))
     if ncc[lag] < MIN_NCC:
         return float("-inf"), None
-    heard = tail[lag : lag + len(reference)]
-    arrived = float(np.mean(heard ** 2)) - float(np.mean(noise ** 2))
-    played = float(np.mean(reference ** 2))
+    # All the energy from the sweep's arrival to RING_S past its end: the room's ring counts as
+    # echo, and an underrun that splits the sweep on a busy machine loses nothing.
+    heard = tail[lag : lag + len(reference) + int(RING_S * SAMPLE_RATE)]
+    arrived = float(np.sum(heard ** 2)) - float(np.mean(noise ** 2)) * len(heard)
+    played = float(np.sum(reference ** 2))
     if arrived <= 0:
         return float("-inf"), None
     return 10 * np.log10(arrived / played), lag / SAMPLE_RATE
@@ -122,37 +126,48 @@ class _FarEnd:
 def measure_echo(settings=None, *, canceller: bool | None = None) -> EchoReport:
     """Play the sweep through the configured speaker, record the configured mic, report.
 
+    The sweep is played SWEEPS times and the loudest reading kept: an underrun on a busy
+    machine can only push part of a sweep out of its window (lower a reading), never add echo.
     Raises VoiceUnavailable (a sentence) when either device cannot be opened.
     """
+    from rehearsal.voice import devices
     from rehearsal.voice.echo_devices import EchoReferenceSpeaker
     from rehearsal.voice.microphone import create_microphone
-    from rehearsal.voice import devices
 
     if canceller is None:
         canceller = canceller_installed()
-    reference = sweep()
     output = devices.resolve(settings.output_device if settings else None, "output")
-    far = _FarEnd()
     mic = create_microphone(settings)
     mic.start()
     speaker = None
+    readings = []
     try:
-        speaker = EchoReferenceSpeaker(far, output.index)
-        chunks = _record(mic, NOISE_S)
-        playback = speaker.play(Audio((reference * 32767).astype("<i2").tobytes(), SAMPLE_RATE))
-        chunks += _record(mic, SWEEP_S + TAIL_S)
-        playback.wait(1.0)
+        for _ in range(SWEEPS):
+            far = _FarEnd()
+            speaker = EchoReferenceSpeaker(far, output.index)
+            readings.append(_one_sweep(mic, speaker, far))
+            speaker.close()
+            speaker = None
     finally:
         mic.stop()
         if speaker is not None:
             speaker.close()
+    level_db, delay_ms = max(readings, key=lambda r: r[0])
+    return EchoReport(level_db, delay_ms, advise(level_db, canceller), canceller)
+
+
+def _one_sweep(mic, speaker, far: _FarEnd) -> tuple[float, float | None]:
+    reference = sweep()
+    chunks = _record(mic, NOISE_S)
+    playback = speaker.play(Audio((reference * 32767).astype("<i2").tobytes(), SAMPLE_RATE))
+    chunks += _record(mic, SWEEP_S + TAIL_S)
+    playback.wait(1.0)
     recorded = np.frombuffer(b"".join(c.pcm for c in chunks), dtype="<i2").astype(np.float64) / 32768
     first = chunks[0].at - len(chunks[0].pcm) / 2 / SAMPLE_RATE if chunks else 0.0
     sweep_at = (far.first_sound - first) if far.first_sound else NOISE_S  # in the recording, by the clocks
     search_from = max(0.0, min(sweep_at, NOISE_S + 0.2) - 0.05)  # a little early: the clocks are not exact
     level_db, lag = analyse(recorded, reference, search_from)
-    delay_ms = None if lag is None else (search_from + lag - sweep_at) * 1000
-    return EchoReport(level_db, delay_ms, advise(level_db, canceller), canceller)
+    return level_db, None if lag is None else (search_from + lag - sweep_at) * 1000
 
 
 def _record(mic, seconds: float) -> list:
