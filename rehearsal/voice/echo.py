@@ -37,7 +37,6 @@ HISTORY_S = 4.0  # far-end audio kept for alignment and delay estimation (window
 FAR_SNAP_S = 0.002  # the speaker's DAC stamps are exact to ~0.1 ms: a step beyond this is an underrun
 MIC_JUMP_S = 0.5  # a microphone stamp this far off its sample count: the stream was drained or restarted
 MIC_WINDOW = 100  # chunks (~2 s) over which the earliest microphone stamp is taken as the true one
-MISSING = "Echo cancellation is off: its engine is not installed. Install it with: pip install 'rehearsal[echo]'."
 
 EchoMode = Literal["auto", "on", "off"]
 
@@ -239,5 +238,5 @@ def create_echo_canceller(mode: EchoMode = "auto", backend: BackendName = "webrt
         return PassThrough()
 
 
-__all__ = ["BACKENDS", "MISSING", "EchoCanceller", "EchoMode", "PassThrough", "WebRtcEchoCanceller",
+__all__ = ["BACKENDS", "EchoCanceller", "EchoMode", "PassThrough", "WebRtcEchoCanceller",
            "create_echo_canceller"]
