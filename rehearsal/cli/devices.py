@@ -15,6 +15,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "settings (by index or by name).",
     )
     p.add_argument("--json", action="store_true", help="print the devices as JSON")
+    p.add_argument("--echo-test", action="store_true",
+                   help="play a short sweep through the speaker and say how much of it the microphone hears")
     p.set_defaults(run=run)
 
 
@@ -22,6 +24,8 @@ def run(args: argparse.Namespace) -> int:
     from rehearsal.voice.devices import CHECK_AUDIO, list_devices
     from rehearsal.voice.interfaces import VoiceUnavailable
 
+    if args.echo_test:
+        return _echo_test(args)
     try:
         found = list_devices()
     except VoiceUnavailable as exc:
@@ -66,3 +70,24 @@ def _as_dict(d) -> dict:
         "output_channels": d.outputs, "default_samplerate": d.default_rate,
         "default_input": d.default_input, "default_output": d.default_output,
     }
+
+
+def _echo_test(args: argparse.Namespace) -> int:
+    from rehearsal import settings
+    from rehearsal.voice.echo_check import measure_echo
+    from rehearsal.voice.interfaces import VoiceUnavailable
+
+    try:
+        report = measure_echo(settings.load())
+    except VoiceUnavailable as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    if args.json:
+        json.dump({"echo_db": None if report.level_db == float("-inf") else round(report.level_db, 1),
+                   "delay_ms": None if report.delay_ms is None else round(report.delay_ms, 1),
+                   "advice": report.advice.value, "canceller_installed": report.canceller,
+                   "message": report.message}, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print(report.message)
+    return 0

@@ -1,0 +1,111 @@
+"""The canceller's two taps on the real devices, so the call loop needs no change to use it.
+
+- `EchoReferenceSpeaker`: the sounddevice speaker that also hands every block it writes (the
+  manager's voice and the silence between lines, so the far end has no gaps) to the canceller,
+  stamped with the moment its first sample reaches the DAC. Only a copy and a deque append
+  happen in the audio callback.
+- `EchoCancelledMicrophone`: wraps any Microphone; `read` returns chunks already cleaned, with
+  their level recomputed, so the endpointer, barge-in and the recogniser all hear the cleaned
+  signal. `on_raw` (optional) sees the microphone as it was, for diagnostics.
+
+Wiring (services): create one canceller, pass it to both; see docs/echo.md.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from rehearsal.voice.echo import EchoCanceller, EchoMode, PassThrough, create_echo_canceller
+from rehearsal.voice.interfaces import AudioChunk, Microphone
+from rehearsal.voice.speaker import SoundDeviceSpeaker
+
+
+def level(pcm: bytes) -> float:
+    """RMS 0..1 of int16 audio (the meter's scale)."""
+    samples = np.frombuffer(pcm[: len(pcm) // 2 * 2], dtype="<i2").astype(np.float32) / 32768.0
+    return float(np.sqrt(np.mean(samples * samples))) if len(samples) else 0.0
+
+
+class EchoReferenceSpeaker(SoundDeviceSpeaker):
+    def __init__(self, canceller: EchoCanceller, device: int | None = None, **kwargs) -> None:
+        self._canceller = canceller  # set before the stream opens: the callback uses it at once
+        super().__init__(device, **kwargs)
+
+    def _callback(self, outdata, frames, time_info, status) -> None:
+        super()._callback(outdata, frames, time_info, status)
+        dac_delay = max(0.0, time_info.outputBufferDacTime - time_info.currentTime)
+        self._canceller.far_end(bytes(outdata), time.monotonic() + dac_delay, self.rate)
+
+
+class EchoCancelledMicrophone:
+    def __init__(self, microphone: Microphone, canceller: EchoCanceller,
+                 on_raw: Callable[[AudioChunk], None] | None = None) -> None:
+        self._mic = microphone
+        self.canceller = canceller
+        self._on_raw = on_raw
+
+    def start(self) -> None:
+        self._mic.start()
+
+    def read(self, timeout: float) -> AudioChunk | None:
+        chunk = self._mic.read(timeout)
+        if chunk is None:
+            return None
+        if self._on_raw is not None:
+            self._on_raw(chunk)
+        cleaned = self.canceller.near_end(chunk.pcm, chunk.at)
+        return AudioChunk(pcm=cleaned, at=chunk.at, level=level(cleaned))
+
+    def drain(self) -> None:
+        drain = getattr(self._mic, "drain", None)
+        if drain is not None:
+            drain()
+
+    def stop(self) -> None:
+        self._mic.stop()
+
+    @property
+    def error(self) -> str | None:
+        return self._mic.error
+
+    @property
+    def rate(self) -> int:
+        return getattr(self._mic, "rate", 16_000)
+
+
+class EchoPair:
+    """Speaker and microphone factories that share one canceller per call (for services.py).
+
+    The speaker is made first (it starts a fresh canceller); the microphone made after it is
+    wrapped with that canceller. A microphone made with no speaker (the Settings level meter) or
+    with echo cancellation off or missing is the plain one.
+    """
+
+    def __init__(self, settings=None, mode: EchoMode = "auto", warn: Callable[[str], None] | None = None) -> None:
+        self._settings = settings
+        self._mode = mode
+        self._warn = warn
+        self._canceller: EchoCanceller | None = None
+
+    def speaker(self):
+        from rehearsal.voice import devices
+        from rehearsal.voice.speaker import create_speaker
+
+        self._canceller = create_echo_canceller(self._mode, warn=self._warn)
+        self._warn = None  # said once
+        if isinstance(self._canceller, PassThrough):
+            return create_speaker(self._settings)
+        device = devices.resolve(self._settings.output_device if self._settings else None, "output")
+        return EchoReferenceSpeaker(self._canceller, device.index)
+
+    def microphone(self):
+        from rehearsal.voice.microphone import create_microphone
+
+        mic = create_microphone(self._settings)
+        canceller, self._canceller = self._canceller, None
+        if canceller is None or isinstance(canceller, PassThrough):
+            return mic
+        return EchoCancelledMicrophone(mic, canceller)
