@@ -203,6 +203,10 @@ def _from_local(source: Path, work: Path) -> Path:
         raise ModelInstallError(f"{source} does not exist.")
     if source.is_dir():
         folder = _root(source)
+        # Checked before copying: a folder that is not a model may be anything, even one holding the models folder.
+        if not looks_like_whisper_model(folder):
+            raise ModelInstallError(f"{source} does not look like a CTranslate2 Whisper model (model.bin, "
+                                    "config.json and tokenizer.json or vocabulary.txt). Use a faster-whisper model folder.")
         for item in folder.rglob("*"):
             if item.is_symlink():
                 raise ModelInstallError(f"{item} is a symbolic link; copy the model as plain files and try again.")

