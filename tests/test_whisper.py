@@ -201,3 +201,20 @@ def test_the_setting_is_checked(monkeypatch):
     monkeypatch.setenv("REHEARSAL_RECOGNIZER", "siri")
     assert settings.load().recognizer == "auto"
     assert any("recognizer" in p for p in settings.problems())
+
+
+def test_transcribe_command_hears_english(capsys, whisper_model_path, tmp_path):
+    import json
+
+    from rehearsal.cli.main import main
+
+    path = tmp_path / "reply.wav"
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(SAMPLE_RATE)
+        w.writeframes(spoken_pcm(REPLY, "piper"))
+    assert main(["transcribe", str(path), "--json"]) == 0  # no model named: auto picks Whisper here
+    report = json.loads(capsys.readouterr().out)
+    assert report["model"].startswith("Whisper") and words_of(report["text"]) == words_of(REPLY)
+    assert report["delivery"]["words"] == len(report["words"]) > 10

