@@ -25,8 +25,8 @@ from virtual_user import VirtualCaller
 pytestmark = [pytest.mark.audio, pytest.mark.whisper, pytest.mark.timeout(180)]
 
 MANAGER_WPM = 320  # espeak-ng's rate for the manager, and then the audio is played faster still:
-MANAGER_SPEED = 2.0  # the test is about the caller, and CI time is short
-THINK_S = 0.3  # the caller's pause before answering
+MANAGER_SPEED = 3.0  # the test is about the caller, and CI time is short
+THINK_S = 0.2  # the caller's pause before answering
 # Piper pauses up to ~380 ms between sentences, and the default 350 ms end-of-reply silence takes
 # such a pause for the end of the reply (a turn-taking matter, reported). This test is about the
 # words, so it waits longer.
