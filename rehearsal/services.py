@@ -54,7 +54,7 @@ def default_services(settings: Settings | None = None) -> Services:
         return create_microphone(settings)
 
     def recognizer_factory(model_path=None):
-        from rehearsal.voice.recognizer import create_recognizer
+        from rehearsal.voice.engine_choice import create_recognizer
 
         return create_recognizer(settings, model_path)  # Vosk or Whisper, as the `recognizer` setting says
 

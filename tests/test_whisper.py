@@ -163,7 +163,7 @@ def test_without_faster_whisper_the_message_says_how_to_add_it(monkeypatch, whis
 
 
 def test_auto_picks_whisper_when_no_english_vosk_model(whisper_model_path):
-    from rehearsal.voice.recognizer import choose_engine, create_recognizer, describe_engines
+    from rehearsal.voice.engine_choice import choose_engine, create_recognizer, describe_engines
 
     assert choose_engine(Settings()) == ("whisper", whisper_model_path)
     assert create_recognizer(Settings()).name.startswith("Whisper")
@@ -171,7 +171,7 @@ def test_auto_picks_whisper_when_no_english_vosk_model(whisper_model_path):
 
 
 def test_auto_prefers_an_english_vosk_model(tmp_path, monkeypatch):
-    from rehearsal.voice.recognizer import choose_engine
+    from rehearsal.voice.engine_choice import choose_engine
 
     english = tmp_path / "models" / "vosk-model-small-en-us-0.15"
     for part in ("am", "conf", "graph"):
@@ -182,14 +182,14 @@ def test_auto_prefers_an_english_vosk_model(tmp_path, monkeypatch):
 
 
 def test_a_korean_vosk_model_does_not_count_as_english(ko_model_path, whisper_model_path):
-    from rehearsal.voice.recognizer import choose_engine
+    from rehearsal.voice.engine_choice import choose_engine
 
     assert choose_engine(Settings(model_path=ko_model_path)) == ("whisper", whisper_model_path)
     assert choose_engine(Settings(model_path=ko_model_path, recognizer="vosk")) == ("vosk", ko_model_path)
 
 
 def test_an_explicit_model_folder_decides_the_engine(ko_model_path, whisper_model_path):
-    from rehearsal.voice.recognizer import choose_engine
+    from rehearsal.voice.engine_choice import choose_engine
 
     assert choose_engine(Settings(recognizer="vosk"), whisper_model_path) == ("whisper", whisper_model_path)
     assert choose_engine(Settings(recognizer="whisper"), ko_model_path) == ("vosk", ko_model_path)

@@ -141,7 +141,7 @@ def run_list(args: argparse.Namespace) -> int:
 
     for entry in WHISPER.values():
         print(f"   {entry.name:<34} {entry.size_mb:4d} MB  {entry.language} (Whisper); {entry.note}")
-    from rehearsal.voice.recognizer import describe_engines
+    from rehearsal.voice.engine_choice import describe_engines
 
     print(describe_engines(settings.load()))
     return 0

@@ -25,7 +25,8 @@ def run(args: argparse.Namespace) -> int:
     from rehearsal.judging.delivery import measure
     from rehearsal.voice.audio_file import AudioFileError, load_for_recognition
     from rehearsal.voice.interfaces import VoiceUnavailable
-    from rehearsal.voice.recognizer import choose_engine, load_recognizer, transcribe_audio
+    from rehearsal.voice.engine_choice import choose_engine
+    from rehearsal.voice.recognizer import load_recognizer, transcribe_audio
 
     try:
         audio = load_for_recognition(args.file)

@@ -124,7 +124,7 @@ class SettingsScreen(Screen[None]):
         if not models:
             self.query_one("#model-help", Static).update(Text("No speech model is installed. " + INSTALL_HELP, style="yellow"))
         else:
-            from rehearsal.voice.recognizer import describe_engines
+            from rehearsal.voice.engine_choice import describe_engines
 
             self.query_one("#model-help", Static).update(Text(describe_engines(s) + " " + INSTALL_HELP, style="dim"))
         self._list_devices()
