@@ -71,6 +71,28 @@ def test_partials_grow_while_the_reply_is_spoken(whisper_recognizer, reply_pcm):
     assert session.partial() == transcript.text
 
 
+def test_a_pause_starts_the_final_decode_before_the_reply_is_over(whisper_recognizer, reply_pcm):
+    """The loop feeds ~120 ms of a pause and then holds the silence back: that quiet tail starts
+    the decode at once, so when the reply is declared over its words are (nearly) ready."""
+    import time
+
+    whisper_recognizer.partials = False  # no periodic decodes: only the pause starts one
+    try:
+        session = whisper_recognizer.session()
+        session.accept_audio(reply_pcm[: len(reply_pcm) // 2])
+        assert not session._decoding  # mid-speech, no partials: nothing decodes yet
+        session.accept_audio(reply_pcm[len(reply_pcm) // 2 :] + bytes(int(0.12 * SAMPLE_RATE) * 2))
+        deadline = time.monotonic() + 30
+        while session._latest is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        started = time.perf_counter()
+        transcript = session.finish()
+        assert time.perf_counter() - started < 0.05  # the pause's decode is the final one
+    finally:
+        whisper_recognizer.partials = True
+    assert words_of(transcript.text) == words_of(REPLY)
+
+
 def test_finish_is_final_and_feeding_after_it_fails(whisper_recognizer, reply_pcm):
     session = whisper_recognizer.session()
     session.accept_audio(reply_pcm)

@@ -31,6 +31,8 @@ from rehearsal.voice.interfaces import SAMPLE_RATE, Transcript, VoiceUnavailable
 BYTES_PER_S = SAMPLE_RATE * 2
 PARTIAL_MIN_STEP_S = 0.6  # new audio before the next background decode...
 PARTIAL_DUTY = 2.0  # ...and at least this many times the last decode's duration: Whisper gets <= ~half a core-pair
+QUIET_FLOOR = 0.003  # RMS under which 100 ms is quiet whatever the voice...
+QUIET_SHARE = 0.1  # ...or under this share of the loudest 100 ms of the reply
 SILENT_PEAK = 0.01  # peak amplitude (0..1) below which a buffer is silence: Whisper would invent words for it
 TRIM_MARGIN_FRAMES = 100  # 1 s of padding kept after the audio (mel frames are 10 ms)
 MAX_TOKENS_PER_S = 8
@@ -169,6 +171,8 @@ class WhisperSession:
         self._decoded_at = -1.0  # buffer length (bytes) the last background decode started from
         self._last_cost_s = 0.0
         self._latest: tuple[int, Transcript] | None = None  # (bytes covered, words) of the last decode
+        self._loudest = 0.0  # RMS of the loudest 100 ms heard: what "quiet" is measured against
+        self._pause_waiting = False  # a pause began while a decode was running
 
     def accept_audio(self, pcm: bytes) -> bool:
         with self._lock:
@@ -178,7 +182,7 @@ class WhisperSession:
             cut = len(data) - len(data) % 2
             self._pcm += data[:cut]
             self._odd = data[cut:]
-            self._maybe_decode()
+            self._maybe_decode(pause=self._pausing(data[:cut]))
             changed = self._partial != self._reported
             self._reported = self._partial
         return changed
@@ -206,13 +210,30 @@ class WhisperSession:
 
     # -- the background decode -----------------------------------------------------------
 
-    def _maybe_decode(self) -> None:
-        """Start a decode of the whole buffer if enough new audio came since the last one (lock held)."""
-        if not self._recognizer.partials or self._decoding:
+    def _pausing(self, pcm: bytes) -> bool:
+        """The audio just added ends quietly: the reply may be over, so decode it all now.
+
+        The call loop holds back silence after ~120 ms of it, so this is the last audio a
+        finished reply sends; a decode started here is usually done when the reply is.
+        """
+        window = 1600 * 2  # 100 ms
+        if len(pcm) < window:
+            return False
+        level = [_rms(pcm[i : i + window]) for i in range(0, len(pcm) - window + 1, window)]
+        self._loudest = max(self._loudest, *level)
+        return level[-1] < max(QUIET_FLOOR, QUIET_SHARE * self._loudest)
+
+    def _maybe_decode(self, pause: bool = False) -> None:
+        """Start a decode of the whole buffer if enough new audio came since the last one, or a
+        pause began (lock held)."""
+        if self._decoding:
+            self._pause_waiting = self._pause_waiting or pause
             return
+        grown = len(self._pcm) - max(self._decoded_at, 0)
         step = max(PARTIAL_MIN_STEP_S, PARTIAL_DUTY * self._last_cost_s) * BYTES_PER_S
-        if len(self._pcm) - max(self._decoded_at, 0) < step:
+        if not ((pause and grown > 0) or (self._recognizer.partials and grown >= step)):
             return
+        self._pause_waiting = False
         self._decoding = True
         self._decoded_at = len(self._pcm)
         pcm = bytes(self._pcm)
@@ -231,7 +252,14 @@ class WhisperSession:
                 self._latest = (len(pcm), transcript)
                 if not self._closing and not looping(transcript.text):
                     self._partial = transcript.text
+            if self._pause_waiting and not self._closing:
+                self._maybe_decode(pause=True)  # the words up to the pause, decoded next
             self._lock.notify_all()
+
+
+def _rms(pcm: bytes) -> float:
+    samples = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
+    return float(np.sqrt(np.mean(samples * samples))) if samples.size else 0.0
 
 
 def looping(text: str) -> bool:

@@ -32,7 +32,7 @@ RATE = 16_000
 VOICES = ("piper", "espeak")
 ESPEAK_WPM = 185
 PIPER_LENGTH_SCALE = 0.85
-_VERSION = "1"  # bump to re-make every recording (a change of trimming, rate...)
+_VERSION = "2"  # bump to re-make every recording (a change of trimming, rate...)
 _piper = None
 _lock = threading.Lock()
 
@@ -88,7 +88,10 @@ def _piper_speak(text: str) -> tuple[int, np.ndarray]:
         from piper import SynthesisConfig
 
         with wave.open(buffer, "wb") as w:
-            _piper.synthesize_wav(text, w, syn_config=SynthesisConfig(length_scale=PIPER_LENGTH_SCALE))
+            # No noise: with Piper's default noise every synthesis differs, and a recording made
+            # on CI would not be the one the slips in calls.yaml were measured on.
+            config = SynthesisConfig(length_scale=PIPER_LENGTH_SCALE, noise_scale=0.0, noise_w_scale=0.0)
+            _piper.synthesize_wav(text, w, syn_config=config)
     return _read_wav(buffer.getvalue())
 
 
