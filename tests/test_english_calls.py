@@ -10,6 +10,7 @@ calls.yaml records a recognition slip (what was heard, which marks it changes, a
 
 from __future__ import annotations
 
+import subprocess
 import threading
 
 import pytest
@@ -20,7 +21,6 @@ from rehearsal.call import events as ev
 from rehearsal.call.engine import Call, CallResult
 from rehearsal.settings import Settings
 from rehearsal.voice.interfaces import Audio, VoiceSpec
-from virtual_user import VirtualCaller
 
 pytestmark = [pytest.mark.audio, pytest.mark.whisper, pytest.mark.timeout(180)]
 
@@ -31,6 +31,34 @@ THINK_S = 0.2  # the caller's pause before answering
 # such a pause for the end of the reply (a turn-taking matter, reported). This test is about the
 # words, so it waits longer.
 END_SILENCE_MS = 600
+
+
+class Mouth:
+    """Says each reply into the virtual microphone with its own `pacat`, given the whole reply at once.
+
+    A separate process with a 300 ms buffer: a Python thread pacing 20 ms blocks (as VirtualCaller
+    does, to time turn gaps) can be starved while Whisper decodes on a busy machine, and the gap it
+    leaves in the speech ends the reply early. This test needs the words, not the gap timings.
+    """
+
+    def __init__(self) -> None:
+        self._procs: list[subprocess.Popen] = []
+        self._lock = threading.Lock()
+
+    def say(self, pcm: bytes) -> None:
+        with self._lock:  # one reply at a time
+            proc = subprocess.Popen(["pacat", "--playback", "--device=vmic_in", "--rate=16000", "--channels=1",
+                                     "--format=s16le", "--raw", "--latency-msec=300"], stdin=subprocess.PIPE)
+            self._procs.append(proc)
+            proc.stdin.write(pcm + bytes(3200))  # and 100 ms of silence, so the last word is not clipped
+            proc.stdin.close()
+
+    def close(self) -> None:
+        for proc in self._procs:
+            try:
+                proc.wait(5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
 
 class FastVoice:
@@ -96,7 +124,7 @@ def spoken_call(caller: Caller, recognizer) -> tuple[CallResult, list[str]]:
             done.set()
 
     result: list[CallResult] = []
-    voice = VirtualCaller()
+    voice = Mouth()
     speaker = create_speaker(settings)
     runner = CallRunner(Call(scenario, Judge(scenario.phrases)), sink, synthesizer=FastVoice(create_synthesizer(settings)),
                         speaker=speaker, microphone=create_microphone(settings), recognizer=lambda: recognizer,
