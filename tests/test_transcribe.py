@@ -125,7 +125,10 @@ def test_missing_file_is_a_clear_error(tmp_path, capsys):
     assert "Cannot read" in capsys.readouterr().err
 
 
-def test_no_model_says_what_to_install(tmp_path, capsys):
+def test_no_model_says_what_to_install(tmp_path, capsys, monkeypatch):
+    from rehearsal.voice import whisper_models
+
+    monkeypatch.setattr(whisper_models, "packaged_model", lambda: None)  # nor the Whisper one of the [test] extra
     path = write_wav(tmp_path / "a.wav", speech(0.5), 16_000, 16)
     assert main(["transcribe", str(path)]) == 1
     assert "rehearsal models install" in capsys.readouterr().err

@@ -12,7 +12,8 @@ def add_parser(sub) -> None:
     p = sub.add_parser(
         "models",
         help="install and list speech models",
-        description="Install Vosk speech models (online, or from a local zip for offline machines) and list them.",
+        description="Install speech models - Vosk, or Whisper (whisper-tiny.en, whisper-base.en) - online, or from a "
+                    "local zip or folder on offline machines, and list them.",
     )
     p.set_defaults(run=_usage(p))
     actions = p.add_subparsers(dest="models_command", metavar="ACTION")
@@ -41,6 +42,8 @@ def _usage(parser: argparse.ArgumentParser):
 def run_install(args: argparse.Namespace) -> int:
     from rehearsal.voice import model_store
 
+    if _wants_whisper(args):
+        return _install_whisper(args)
     bar = ProgressBar(sys.stderr)
     try:
         path = model_store.install(
@@ -64,6 +67,43 @@ def run_install(args: argparse.Namespace) -> int:
     checked = args.sha256 or (not args.unverified and model_store.pinned_hash(path.name) and not _is_dir(args.from_path))
     note = "" if checked else " (not checked against a known SHA-256)"
     print(f"Installed {path.name} in {path}{note}")
+    return 0
+
+
+def _wants_whisper(args: argparse.Namespace) -> bool:
+    from rehearsal.voice.whisper import looks_like_whisper_model
+    from rehearsal.voice.whisper_models import is_whisper_name
+
+    return is_whisper_name(args.name) or (args.from_path is not None and args.from_path.is_dir()
+                                          and looks_like_whisper_model(args.from_path))
+
+
+def _install_whisper(args: argparse.Namespace) -> int:
+    from rehearsal.voice import model_store, whisper_models
+    from rehearsal.voice.whisper import whisper_available
+
+    if args.sha256 or args.unverified:
+        print("rehearsal models install: Whisper models are checked file by file against the SHA-256s this "
+              "program knows; --sha256 and --unverified are for Vosk zips.", file=sys.stderr)
+        return 1
+    name = args.name or "whisper-tiny.en"
+    bar = ProgressBar(sys.stderr)
+    try:
+        path = whisper_models.install(name, from_path=args.from_path, base_url=args.url, force=args.force,
+                                      progress=bar.update)
+    except model_store.AlreadyInstalled as exc:
+        bar.close()
+        print(str(exc), file=sys.stderr)
+        return 0
+    except model_store.ModelInstallError as exc:
+        bar.close()
+        print(f"rehearsal models install: {exc}", file=sys.stderr)
+        return 1
+    bar.close()
+    checked = name in whisper_models.CATALOG
+    print(f"Installed {path.name} in {path}" + ("" if checked else " (not checked against a known SHA-256)"))
+    if not whisper_available():
+        print("It needs the Whisper engine too: pip install 'rehearsal[whisper]' (or faster-whisper).")
     return 0
 
 
@@ -92,11 +132,34 @@ def run_list(args: argparse.Namespace) -> int:
         print(f"In use: {used} (from the model_path setting){state}")
     else:
         print("In use: the one marked *.")
+    _list_whisper()
     print("Can be installed (rehearsal models install NAME):")
     for entry in model_store.CATALOG.values():
         default = " (default)" if entry.name == model_store.DEFAULT_MODEL else ""
         print(f"   {entry.name:<34} {entry.size_mb:4d} MB  {entry.language}{default}; {entry.note}")
+    from rehearsal.voice.whisper_models import CATALOG as WHISPER
+
+    for entry in WHISPER.values():
+        print(f"   {entry.name:<34} {entry.size_mb:4d} MB  {entry.language} (Whisper); {entry.note}")
+    from rehearsal.voice.engine_choice import describe_engines
+
+    print(describe_engines(settings.load()))
     return 0
+
+
+def _list_whisper() -> None:
+    from rehearsal import settings
+    from rehearsal.voice.whisper import whisper_available
+    from rehearsal.voice.whisper_models import find_whisper_model, list_whisper
+
+    found = list_whisper()
+    if not found:
+        return
+    used = find_whisper_model(settings.load())
+    print("Whisper models:" + ("" if whisper_available() else " (the engine is missing: pip install 'rehearsal[whisper]')"))
+    for model in found:
+        mark = "*" if model.path == used else " "
+        print(f" {mark} {model.name:<34} {model.path}")
 
 
 class ProgressBar:

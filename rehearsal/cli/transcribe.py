@@ -17,7 +17,7 @@ def add_parser(sub) -> None:
     )
     p.add_argument("file", type=Path, metavar="FILE.wav")
     p.add_argument("--json", action="store_true", help="print words with timings and confidence as JSON")
-    p.add_argument("--model", type=Path, metavar="PATH", help="Vosk model folder (default: the installed one)")
+    p.add_argument("--model", type=Path, metavar="PATH", help="Vosk or Whisper model folder (default: the installed one)")
     p.set_defaults(run=run)
 
 
@@ -25,6 +25,7 @@ def run(args: argparse.Namespace) -> int:
     from rehearsal.judging.delivery import measure
     from rehearsal.voice.audio_file import AudioFileError, load_for_recognition
     from rehearsal.voice.interfaces import VoiceUnavailable
+    from rehearsal.voice.engine_choice import choose_engine
     from rehearsal.voice.recognizer import load_recognizer, transcribe_audio
 
     from rehearsal.printable import printable
@@ -35,8 +36,16 @@ def run(args: argparse.Namespace) -> int:
         print(printable(f"rehearsal transcribe: {exc}", one_line=True), file=sys.stderr)
         return 1
     try:
-        # One recording: a spare session warming in the background would only compete for CPU.
-        recognizer = load_recognizer(args.model, prewarm=False)
+        from rehearsal import settings
+
+        engine, path = choose_engine(settings.load(), args.model)  # Vosk or Whisper, as the settings say
+        if engine == "whisper":
+            from rehearsal.voice.whisper import load_whisper
+
+            recognizer = load_whisper(path, partials=False)
+        else:
+            # One recording: a spare session warming in the background would only compete for CPU.
+            recognizer = load_recognizer(path, prewarm=False)
     except VoiceUnavailable as exc:
         print(f"rehearsal transcribe: {exc}", file=sys.stderr)
         return 1

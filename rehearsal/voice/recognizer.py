@@ -240,9 +240,15 @@ class RecognizerLoader:
 
 
 def transcribe_audio(recognizer: VoskRecognizer, pcm: bytes, chunk_seconds: float = 0.2) -> Transcript:
-    """Recognise a whole recording by streaming it in chunks, as a microphone would deliver it."""
+    """Recognise a whole recording by streaming it in chunks, as a microphone would deliver it.
+
+    A recognizer that decodes whole buffers (Whisper) is given the recording in one go instead.
+    """
+    if callable(getattr(recognizer, "transcribe", None)):
+        return recognizer.transcribe(pcm)
     session = recognizer.session()
     step = int(SAMPLE_RATE * chunk_seconds) * 2
     for i in range(0, len(pcm), step):
         session.accept_audio(pcm[i : i + step])
     return session.finish()
+

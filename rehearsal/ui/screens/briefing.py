@@ -83,6 +83,8 @@ class BriefingScreen(Screen[None]):
     def _show_model(self, *_: object) -> None:
         status: ModelStatus = "off" if self.typed else self.app.model_status
         line = Text(MODEL_LINES[status])
+        if status == "ready" and self.app.model_detail:  # which engine hears the replies, and what it does
+            line = Text(f"Speech model: {self.app.model_detail}, ready (live text, end of reply, the words kept).")
         if status == "missing" and self.app.model_detail:
             line.append(f"\n{self.app.model_detail}", style="yellow")
         self.query_one("#model-status", Static).update(line)

@@ -36,7 +36,12 @@ def installed_models() -> list[tuple[str, str]]:
         from rehearsal.voice.model_store import list_installed
     except ImportError:
         return []
-    return [(m.name, str(m.path)) for m in list_installed()]
+    models = [(m.name, str(m.path)) for m in list_installed()]
+    try:
+        from rehearsal.voice.whisper_models import list_whisper
+    except ImportError:
+        return models
+    return models + [(f"Whisper: {m.name}", str(m.path)) for m in list_whisper()]  # picking one picks the engine
 
 
 def audio_devices() -> tuple[list[str], list[str], str | None]:
@@ -118,6 +123,10 @@ class SettingsScreen(Screen[None]):
         self._set_options("model_path", [("the installed default", DEFAULT), *models], s.model_path)
         if not models:
             self.query_one("#model-help", Static).update(Text("No speech model is installed. " + INSTALL_HELP, style="yellow"))
+        else:
+            from rehearsal.voice.engine_choice import describe_engines
+
+            self.query_one("#model-help", Static).update(Text(describe_engines(s) + " " + INSTALL_HELP, style="dim"))
         self._list_devices()
 
     def _set_options(self, select_id: str, options: list[tuple[str, str]], current: object) -> None:
