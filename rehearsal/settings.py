@@ -21,7 +21,7 @@ EndMode = Literal["auto", "push-to-talk"]
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="REHEARSAL_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="REHEARSAL_", extra="ignore", protected_namespaces=())
 
     input_device: str | int | None = Field(None, description="Microphone: name or index; none = system default.")
     output_device: str | int | None = Field(None, description="Speaker: name or index; none = system default.")

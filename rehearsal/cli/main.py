@@ -19,6 +19,7 @@ COMMANDS: dict[str, str] = {
     "score": "rehearsal.cli.score",
     "validate": "rehearsal.cli.validate",
     "schema": "rehearsal.cli.schema",
+    "docs": "rehearsal.cli.docs",
     "scenarios": "rehearsal.cli.scenarios",
     "transcribe": "rehearsal.cli.transcribe",
     "models": "rehearsal.cli.models",
