@@ -81,9 +81,12 @@ async def test_hint_and_retry_during_the_call():
         await pilot.press("enter", "enter")
         await wait_for(pilot, lambda: events.count(ev.Listening) == 1)
         await pilot.press("ctrl+g")
-        assert any("Thank her for the interview" in n.message for n in app._notifications)
+        hint = app.screen.query_one("#hint-line")
+        assert hint.display and "Thank her for the interview" in str(hint.render())
+        assert not app._notifications  # beside the reply box, not a toast over it
         await reply(pilot, "Hello there.")
         await wait_for(pilot, lambda: events.count(ev.Listening) == 2)
+        assert not app.screen.query_one("#hint-line").display  # answered: the hint goes
         assert len(app.screen.query(".exchange")) == 1
         await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: events.count(ev.Listening) == 3)
@@ -126,8 +129,47 @@ async def test_a_broken_scenario_file_shows_where_it_is_wrong(tmp_path):
         assert "There is no file" in str(app.screen.query_one("#path-error").render())
         app.screen.query_one("#path").value = str(broken)
         await pilot.press("enter")
+        await pilot.pause()
+        from rehearsal.ui.screens.message import MessageScreen
+
+        assert isinstance(app.screen, MessageScreen)  # a dialog to read and copy from, not a toast
+        assert f"{broken}:" in app.screen.query_one("#message-text").text
+        assert not app._notifications
+        await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)
-        assert any(f"{broken}:" in n.message for n in app._notifications)
+
+
+@sync
+async def test_f1_lists_the_screens_own_keys():
+    from rehearsal.ui.screens.keys import KeysScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "enter")  # into a typed call, focus in the reply box
+        await pilot.pause()
+        await pilot.press("f1")
+        assert isinstance(app.screen, KeysScreen)
+        keys = {row[0]: row[1] for row in app.screen.rows}
+        assert keys["ctrl+g"] == "Hint" and keys["ctrl+r"] == "Retry turn" and keys["escape"] == "Hang up"
+        await pilot.press("escape")
+        assert not isinstance(app.screen, KeysScreen)
+        assert "Keys" in [c.title for c in app.get_system_commands(app.screen)]
+
+
+@sync
+async def test_the_typed_reply_timer_stops_at_the_limit_and_says_so():
+    from rehearsal.ui.widgets.meters import ReplyTimer
+
+    events = Events()
+    app = make_app()
+    async with app.run_test(size=(80, 24), message_hook=events) as pilot:
+        await pilot.press("enter", "enter")
+        await wait_for(pilot, lambda: events.count(ev.Listening) == 1)
+        timer = app.screen.query_one(ReplyTimer)
+        timer._started -= 46  # the first turn allows 45 s
+        await wait_for(pilot, lambda: not timer.running)
+        assert timer.elapsed == 45 and "time's up 0:45" in str(timer.render())
+        assert "Time's up" in str(app.screen.query_one("#live").render())
 
 
 @sync

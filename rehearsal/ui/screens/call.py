@@ -77,6 +77,7 @@ class CallScreen(Screen[None]):
             yield ReplyTimer(id="timer")
             yield Static(id="mode-label")
         yield Static(id="notice-line", classes="hidden")
+        yield Static(id="hint-line", classes="hidden")
         yield Input(placeholder="Type your reply and press Enter", id="reply")
         yield Footer()
 
@@ -191,6 +192,8 @@ class CallScreen(Screen[None]):
         self.query_one(LevelMeter).level = message.rms
 
     def _on_ManagerSpeaking(self, event: ev.ManagerSpeaking) -> None:
+        if event.turn_id != self.turn_id:
+            self._hide_hint()  # a new turn: the last turn's hint no longer applies
         self.turn_id = event.turn_id
         self.query_one(ReplyTimer).clear()
         self._show_manager(event.text, speaking=True)
@@ -220,6 +223,7 @@ class CallScreen(Screen[None]):
         self.query_one("#live", Static).update(Text.assemble(("You: ", "bold"), event.transcript.text or "(nothing heard)"))
 
     def _on_TurnScored(self, event: ev.TurnScored) -> None:
+        self._hide_hint()
         self.query_one(ReplyTimer).stop()
         self.query_one(TurnLog).add(event.record)
         self.query_one("#live", Static).update("")
@@ -264,8 +268,24 @@ class CallScreen(Screen[None]):
             self._engine(lambda runner: runner.stop_talking())
 
     def action_hint(self) -> None:
+        """The hint stays beside the reply box until the turn is answered, covering nothing."""
         hint = self.scenario.turns[self.turn_id].hint if self.turn_id in self.scenario.turns else None
-        self.notify(hint or "No hint for this turn. Thank them, ask for feedback, stay upbeat.", title="Hint", timeout=12)
+        line = self.query_one("#hint-line", Static)
+        line.update(Text.assemble(("Hint: ", "bold"), hint or "No hint for this turn. Thank them, ask for "
+                                  "feedback, stay upbeat.", ("   ctrl+g hides it", "dim")))
+        if "hidden" in line.classes:
+            line.remove_class("hidden")
+        else:
+            self._hide_hint()  # ctrl+g again: hide it
+
+    def _hide_hint(self) -> None:
+        self.query_one("#hint-line", Static).add_class("hidden")
+
+    def on_reply_timer_time_up(self, message: ReplyTimer.TimeUp) -> None:
+        if self.typed:
+            self.query_one("#live", Static).update(Text(
+                f"Time's up ({message.limit:.0f} s for this reply): finish your sentence and press Enter.",
+                style="bold yellow"))
 
     def action_retry(self) -> None:
         if self.scored:

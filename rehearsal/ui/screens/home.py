@@ -109,7 +109,7 @@ class HomeScreen(Screen[None]):
         self._loaded.pop(id_or_path, None)  # a coach may have just fixed the file
         loaded = self._load(id_or_path)
         if isinstance(loaded, str):
-            self.notify(loaded, title="Cannot open this scenario", severity="error", timeout=15)
+            self.app.show_problem("This scenario cannot be opened", loaded)
             return
         path = id_or_path if looks_like_path(id_or_path) else None
         self.app.push_screen(BriefingScreen(loaded, scenario_path=path))
