@@ -295,3 +295,31 @@ async def test_a_history_that_cannot_open_is_a_notice_and_practice_works():
         assert any("database is locked" in n.message for n in app._notifications)
         await pilot.press("enter", "enter")
         assert isinstance(app.screen, CallScreen)
+
+
+@sync
+async def test_the_open_file_dialog_completes_paths_and_browses(tmp_path):
+    from rehearsal.ui.screens.briefing import BriefingScreen
+    from rehearsal.ui.screens.open_file import OpenFileScreen, ScenarioTree
+
+    folder = tmp_path / "coaching"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("not a scenario")
+    src = paths.builtin_scenarios_dir() / "follow-up-better-fit.yaml"
+    (folder / "assignment.yaml").write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
+    app = make_app(scenarios=(), services=make_services())
+    app.scenarios = CatalogSource()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("o")
+        assert isinstance(app.screen, OpenFileScreen)
+        box = app.screen.query_one("#path")
+        box.value = str(folder / "ass")
+        box.cursor_position = len(box.value)
+        await wait_for(pilot, lambda: box._suggestion != "")
+        await pilot.press("right")  # accept the completion
+        assert box.value == str(folder / "assignment.yaml")
+        tree = app.screen.query_one(ScenarioTree)
+        assert [p.name for p in tree.filter_paths(list(folder.iterdir()))] == ["assignment.yaml"]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, BriefingScreen)
