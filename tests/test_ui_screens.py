@@ -323,3 +323,20 @@ async def test_the_open_file_dialog_completes_paths_and_browses(tmp_path):
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, BriefingScreen)
+
+
+@sync
+async def test_slash_searches_the_scenarios():
+    from rehearsal.ui.widgets.scenario_list import ScenarioList
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        scenarios = app.screen.query_one(ScenarioList)
+        assert scenarios.option_count == 2
+        await pilot.press("slash", *"voicem")
+        assert app.screen.query_text == "voicem", app.screen.query_text
+        assert scenarios.option_count == 1 and scenarios.get_option_at_index(0).id == "voicemail"
+        await pilot.press("q")  # typed into the search box, not "quit"
+        assert scenarios.option_count == 0 and "No scenario matches" in str(app.screen.query_one("#situation").render())
+        await pilot.press("escape")
+        assert scenarios.option_count == 2 and not app.screen.query_one("#search").display
