@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "bundle": "rehearsal.cli.bundle",
     "review": "rehearsal.cli.review",
     "tui": "rehearsal.cli.tui",
+    "completion": "rehearsal.cli.completion",
 }
 
 
