@@ -151,6 +151,8 @@ async def test_f1_lists_the_screens_own_keys():
         assert isinstance(app.screen, KeysScreen)
         keys = {row[0]: row[1] for row in app.screen.rows}
         assert keys["ctrl+g"] == "Hint" and keys["ctrl+r"] == "Retry turn" and keys["escape"] == "Hang up"
+        assert "ctrl+t" not in keys  # push-to-talk is off in a typed call
+        assert {row[0]: row[2] for row in app.screen.rows}["ctrl+r"].endswith("(not now)")  # nothing to retry yet
         await pilot.press("escape")
         assert not isinstance(app.screen, KeysScreen)
         assert "Keys" in [c.title for c in app.get_system_commands(app.screen)]

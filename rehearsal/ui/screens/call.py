@@ -26,8 +26,6 @@ from rehearsal.ui.sources import Runner, RunRequest
 from rehearsal.ui.widgets.meters import LevelMeter, ReplyTimer
 from rehearsal.ui.widgets.turn_log import TurnLog
 
-NOTICE_SEVERITY = {"info": "information", "warning": "warning", "error": "error"}
-
 
 class CallScreen(Screen[None]):
     BINDINGS = [
@@ -231,11 +229,11 @@ class CallScreen(Screen[None]):
         self.refresh_bindings()
 
     def _on_Notice(self, event: ev.Notice) -> None:
-        # The notice line keeps the whole message; the toast only draws the eye to it, so it
-        # carries the first sentence and does not cover the transcript on a small terminal.
-        self.notify(first_sentence(event.message), severity=NOTICE_SEVERITY[event.level], timeout=4)
+        # In the notice line above the reply box, whole, until the next notice: a toast here
+        # covered the reply box on a small terminal and was gone before it could be read.
         notice = self.query_one("#notice-line", Static)
-        notice.update(Text(event.message, style="yellow" if event.level != "info" else ""))
+        mark = {"info": "", "warning": "⚠ ", "error": "✗ "}[event.level]
+        notice.update(Text(mark + event.message, style="yellow" if event.level != "info" else ""))
         notice.remove_class("hidden")
         if event.level != "info" and not self.typed:
             # Something in the voice path failed: offer typing so the call can carry on.
@@ -310,7 +308,3 @@ class CallScreen(Screen[None]):
         self.app.push_screen(ConfirmScreen("Hang up now? You will see the scorecard for the turns so far.",
                                            yes="Hang up", no="Keep talking"), answered)
 
-
-def first_sentence(message: str) -> str:
-    head, sep, _ = message.partition(". ")
-    return head + "." if sep else message

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, DataTable, Label
+from textual.widgets import Button, Label, Static
 
 # Keys every screen has, from the app itself.
 APP_KEYS = [
@@ -18,13 +19,24 @@ APP_KEYS = [
 
 
 def screen_keys(screen: Screen) -> list[tuple[str, str, str]]:
-    """(key, name, what it does) for each key the screen declares, in its order, then the app's."""
+    """(key, name, what it does) for each key the screen offers now, in its order, then the app's.
+
+    A key the screen has switched off here (push-to-talk in a typed call) is left out; one that
+    is only unavailable for the moment (retry before any reply) is marked so."""
     rows = []
     for binding in type(screen).BINDINGS:
         if not isinstance(binding, Binding) or not binding.description:
             continue
+        action, _, args = binding.action.partition("(")
+        params = (args.rstrip(")"),) if args else ()
+        allowed = screen.check_action(action, params) if "." not in action else True
+        if allowed is False:
+            continue
+        what = binding.tooltip or binding.description
+        if allowed is None:
+            what += " (not now)"
         keys = ", ".join(key.strip() for key in binding.key.split(","))
-        rows.append((keys, binding.description, binding.tooltip or binding.description))
+        rows.append((keys, binding.description, what))
     return rows + APP_KEYS
 
 
@@ -32,7 +44,7 @@ class KeysScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     KeysScreen { align: center middle; }
     KeysScreen #dialog { width: 90%; max-width: 100; height: auto; max-height: 90%; }
-    KeysScreen DataTable { height: auto; max-height: 18; margin-bottom: 1; }
+    KeysScreen #keys-list { height: auto; max-height: 16; margin-bottom: 1; }
     """
     BINDINGS = [Binding("escape,f1", "close", "Close", tooltip="Close the key list", id="keys.close")]
 
@@ -44,16 +56,23 @@ class KeysScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Label(f"Keys: {self.heading}", classes="dialog-title")
-            yield DataTable(cursor_type="row", zebra_stripes=True, id="keys-table")
+            with VerticalScroll(id="keys-list"):
+                yield Static(self._table(), id="keys-table")
             with Horizontal(classes="buttons"):
                 yield Button("Close (Esc)", variant="primary", id="close")
 
-    def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("key", "does", "")
+    def _table(self) -> Table:
+        # A rich table wraps long descriptions instead of cutting them at the dialog's edge.
+        table = Table(box=None, show_header=False, pad_edge=False, expand=True)
+        table.add_column(no_wrap=True, style="bold")
+        table.add_column(no_wrap=True)
+        table.add_column(ratio=1)
         for key, name, what in self.rows:
-            table.add_row(Text(key, style="bold"), name, what)
-        table.focus()
+            table.add_row(Text(key), Text(name), Text(what, style="dim"))
+        return table
+
+    def on_mount(self) -> None:
+        self.query_one("#close", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(None)

@@ -45,27 +45,28 @@ class ScenarioTree(DirectoryTree):
 
 class OpenFileScreen(ModalScreen[str | None]):
     DEFAULT_CSS = """
-    OpenFileScreen #dialog { width: 90%; max-width: 100; height: auto; max-height: 95%; }
+    OpenFileScreen #dialog { width: 90%; max-width: 100; height: 90%; max-height: 30; padding: 0 1; }
+    OpenFileScreen #dialog .dialog-title { margin-bottom: 0; }
     OpenFileScreen #path-error { width: 100%; height: auto; }
-    OpenFileScreen ScenarioTree { height: 10; min-height: 4; border: round $primary; }
-    OpenFileScreen .hint { color: $text-muted; }
+    OpenFileScreen ScenarioTree { height: 1fr; min-height: 3; border: round $primary; }
+    OpenFileScreen .hint { width: 100%; color: $text-muted; }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without opening", id="open.cancel")]
 
     def __init__(self, start: Path | None = None) -> None:
         super().__init__()
-        self.start = start or Path.cwd()
+        self.start = start or Path(".")  # the folder rehearsal was started in, shown as "."
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Label("Open a scenario file", classes="dialog-title")
             yield Input(placeholder="path/to/scenario.yaml", id="path", suggester=PathSuggester())
-            yield Label("Type a path (→ completes it) or pick a file below; Tab moves to the list.", classes="hint")
+            yield Label("Type a path (→ completes it), or Tab to the files below.", classes="hint")
             yield Label("", id="path-error", classes="error")
             yield ScenarioTree(self.start, id="browser")
             with Horizontal(classes="buttons"):
-                yield Button("Open", variant="primary", id="open")
-                yield Button("Cancel", id="cancel")
+                yield Button("Open", variant="primary", id="open", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
@@ -88,7 +89,7 @@ class OpenFileScreen(ModalScreen[str | None]):
         if not text:
             error.update("Type the path of a .yaml scenario file, or pick one below.")
             return
-        path = Path(text).expanduser()
+        path = Path(text).expanduser().absolute()
         if path.is_dir():
             self.query_one(ScenarioTree).path = path  # a folder: browse it
             error.update("")
