@@ -31,7 +31,14 @@ def run(args: argparse.Namespace) -> int:
 
     out = console()
     rows = [(e.id, e.title, "BROKEN" if e.broken else e.difficulty, str(e.path)) for e in listed]
-    out.print(table(("ID", "TITLE", "DIFFICULTY", "FILE"), rows))
+    widths = [max(len(r[i]) for r in [("ID", "TITLE", "DIFFICULTY", "FILE"), *rows]) for i in range(4)]
+    if sum(widths) + 6 <= out.width:
+        out.print(table(("ID", "TITLE", "DIFFICULTY", "FILE"), rows, whole=(0, 3)))
+    else:  # a narrow terminal: each file on its own line, whole, so it can be copied
+        out.print(table(("ID", "DIFFICULTY", "TITLE"), [(r[0], r[2], r[1]) for r in rows]))
+        out.print(Text("\nFiles:", style="bold"))
+        for row in rows:
+            out.print(Text(f"  {row[3]}"), soft_wrap=True)
     for entry in listed:
         if entry.problem:
             out.print(Text(f"{entry.id}: {entry.problem}"))

@@ -17,11 +17,14 @@ def console(file=None) -> Console:
     return Console(file=out, width=width, highlight=False, soft_wrap=False)
 
 
-def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> Table:
-    """Header row in bold, columns two spaces apart, no box: it reads like `ls -l`."""
+def table(headers: Sequence[str], rows: Iterable[Sequence[str]], *, whole: Sequence[int] = (0,)) -> Table:
+    """Header row in bold, columns two spaces apart, no box: it reads like `ls -l`.
+
+    Columns in `whole` (the first: an id someone will copy) are never wrapped; the others wrap
+    between words when the terminal is narrow."""
     grid = Table(box=None, pad_edge=False, padding=(0, 2, 0, 0), header_style="bold")
-    for header in headers:
-        grid.add_column(header, overflow="fold")
+    for n, header in enumerate(headers):
+        grid.add_column(header, no_wrap=n in whole, overflow="fold")
     for row in rows:
         # Text, not markup: a title from a file is shown as written, never as styles.
         grid.add_row(*(Text(cell) for cell in row))
