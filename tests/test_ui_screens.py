@@ -84,6 +84,11 @@ async def test_hint_and_retry_during_the_call():
         hint = app.screen.query_one("#hint-line")
         assert hint.display and "Thank her for the interview" in str(hint.render())
         assert not app._notifications  # beside the reply box, not a toast over it
+        await pilot.press("ctrl+g")
+        assert not app.screen.query_one("#hint-line").display  # pressed again: hidden
+        await reply(pilot, "?")  # as in the terminal: the hint, not a reply
+        await pilot.pause(0.3)
+        assert app.screen.query_one("#hint-line").display and events.count(ev.TurnScored) == 0
         await reply(pilot, "Hello there.")
         await wait_for(pilot, lambda: events.count(ev.Listening) == 2)
         assert not app.screen.query_one("#hint-line").display  # answered: the hint goes
@@ -150,7 +155,7 @@ async def test_f1_lists_the_screens_own_keys():
         await pilot.press("f1")
         assert isinstance(app.screen, KeysScreen)
         keys = {row[0]: row[1] for row in app.screen.rows}
-        assert keys["ctrl+g"] == "Hint" and keys["ctrl+r"] == "Retry turn" and keys["escape"] == "Hang up"
+        assert keys["ctrl+g"] == "Hint" and keys["ctrl+r"] == "Retry turn" and keys["Esc"] == "Hang up"
         assert "ctrl+t" not in keys  # push-to-talk is off in a typed call
         assert {row[0]: row[2] for row in app.screen.rows}["ctrl+r"].endswith("(not now)")  # nothing to retry yet
         await pilot.press("escape")

@@ -57,16 +57,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _list(folder) -> int:
-    from rich.console import Console
-    from rich.table import Table
+    from rich.text import Text
 
-    table = Table(box=None, show_header=False, pad_edge=False)
-    table.add_column(style="bold")
-    table.add_column()
-    for topic, (_, about) in TOPICS.items():
-        table.add_row(topic, about)
-    console = Console(highlight=False)
-    console.print("Guides that come with rehearsal (rehearsal docs TOPIC):")
-    console.print(table)
-    console.print(f"\nThey are files in {folder}; `rehearsal docs TOPIC --path` prints one's location.")
+    from rehearsal.cli.tables import console, table
+
+    out = console()
+    out.print("Guides that come with rehearsal (rehearsal docs TOPIC):")
+    out.print(table(("topic", "what it is"), [(topic, about) for topic, (_, about) in TOPICS.items()]))
+    out.print(Text(f"\nThey are files in {folder}; `rehearsal docs TOPIC --path` prints one's location."))
     return 0

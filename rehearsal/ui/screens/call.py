@@ -256,6 +256,9 @@ class CallScreen(Screen[None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         text = event.value.strip()
         event.input.clear()
+        if text == "?":  # asks for the hint, as in the terminal; never a reply
+            self._show_hint()
+            return
         self._engine(lambda runner: runner.submit_text(text))
 
     def action_talk(self) -> None:
@@ -267,14 +270,17 @@ class CallScreen(Screen[None]):
 
     def action_hint(self) -> None:
         """The hint stays beside the reply box until the turn is answered, covering nothing."""
+        if "hidden" in self.query_one("#hint-line", Static).classes:
+            self._show_hint()
+        else:
+            self._hide_hint()  # ctrl+g again: hide it
+
+    def _show_hint(self) -> None:
         hint = self.scenario.turns[self.turn_id].hint if self.turn_id in self.scenario.turns else None
         line = self.query_one("#hint-line", Static)
         line.update(Text.assemble(("Hint: ", "bold"), hint or "No hint for this turn. Thank them, ask for "
                                   "feedback, stay upbeat.", ("   ctrl+g hides it", "dim")))
-        if "hidden" in line.classes:
-            line.remove_class("hidden")
-        else:
-            self._hide_hint()  # ctrl+g again: hide it
+        line.remove_class("hidden")
 
     def _hide_hint(self) -> None:
         self.query_one("#hint-line", Static).add_class("hidden")

@@ -28,7 +28,8 @@ class HomeScreen(Screen[None]):
         # Priority: otherwise the key that opens the search box is also typed into it.
         Binding("slash", "search", "Search", tooltip="Find a scenario by title, id or description", id="home.search",
                 priority=True),
-        Binding("escape", "clear_search", "Clear search", show=False, id="home.clear_search"),
+        Binding("escape", "clear_search", "Clear search", tooltip="Close the search and show every scenario",
+                show=False, id="home.clear_search"),
         Binding("o", "open_file", "Open file", tooltip="Open a scenario file from disk (a coach's assignment)", id="home.open"),
         Binding("h", "history", "History", tooltip="Your past calls and scores", id="home.history"),
         Binding("s", "app.settings", "Settings", tooltip="Devices, voice, speech model, theme", id="home.settings"),

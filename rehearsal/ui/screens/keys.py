@@ -10,9 +10,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Label, Static
 
+KEY_NAMES = {"slash": "/", "enter": "Enter", "escape": "Esc", "space": "Space", "up": "↑", "down": "↓"}
+
 # Keys every screen has, from the app itself.
 APP_KEYS = [
-    ("f1", "Keys", "This list"),
+    ("F1", "Keys", "This list"),
     ("ctrl+p", "Commands", "Search every command (history, settings, theme, keys)"),
     ("ctrl+q", "Quit", "Leave rehearsal"),
 ]
@@ -35,7 +37,7 @@ def screen_keys(screen: Screen) -> list[tuple[str, str, str]]:
         what = binding.tooltip or binding.description
         if allowed is None:
             what += " (not now)"
-        keys = ", ".join(key.strip() for key in binding.key.split(","))
+        keys = ", ".join(KEY_NAMES.get(key.strip(), key.strip()) for key in binding.key.split(","))
         rows.append((keys, binding.description, what))
     return rows + APP_KEYS
 
@@ -43,8 +45,8 @@ def screen_keys(screen: Screen) -> list[tuple[str, str, str]]:
 class KeysScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     KeysScreen { align: center middle; }
-    KeysScreen #dialog { width: 90%; max-width: 100; height: auto; max-height: 90%; }
-    KeysScreen #keys-list { height: auto; max-height: 16; margin-bottom: 1; }
+    KeysScreen #dialog { width: 90%; max-width: 100; height: auto; max-height: 100%; padding: 0 1; }
+    KeysScreen #keys-list { height: auto; max-height: 18; margin-bottom: 1; }
     """
     BINDINGS = [Binding("escape,f1", "close", "Close", tooltip="Close the key list", id="keys.close")]
 
@@ -59,7 +61,7 @@ class KeysScreen(ModalScreen[None]):
             with VerticalScroll(id="keys-list"):
                 yield Static(self._table(), id="keys-table")
             with Horizontal(classes="buttons"):
-                yield Button("Close (Esc)", variant="primary", id="close")
+                yield Button("Close (Esc)", variant="primary", id="close", compact=True)
 
     def _table(self) -> Table:
         # A rich table wraps long descriptions instead of cutting them at the dialog's edge.

@@ -13,8 +13,8 @@ from textual.widgets import Button, Label, TextArea
 class MessageScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     MessageScreen { align: center middle; }
-    MessageScreen #dialog { width: 90%; max-width: 110; height: auto; max-height: 90%; }
-    MessageScreen #message-text { height: auto; max-height: 20; min-height: 3; margin-bottom: 1; }
+    MessageScreen #dialog { width: 90%; max-width: 110; height: auto; max-height: 100%; padding: 0 1; }
+    MessageScreen #message-text { height: auto; max-height: 60vh; min-height: 3; margin-bottom: 1; }
     """
     BINDINGS = [Binding("escape,enter", "close", "Close", tooltip="Close this message", id="message.close")]
 
@@ -30,7 +30,7 @@ class MessageScreen(ModalScreen[None]):
             # A read-only text area: long lines wrap, it scrolls, and the text can be selected and copied.
             yield TextArea(self.text, read_only=True, soft_wrap=True, show_line_numbers=False, id="message-text")
             with Horizontal(classes="buttons"):
-                yield Button("Close (Esc)", variant="primary", id="close")
+                yield Button("Close (Esc)", variant="primary", id="close", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#close", Button).focus()
