@@ -42,7 +42,7 @@ ensure_venv() {  # $1: pip extras, e.g. "[test]"
     if [ ! -x "$VENV/bin/python" ]; then
         say "creating the virtualenv in .venv"
         "$PYTHON" -m venv "$VENV" || { say "python3 -m venv failed: install python3-venv (sudo apt-get install python3-venv)"; exit 1; }
-        "$VENV/bin/python" -m pip install -q --upgrade pip
+        "$VENV/bin/python" -m pip install -q --upgrade pip 2>&1 | _pip_progress >&2
     fi
     local stamp="$VENV/.installed$1"
     if [ ! -f "$stamp" ] || [ "$REPO/pyproject.toml" -nt "$stamp" ]; then
