@@ -167,6 +167,7 @@ def test_a_call_with_no_reply_is_not_kept(store, ending):
     if ending == "hung_up":
         call.hang_up()
         rec(CallEnded(call.result()))
+        assert not (store.recordings_root / rec.session_id).exists()  # gone at the end, before close
     if ending != "killed":
         rec.close()
         assert not (store.recordings_root / rec.session_id).exists()

@@ -61,7 +61,9 @@ class SessionRecorder:
                     manager_audio=self._manager_audio.get(record.turn_id),
                     reply_audio=self._reply_audio.pop(record.turn_id, None),
                 )
-            elif isinstance(event, CallEnded) and self.kept:
+            elif isinstance(event, CallEnded) and not self.kept:
+                self._store.discard_audio(self.session_id)  # over with no reply: nothing to keep
+            elif isinstance(event, CallEnded):
                 result = event.result
                 status = _STATUS.get(result.end_reason, "incomplete")
                 closing_turn = None if result.closing_line is None else _closing_turn(result)
