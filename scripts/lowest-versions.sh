@@ -6,15 +6,20 @@
 set -euo pipefail
 source "$(dirname "$0")/_setup.sh"
 LOWEST=${REHEARSAL_LOWEST_VENV:-$REPO/.venv-lowest}
-if [ ! -x "$LOWEST/bin/uv" ]; then
+UV="$LOWEST/uv-tool/bin/uv"  # uv in a venv of its own: syncing the test venv must not remove it
+if [ ! -x "$UV" ]; then
     say "creating $LOWEST for the lowest-versions check"
     "$PYTHON" -m venv "$LOWEST"
-    "$LOWEST/bin/python" -m pip install -q uv
+    "$PYTHON" -m venv "$LOWEST/uv-tool"
+    "$LOWEST/uv-tool/bin/python" -m pip install -q uv
 fi
 say "installing rehearsal with every direct dependency at its declared floor"
-VIRTUAL_ENV="$LOWEST" "$LOWEST/bin/uv" pip install -q --python "$LOWEST/bin/python" \
-    --resolution lowest-direct -e "$REPO[test]"
-"$LOWEST/bin/python" -m pip list 2>/dev/null | grep -iE '^(textual|textual-plotext|rich|pydantic|pydantic-settings|pyyaml|rapidfuzz|platformdirs) ' >&2
+# Resolve to exact pins, then sync: a plain install would keep newer versions already there.
+pins="$LOWEST/lowest-requirements.txt"
+"$UV" pip compile -q --resolution lowest-direct --extra test "$REPO/pyproject.toml" -o "$pins"
+"$UV" pip sync -q --python "$LOWEST/bin/python" "$pins"
+"$UV" pip install -q --python "$LOWEST/bin/python" --no-deps -e "$REPO"
+grep -iE '^(textual|textual-plotext|rich|pydantic|pydantic-settings|pyyaml|rapidfuzz|platformdirs|shtab)==' "$pins" >&2
 cd "$REPO"
 "$LOWEST/bin/python" -m pytest -q -p no:cacheprovider -m "not audio and not vosk and not english" \
     --ignore=tests/test_ui_snapshots.py "$@"
