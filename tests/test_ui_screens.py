@@ -347,3 +347,24 @@ async def test_slash_searches_the_scenarios():
         assert scenarios.option_count == 0 and "No scenario matches" in str(app.screen.query_one("#situation").render())
         await pilot.press("escape")
         assert scenarios.option_count == 2 and not app.screen.query_one("#search").display
+
+
+@sync
+async def test_settings_problems_open_in_a_dialog_at_start():
+    from rehearsal.ui.screens.message import MessageScreen
+
+    paths.config_file().parent.mkdir(parents=True, exist_ok=True)
+    paths.config_file().write_text("rate: 5\nbogus: 1\n", encoding="utf-8")
+    settings_module.load()
+    try:
+        app = make_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, MessageScreen)
+            text = app.screen.query_one("#message-text").text
+            assert "rate = 5 is not valid" in text and "unknown setting 'bogus'" in text
+            await pilot.press("escape")
+            assert isinstance(app.screen, HomeScreen)
+    finally:
+        paths.config_file().unlink()
+        settings_module.load()  # the problems are module state: leave none for the next test

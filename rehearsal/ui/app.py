@@ -75,8 +75,9 @@ class RehearsalApp(App[None]):
             self.load_model()
         from rehearsal import settings as settings_module
 
-        for problem in settings_module.problems():
-            self.notify(problem, title="Settings", severity="warning", timeout=12)
+        problems = settings_module.problems()
+        if problems:  # whole, in a dialog to read and copy from: each names the file and line to fix
+            self.show_problem("Some settings were not used (the defaults apply)", "\n".join(problems))
 
     def on_unmount(self) -> None:
         close = getattr(self.store, "close", None)
