@@ -176,7 +176,8 @@ async def test_the_typed_reply_timer_stops_at_the_limit_and_says_so():
         timer._started -= 46  # the first turn allows 45 s
         await wait_for(pilot, lambda: not timer.running)
         assert timer.elapsed == 45 and "time's up 0:45" in str(timer.render())
-        assert "Time's up" in str(app.screen.query_one("#live").render())
+        live = app.screen.query_one("#live")
+        await wait_for(pilot, lambda: "Time's up" in str(live.render()))  # the TimeUp message, handled
 
 
 @sync
