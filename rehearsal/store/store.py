@@ -8,7 +8,6 @@ import secrets
 import shutil
 import sqlite3
 import threading
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from rehearsal import paths
 from rehearsal.scenario.model import Scenario
 from rehearsal.store import db as dbmod
 from rehearsal.store.db import StoreError, transaction
+from rehearsal.store.sweep import sweep
 from rehearsal.store.models import (
     ProgressPoint,
     ScenarioStats,
@@ -25,9 +25,6 @@ from rehearsal.store.models import (
     counts_as_attempt,
 )
 
-STALE_TEMP_S = 600
-# Another instance may be on its first turn right now: only old folders are someone's leftovers.
-STALE_UNANSWERED_S = 24 * 3600
 _SUMMARY_SQL = """
     SELECT s.*, (SELECT COUNT(*) FROM turns t WHERE t.session_id = s.id) AS turn_count
     FROM sessions s
@@ -59,7 +56,9 @@ class SessionStore:
         self._db = dbmod.connect(db_path)
         # One connection shared by the UI thread and the call's worker threads.
         self._lock = threading.RLock()
-        self._sweep_temp_files()
+        with self._lock:
+            kept = {r[0] for r in self._db.execute("SELECT id FROM sessions").fetchall()}
+        sweep(recordings_root, kept)
 
     # -- writing (used by SessionRecorder) --------------------------------------------
 
@@ -228,35 +227,6 @@ class SessionStore:
 
     def __exit__(self, *exc) -> None:
         self.close()
-
-    def _sweep_temp_files(self) -> None:
-        """Remove half-written WAVs left by a process that was killed mid-write.
-
-        Only old ones: another instance may be writing a fresh one right now.
-        """
-        cutoff = time.time() - STALE_TEMP_S
-        for tmp in self.recordings_root.glob("*/.*.wav.tmp"):
-            try:
-                if tmp.stat().st_mtime < cutoff:
-                    tmp.unlink()
-            except OSError:
-                pass  # gone already, or not ours to remove
-        self._sweep_unanswered(time.time() - STALE_UNANSWERED_S)
-
-    def _sweep_unanswered(self, cutoff: float) -> None:
-        """Audio folders with no session: calls killed before their first reply (never kept)."""
-        try:
-            folders = [f for f in self.recordings_root.iterdir() if f.is_dir()]
-        except OSError:
-            return
-        with self._lock:
-            kept = {r[0] for r in self._db.execute("SELECT id FROM sessions").fetchall()}
-        for folder in folders:
-            try:
-                if folder.name not in kept and folder.stat().st_mtime < cutoff:
-                    shutil.rmtree(folder, ignore_errors=True)
-            except OSError:
-                pass
 
     def _finished(self, scenario_id: str | None) -> list[SessionSummary]:
         return [s for s in self.list_sessions(scenario_id) if counts_as_attempt(s)]

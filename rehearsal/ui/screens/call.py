@@ -23,6 +23,7 @@ from rehearsal.call.engine import Call, CallResult
 from rehearsal.scenario.model import Scenario
 from rehearsal.ui.messages import CallUpdate, EventBridge, MicLevel, PartialTranscript
 from rehearsal.ui.sources import Runner, RunRequest
+from rehearsal.ui.widgets.hint_line import HintLine
 from rehearsal.ui.widgets.meters import LevelMeter, ReplyTimer
 from rehearsal.ui.widgets.turn_log import TurnLog
 
@@ -75,7 +76,7 @@ class CallScreen(Screen[None]):
             yield ReplyTimer(id="timer")
             yield Static(id="mode-label")
         yield Static(id="notice-line", classes="hidden")
-        yield Static(id="hint-line", classes="hidden")
+        yield HintLine(id="hint-line")
         yield Input(placeholder="Type your reply and press Enter", id="reply")
         yield Footer()
 
@@ -269,21 +270,18 @@ class CallScreen(Screen[None]):
             self._engine(lambda runner: runner.stop_talking())
 
     def action_hint(self) -> None:
-        """The hint stays beside the reply box until the turn is answered, covering nothing."""
-        if "hidden" in self.query_one("#hint-line", Static).classes:
-            self._show_hint()
+        """The hint stays beside the reply box until the turn is answered; ctrl+g again hides it."""
+        if self.query_one(HintLine).shown:
+            self._hide_hint()
         else:
-            self._hide_hint()  # ctrl+g again: hide it
+            self._show_hint()
 
     def _show_hint(self) -> None:
-        hint = self.scenario.turns[self.turn_id].hint if self.turn_id in self.scenario.turns else None
-        line = self.query_one("#hint-line", Static)
-        line.update(Text.assemble(("Hint: ", "bold"), hint or "No hint for this turn. Thank them, ask for "
-                                  "feedback, stay upbeat.", ("   ctrl+g hides it", "dim")))
-        line.remove_class("hidden")
+        turn = self.scenario.turns.get(self.turn_id)
+        self.query_one(HintLine).show(turn.hint if turn is not None else None)
 
     def _hide_hint(self) -> None:
-        self.query_one("#hint-line", Static).add_class("hidden")
+        self.query_one(HintLine).hide()
 
     def on_reply_timer_time_up(self, message: ReplyTimer.TimeUp) -> None:
         if self.typed:
