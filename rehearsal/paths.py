@@ -48,6 +48,14 @@ def builtin_scenarios_dir() -> Path:
     return CHECKOUT_DIR / "scenarios"
 
 
+def docs_dir() -> Path:
+    """The guides and the scenario schema: shipped inside the package, or docs/ in a checkout."""
+    shipped = PACKAGE_DIR / "docs"
+    if shipped.is_dir():
+        return shipped
+    return CHECKOUT_DIR / "docs"
+
+
 def in_checkout() -> bool:
     return (CHECKOUT_DIR / "pyproject.toml").is_file() and (CHECKOUT_DIR / "scenarios").is_dir()
 

@@ -12,7 +12,7 @@ from typing import Literal
 
 import yaml
 from pydantic import Field, ValidationError
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, YamlConfigSettingsSource
 
 from rehearsal import paths
 
@@ -22,7 +22,7 @@ RecognizerEngine = Literal["auto", "vosk", "whisper"]
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="REHEARSAL_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="REHEARSAL_", extra="ignore", protected_namespaces=())
 
     input_device: str | int | None = Field(None, description="Microphone: name or index; none = system default.")
     output_device: str | int | None = Field(None, description="Speaker: name or index; none = system default.")
@@ -75,38 +75,37 @@ class _Without(PydanticBaseSettingsSource):
         return {k: v for k, v in self._inner().items() if k not in _ignored}
 
 
-class _YamlFile(PydanticBaseSettingsSource):
-    """Reads config.yaml. A broken file or value is reported and the defaults apply."""
+class _YamlFile(YamlConfigSettingsSource):
+    """pydantic-settings' YAML source on config.yaml; a broken file or value is reported and the
+    defaults apply, instead of the load failing."""
 
-    def get_field_value(self, field, field_name):  # pragma: no cover - unused by __call__
-        return None, field_name, False
+    def __init__(self, settings_cls: type[BaseSettings]) -> None:
+        super().__init__(settings_cls, yaml_file=paths.config_file(), yaml_file_encoding="utf-8")
 
-    def __call__(self) -> dict:
-        path = paths.config_file()
+    def _read_file(self, file_path: Path) -> dict:
         try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return {}
+            data = super()._read_file(file_path)
         except (OSError, UnicodeDecodeError) as exc:
-            _problems.append(f"{path}: cannot be read ({exc}); using the default settings.")
+            _problems.append(f"{file_path}: cannot be read ({exc}); using the default settings.")
             return {}
-        try:
-            data = yaml.safe_load(text)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
-            where = f"{path}:{mark.line + 1}" if mark else str(path)
+            where = f"{file_path}:{mark.line + 1}" if mark else str(file_path)
             _problems.append(f"{where}: not valid YAML ({getattr(exc, 'problem', exc)}); using the default settings. "
                              "Fix the file or delete it.")
             return {}
         if data is None:
             return {}
         if not isinstance(data, dict):
-            _problems.append(f"{path}: expected `name: value` lines; using the default settings.")
+            _problems.append(f"{file_path}: expected `name: value` lines; using the default settings.")
             return {}
         for key in data:
             if key not in Settings.model_fields:
-                _problems.append(f"{path}: unknown setting {key!r} is ignored.")
-        return {k: v for k, v in data.items() if k in Settings.model_fields and k not in _ignored}
+                _problems.append(f"{file_path}: unknown setting {key!r} is ignored.")
+        return {k: v for k, v in data.items() if k in Settings.model_fields}
+
+    def __call__(self) -> dict:
+        return {k: v for k, v in super().__call__().items() if k not in _ignored}
 
 
 def load() -> Settings:

@@ -34,15 +34,26 @@ install_debs() {
         || say "could not install $missing (voice features stay off until they are installed)"
 }
 
+_pip_progress() {  # pip's own lines, minus the noise a person need not read
+    grep --line-buffered -v -e "^WARNING: Location" -e "^Requirement already satisfied" || true
+}
+
 ensure_venv() {  # $1: pip extras, e.g. "[test]"
     if [ ! -x "$VENV/bin/python" ]; then
         say "creating the virtualenv in .venv"
         "$PYTHON" -m venv "$VENV" || { say "python3 -m venv failed: install python3-venv (sudo apt-get install python3-venv)"; exit 1; }
-        "$VENV/bin/python" -m pip install -q --upgrade pip
+        "$VENV/bin/python" -m pip install -q --upgrade pip 2>&1 | _pip_progress >&2
     fi
     local stamp="$VENV/.installed$1"
     if [ ! -f "$stamp" ] || [ "$REPO/pyproject.toml" -nt "$stamp" ]; then
-        say "installing rehearsal and its Python dependencies"
-        "$VENV/bin/python" -m pip install -q -e "$REPO$1" && touch "$stamp"
+        # On a terminal, show pip's progress (the first install takes about a minute); in a log, keep it short.
+        local quiet="-q"
+        if [ -t 2 ]; then quiet="--progress-bar=on"; fi
+        say "installing rehearsal and its Python dependencies (the first time takes a minute or so)"
+        if ! "$VENV/bin/python" -m pip install $quiet -e "$REPO$1" 2>&1 | _pip_progress >&2; then
+            say "pip could not install rehearsal (see its message above); fix that and run this again"
+            exit 1
+        fi
+        touch "$stamp"
     fi
 }

@@ -10,3 +10,8 @@ if audio=$("$REPO/scripts/virtual-audio.sh" start); then eval "$audio"; else say
 cd "$REPO"
 "$VENV/bin/lint-imports" --no-cache
 "$VENV/bin/python" -m pytest "$@"
+# CI also checks the dependency floors (a fast subset at the lowest versions pyproject allows).
+if [ "${REHEARSAL_CHECK_FLOORS:-0}" = 1 ]; then
+    "$REPO/scripts/lowest-versions.sh" -q tests/test_settings.py tests/test_ui_screens.py tests/test_ui_history.py \
+        tests/test_scenario_loader.py tests/test_store_export.py tests/test_practice_cli.py
+fi

@@ -115,3 +115,20 @@ def test_bundle_with_only_older_attempts_says_what_to_do(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "older version" in err and "--all-versions" in err and "Traceback" not in err
     assert not (tmp_path / "r.zip").exists()
+
+
+def test_bundle_counts_only_attempts_and_says_what_else_it_packed(tmp_path, capsys):
+    from rehearsal.store.review import review
+
+    with open_store() as store:
+        record_call(store, GOOD)  # an attempt
+        record_call(store, GOOD[:1], hang_up_after=1)  # hung up after one reply: packed, not counted
+        store.begin_session(scenario(), mode="typed", scenario_path=None, start_turn=None)  # no reply (old row)
+    out = tmp_path / "results.zip"
+    assert main(["bundle", "follow-up", "-o", str(out)]) == 0
+    said = capsys.readouterr().out
+    assert "1 attempt(s)" in said and "1 call(s) hung up before the end, which do not count" in said
+    bundle = read_bundle(out)
+    assert len(bundle.attempts()) == 2  # the no-reply call is not in the zip at all
+    [row], _ = review([out])
+    assert row.attempts == 1 and row.latest == 100.0

@@ -374,3 +374,19 @@ def test_cli_unknown_model_name_lists_the_catalog(capsys, extra):
     assert "--from FILE.zip" in err
     assert "--unverified" not in err and "--sha256" not in err and "Traceback" not in err
     assert not paths.models_dir().exists() or not any(paths.models_dir().iterdir())
+
+
+@pytest.mark.parametrize(("name", "says"), [
+    ("vosk-model-small-ko-0.22", "is a Korean model"),
+    ("vosk-model-mine-0.1", "does not say which language"),
+    ("vosk-model-small-en-gb-0.15", None),
+])
+def test_cli_install_from_says_when_the_model_is_not_english(tmp_path, capsys, name, says):
+    src = tmp_path / f"{name}.zip"
+    src.write_bytes(build_zip(MODEL_FILES))
+    assert main(["models", "install", "--from", str(src)]) == 0
+    err = capsys.readouterr().err
+    if says is None:
+        assert "Note:" not in err
+    else:
+        assert says in err and "English model" in err

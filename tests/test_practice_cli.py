@@ -89,3 +89,55 @@ def test_ctrl_c_ends_the_call_cleanly_with_a_scorecard():
     assert proc.returncode == 130
     assert b"Call ended." in seen + out and b"Scorecard" in seen + out
     assert b"Traceback" not in err
+
+
+def test_a_piped_question_mark_shows_the_hint_and_is_not_a_reply():
+    done = practice("follow-up-better-fit", "--typed", "--json", "--no-save", replies=["?", *GOOD])
+    assert done.returncode == 0, done.stderr.decode()
+    result = json.loads(done.stdout)
+    assert result["turns"][0]["reply"] == GOOD[0] and len(result["turns"]) == 4
+    assert "Hint:" in done.stderr.decode()
+
+
+def test_a_call_with_no_reply_is_not_kept_in_the_history():
+    done = practice("follow-up-better-fit", "--typed", replies=[])  # EOF at once
+    assert done.returncode == 0
+    listed = subprocess.run([sys.executable, "-m", "rehearsal", "sessions", "list", "--json"],
+                            capture_output=True, text=True)
+    assert json.loads(listed.stdout) == []
+
+
+def test_on_a_terminal_practice_wraps_between_words(tmp_path):
+    """Run under a pseudo-terminal 40 columns wide: no word is split across two lines."""
+    import pty
+    import re
+
+    leader, follower = pty.openpty()
+    import fcntl
+    import struct
+    import termios
+
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 40, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")} | {"TERM": "xterm"}
+    proc = subprocess.Popen([sys.executable, "-m", "rehearsal", "practice", "follow-up-better-fit", "--typed",
+                             "--no-save"], stdin=subprocess.DEVNULL, stdout=follower, stderr=subprocess.DEVNULL,
+                            env=env)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            data = os.read(leader, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=60)
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", b"".join(chunks).decode("utf-8", "replace"))
+    lines = [line.rstrip() for line in text.replace("\r", "").splitlines()]
+    assert lines and max(len(line) for line in lines) <= 40
+    assert "Northwind" in text
+    # A word broken by the terminal would leave a line ending mid-word before one starting lower-case
+    # with no space; rich breaks at spaces, so every wrapped line ends at a word's end.
+    words = set(re.findall(r"[A-Za-z]+", " ".join(lines)))
+    assert "Logistics" in words and not any(w in words for w in ("Logist", "ics", "Logi", "stics"))

@@ -45,3 +45,14 @@ def test_save_writes_only_what_differs_and_round_trips():
     assert sorted(path.read_text().split()) == sorted("rate: 120 theme: textual-light".split())
     again = settings_module.load()
     assert again.rate == 120 and again.theme == "textual-light"
+
+
+def test_a_file_that_is_not_name_value_lines_or_not_text_keeps_the_defaults():
+    _write("- rate\n- 150\n")
+    assert settings_module.load().rate is None
+    assert "expected `name: value` lines" in settings_module.problems()[0]
+    paths.config_file().write_bytes(b"rate: \xff\xfe150\n")
+    assert settings_module.load().rate is None
+    assert "cannot be read" in settings_module.problems()[0]
+    _write("")
+    assert settings_module.load().rate is None and settings_module.problems() == []

@@ -148,9 +148,45 @@ def test_sessions_cli(store, capsys, tmp_path):
     assert out.read_text().startswith("<!DOCTYPE html>")
     assert main(["sessions", "export", second, "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["session"]["id"] == second
-    assert main(["sessions", "delete", first]) == 0
+    assert main(["sessions", "delete", first, "--yes"]) == 0
     capsys.readouterr()
     assert _ids(capsys) == [second]
+
+
+def test_session_ids_by_tail_or_latest(store, capsys):
+    first = record_call(store, POOR)
+    second = record_call(store, GOOD)
+    assert store.resolve("latest") == second
+    assert store.resolve(first.rpartition("-")[2]) == first  # the six random characters
+    assert store.resolve(second.rpartition("-")[2][:4]) == second
+    assert main(["sessions", "show", "latest"]) == 0
+    assert "100/100" in capsys.readouterr().out
+
+
+def test_export_takes_the_format_from_the_file_name(store, tmp_path, capsys):
+    sid = record_call(store, GOOD)
+    for name, start in (("r.html", "<!DOCTYPE html>"), ("r.json", "{"), ("r.md", "# ")):
+        assert main(["sessions", "export", sid, "-o", str(tmp_path / name)]) == 0
+        assert (tmp_path / name).read_text().startswith(start), name
+    assert "(HTML)" in capsys.readouterr().err
+    assert main(["sessions", "export", sid, "--format", "json", "-o", str(tmp_path / "x.html")]) == 0
+    assert (tmp_path / "x.html").read_text().startswith("{")  # an explicit --format wins
+
+
+def test_delete_asks_first(store, capsys, monkeypatch):
+    import io
+
+    sid = record_call(store, GOOD)
+    assert main(["sessions", "delete", sid]) == 1  # piped, no --yes: refuses
+    assert "--yes" in capsys.readouterr().err
+    monkeypatch.setattr("sys.stdin", io.StringIO("n\n"))
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    assert main(["sessions", "delete", sid]) == 1
+    assert "Nothing deleted" in capsys.readouterr().out
+    monkeypatch.setattr("sys.stdin", io.StringIO("y\n"))
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    assert main(["sessions", "delete", sid]) == 0
+    assert store.list_sessions() == []
 
 
 def test_sessions_cli_errors_are_sentences(capsys):

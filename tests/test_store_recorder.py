@@ -149,10 +149,79 @@ def test_recorder_is_thread_safe(store):
 
 def test_events_after_close_are_ignored(store):
     rec = store.recorder(scenario(), mode="typed", keep_audio=False)
-    rec.close()
     call = Call(scenario(), KeywordJudge())
     rec(TurnScored(call.reply(GOOD[0])))
-    assert store.get(rec.session_id).turn_count == 0
+    rec.close()
+    rec(TurnScored(call.reply(GOOD[1])))
+    assert store.get(rec.session_id).turn_count == 1
+
+
+@pytest.mark.parametrize("ending", ["hung_up", "closed", "killed"])
+def test_a_call_with_no_reply_is_not_kept(store, ending):
+    """Ctrl-C, EOF at once, an abandoned retry: the manager spoke, the caller never answered."""
+    sc = scenario()
+    rec = store.recorder(sc, mode="voice", keep_audio=True)
+    call = Call(sc, KeywordJudge())
+    rec(ManagerSpeaking(call.current_id, call.manager_line, beep()))
+    assert (store.recordings_root / rec.session_id).is_dir()  # written at once, as ever
+    if ending == "hung_up":
+        call.hang_up()
+        rec(CallEnded(call.result()))
+        assert not (store.recordings_root / rec.session_id).exists()  # gone at the end, before close
+    if ending != "killed":
+        rec.close()
+        assert not (store.recordings_root / rec.session_id).exists()
+    assert store.list_sessions() == []
+    with pytest.raises(KeyError):
+        store.get(rec.session_id)
+
+
+def test_the_first_reply_keeps_the_call_with_the_line_before_it(store):
+    sc = scenario()
+    rec = store.recorder(sc, mode="voice", keep_audio=True)
+    call = Call(sc, KeywordJudge())
+    rec(ManagerSpeaking(call.current_id, call.manager_line, beep()))
+    rec(ReplyHeard(call.current_id, Transcript(GOOD[0]), beep(0.3)))
+    assert [s.id for s in store.list_sessions()] == [rec.session_id]  # heard, not yet scored: kept
+    rec(TurnScored(call.reply(GOOD[0])))
+    rec.close()
+    turn = store.get(rec.session_id).turns[0]
+    assert turn.manager_audio is not None and turn.reply_audio is not None
+
+
+def test_audio_of_a_call_killed_before_its_first_reply_is_swept_later(tmp_path):
+    import os
+    import time
+
+    db = tmp_path / "db" / "sessions.sqlite3"
+    with open_store(db) as s:
+        rec = s.recorder(scenario(), mode="voice", keep_audio=True)
+        rec(ManagerSpeaking("hello", "Dana speaking.", beep()))  # then the process dies
+        kept = record_call(s, GOOD)
+    folder = s.recordings_root / rec.session_id
+    with open_store(db):
+        assert folder.is_dir()  # fresh: another instance may still be on its first turn
+    old = time.time() - 2 * 24 * 3600
+    os.utime(folder, (old, old))
+    os.utime(s.recordings_root / kept, (old, old))
+    with open_store(db):
+        assert not folder.exists()
+        assert (s.recordings_root / kept).is_dir()  # a kept call's audio is never swept
+
+
+def test_a_stored_call_with_no_turns_is_listed_as_not_counted(capsys):
+    from rehearsal.cli.main import main
+
+    with open_store() as store:  # the user's history, as the CLI reads it
+        store.begin_session(scenario(), mode="typed", scenario_path=None, start_turn=None)  # an older version's row
+        [summary] = store.list_sessions()
+    assert main(["sessions", "list"]) == 0
+    assert "no reply (not counted)" in capsys.readouterr().out
+    assert main(["sessions", "list", "--json"]) == 0
+    import json
+
+    [row] = json.loads(capsys.readouterr().out)
+    assert row["counts_as_attempt"] is False and row["turns"] == 0 and row["id"] == summary.id
 
 
 def test_delete_removes_the_row_and_its_audio(store):

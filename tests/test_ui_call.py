@@ -56,7 +56,7 @@ async def test_typed_call_from_home_to_scorecard():
         turns = card.query(TurnCard)
         assert [t.record.turn_id for t in turns] == ["hello", "fit"]
         first = turns.first()
-        assert "thanks ✓" in rendered(first) and "feedback ask ✓" in rendered(first)
+        assert "gratitude ✓" in rendered(first) and "feedback request ✓" in rendered(first)
         # The evidence is highlighted where it was found in the reply.
         reply = highlighted_reply(first.record)
         assert {str(reply)[s.start : s.end]: str(s.style) for s in reply.spans} == {

@@ -33,7 +33,12 @@ async def test_scenario_option_opens_the_briefing():
 
 @sync
 async def test_unknown_scenario_option_stays_home_with_a_notice():
+    from rehearsal.ui.screens.message import MessageScreen
+
     app = make_app(open_scenario="nope")
-    async with app.run_test(size=(80, 24)):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, MessageScreen)
+        assert "There is no scenario 'nope'" in app.screen.query_one("#message-text").text
+        await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)
-        assert any("There is no scenario 'nope'" in n.message for n in app._notifications)

@@ -107,6 +107,21 @@ def test_chart_series_has_each_dimension_the_calls_scored(store):
     }
 
 
+def test_same_day_ticks_show_the_time_and_the_legend_sits_outside_the_chart(store):
+    from datetime import UTC, datetime
+
+    from rehearsal.store.models import ProgressPoint
+    from rehearsal.ui.screens.history import legend_text, tick_labels
+
+    def at(day, hour):
+        return ProgressPoint("x", datetime(2026, 12, day, hour, 5, tzinfo=UTC).astimezone(), 50.0, {})
+
+    labels = tick_labels([at(1, 9), at(1, 10), at(1, 11), at(2, 9)])
+    assert labels[0] != labels[3] and len(set(labels)) == 4  # four calls, four different labels
+    assert labels[1].count(":") == 1 and labels[3].count("-") == 1
+    assert "gratitude" in legend_text(chart_series(store.progress("follow-up"))).plain
+
+
 @sync
 async def test_history_draws_a_chart_and_shows_an_empty_state(tmp_path):
     with open_store(tmp_path / "empty.sqlite3") as empty:
@@ -203,3 +218,37 @@ async def test_a_bundle_opens_read_only(store, tmp_path, monkeypatch):
         await pilot.press("y")
         await pilot.app.workers.wait_for_complete()
         assert [a.pcm for a in speaker.played] == [beep(0.3).pcm]
+
+
+@sync
+async def test_a_call_can_be_saved_as_a_report_and_deleted_from_the_app(store, tmp_path):
+    from rehearsal.ui.screens.confirm import ConfirmScreen
+    from rehearsal.ui.screens.export import ExportScreen
+
+    history = HistoryScreen(store)
+    async with Host(history).run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")  # the newest call
+        await pilot.pause()
+        session = pilot.app.screen
+        assert isinstance(session, SessionScreen)
+        gone = session.detail.id
+        await pilot.press("e")
+        assert isinstance(pilot.app.screen, ExportScreen)
+        box = pilot.app.screen.query_one("#export-path")
+        box.value = str(tmp_path / "report.txt")
+        await pilot.press("enter")
+        assert "End the file name with .html" in str(pilot.app.screen.query_one("#export-error").render())
+        box.value = str(tmp_path / "report.html")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert (tmp_path / "report.html").read_text().startswith("<!DOCTYPE html>")
+        assert pilot.app.screen is session
+        await pilot.press("d")
+        assert isinstance(pilot.app.screen, ConfirmScreen)
+        await pilot.press("n")  # kept
+        assert gone in [s.id for s in store.list_sessions()]
+        await pilot.press("d", "y")
+        await pilot.pause()
+        assert pilot.app.screen is history
+        assert gone not in [s.id for s in store.list_sessions()]
+        assert len(_rows(history)) == 2  # of three

@@ -81,9 +81,17 @@ async def test_hint_and_retry_during_the_call():
         await pilot.press("enter", "enter")
         await wait_for(pilot, lambda: events.count(ev.Listening) == 1)
         await pilot.press("ctrl+g")
-        assert any("Thank her for the interview" in n.message for n in app._notifications)
+        hint = app.screen.query_one("#hint-line")
+        assert hint.display and "Thank her for the interview" in str(hint.render())
+        assert not app._notifications  # beside the reply box, not a toast over it
+        await pilot.press("ctrl+g")
+        assert not app.screen.query_one("#hint-line").display  # pressed again: hidden
+        await reply(pilot, "?")  # as in the terminal: the hint, not a reply
+        await pilot.pause(0.3)
+        assert app.screen.query_one("#hint-line").display and events.count(ev.TurnScored) == 0
         await reply(pilot, "Hello there.")
         await wait_for(pilot, lambda: events.count(ev.Listening) == 2)
+        assert not app.screen.query_one("#hint-line").display  # answered: the hint goes
         assert len(app.screen.query(".exchange")) == 1
         await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: events.count(ev.Listening) == 3)
@@ -126,8 +134,50 @@ async def test_a_broken_scenario_file_shows_where_it_is_wrong(tmp_path):
         assert "There is no file" in str(app.screen.query_one("#path-error").render())
         app.screen.query_one("#path").value = str(broken)
         await pilot.press("enter")
+        await pilot.pause()
+        from rehearsal.ui.screens.message import MessageScreen
+
+        assert isinstance(app.screen, MessageScreen)  # a dialog to read and copy from, not a toast
+        assert f"{broken}:" in app.screen.query_one("#message-text").text
+        assert not app._notifications
+        await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)
-        assert any(f"{broken}:" in n.message for n in app._notifications)
+
+
+@sync
+async def test_f1_lists_the_screens_own_keys():
+    from rehearsal.ui.screens.keys import KeysScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "enter")  # into a typed call, focus in the reply box
+        await pilot.pause()
+        await pilot.press("f1")
+        assert isinstance(app.screen, KeysScreen)
+        keys = {row[0]: row[1] for row in app.screen.rows}
+        assert keys["ctrl+g"] == "Hint" and keys["ctrl+r"] == "Retry turn" and keys["Esc"] == "Hang up"
+        assert "ctrl+t" not in keys  # push-to-talk is off in a typed call
+        assert {row[0]: row[2] for row in app.screen.rows}["ctrl+r"].endswith("(not now)")  # nothing to retry yet
+        await pilot.press("escape")
+        assert not isinstance(app.screen, KeysScreen)
+        assert "Keys" in [c.title for c in app.get_system_commands(app.screen)]
+
+
+@sync
+async def test_the_typed_reply_timer_stops_at_the_limit_and_says_so():
+    from rehearsal.ui.widgets.meters import ReplyTimer
+
+    events = Events()
+    app = make_app()
+    async with app.run_test(size=(80, 24), message_hook=events) as pilot:
+        await pilot.press("enter", "enter")
+        await wait_for(pilot, lambda: events.count(ev.Listening) == 1)
+        timer = app.screen.query_one(ReplyTimer)
+        timer._started -= 46  # the first turn allows 45 s
+        await wait_for(pilot, lambda: not timer.running)
+        assert timer.elapsed == 45 and "time's up 0:45" in str(timer.render())
+        live = app.screen.query_one("#live")
+        await wait_for(pilot, lambda: "Time's up" in str(live.render()))  # the TimeUp message, handled
 
 
 @sync
@@ -253,3 +303,69 @@ async def test_a_history_that_cannot_open_is_a_notice_and_practice_works():
         assert any("database is locked" in n.message for n in app._notifications)
         await pilot.press("enter", "enter")
         assert isinstance(app.screen, CallScreen)
+
+
+@sync
+async def test_the_open_file_dialog_completes_paths_and_browses(tmp_path):
+    from rehearsal.ui.screens.briefing import BriefingScreen
+    from rehearsal.ui.screens.open_file import OpenFileScreen, ScenarioTree
+
+    folder = tmp_path / "coaching"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("not a scenario")
+    src = paths.builtin_scenarios_dir() / "follow-up-better-fit.yaml"
+    (folder / "assignment.yaml").write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
+    app = make_app(scenarios=(), services=make_services())
+    app.scenarios = CatalogSource()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("o")
+        assert isinstance(app.screen, OpenFileScreen)
+        box = app.screen.query_one("#path")
+        box.value = str(folder / "ass")
+        box.cursor_position = len(box.value)
+        await wait_for(pilot, lambda: box._suggestion != "")
+        await pilot.press("right")  # accept the completion
+        assert box.value == str(folder / "assignment.yaml")
+        tree = app.screen.query_one(ScenarioTree)
+        assert [p.name for p in tree.filter_paths(list(folder.iterdir()))] == ["assignment.yaml"]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, BriefingScreen)
+
+
+@sync
+async def test_slash_searches_the_scenarios():
+    from rehearsal.ui.widgets.scenario_list import ScenarioList
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        scenarios = app.screen.query_one(ScenarioList)
+        assert scenarios.option_count == 2
+        await pilot.press("slash", *"voicem")
+        assert app.screen.query_text == "voicem", app.screen.query_text
+        assert scenarios.option_count == 1 and scenarios.get_option_at_index(0).id == "voicemail"
+        await pilot.press("q")  # typed into the search box, not "quit"
+        assert scenarios.option_count == 0 and "No scenario matches" in str(app.screen.query_one("#situation").render())
+        await pilot.press("escape")
+        assert scenarios.option_count == 2 and not app.screen.query_one("#search").display
+
+
+@sync
+async def test_settings_problems_open_in_a_dialog_at_start():
+    from rehearsal.ui.screens.message import MessageScreen
+
+    paths.config_file().parent.mkdir(parents=True, exist_ok=True)
+    paths.config_file().write_text("rate: 5\nbogus: 1\n", encoding="utf-8")
+    settings_module.load()
+    try:
+        app = make_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, MessageScreen)
+            text = app.screen.query_one("#message-text").text
+            assert "rate = 5 is not valid" in text and "unknown setting 'bogus'" in text
+            await pilot.press("escape")
+            assert isinstance(app.screen, HomeScreen)
+    finally:
+        paths.config_file().unlink()
+        settings_module.load()  # the problems are module state: leave none for the next test

@@ -44,14 +44,14 @@ async def into_call(pilot, replies: list[str]) -> None:
     await pilot.pause()
 
 
-def snap(snap_compare, size, steps=None):
+def snap(snap_compare, size, steps=None, app=None):
     async def run_before(pilot) -> None:
         if steps is not None:
             await steps(pilot)
         still(pilot)
         await pilot.pause()
 
-    return snap_compare(make_app(), terminal_size=size, run_before=run_before)
+    return snap_compare(app or make_app(), terminal_size=size, run_before=run_before)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -104,3 +104,43 @@ def test_settings(snap_compare, size, monkeypatch):
         await pilot.pause(0.2)
 
     assert snap(snap_compare, size, steps)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_call_with_the_hint_shown(snap_compare, size):
+    async def steps(pilot):
+        await into_call(pilot, [])
+        await pilot.press("ctrl+g")
+
+    assert snap(snap_compare, size, steps)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_keys_of_the_call_screen(snap_compare, size):
+    async def steps(pilot):
+        await into_call(pilot, [])
+        await pilot.press("f1")
+        await pilot.pause()
+
+    assert snap(snap_compare, size, steps)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_open_file_dialog(snap_compare, size, monkeypatch):
+    from rehearsal import paths
+
+    monkeypatch.chdir(paths.builtin_scenarios_dir())  # a folder whose files are the same everywhere
+
+    async def steps(pilot):
+        await pilot.press("o")
+        await pilot.pause(0.3)  # the folder listing loads in a worker
+
+    assert snap(snap_compare, size, steps)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_scenario_that_cannot_open(snap_compare, size):
+    async def steps(pilot):
+        await pilot.pause(0.1)
+
+    assert snap(snap_compare, size, steps, app=make_app(open_scenario="no-such-call"))

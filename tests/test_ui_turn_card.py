@@ -12,9 +12,9 @@ def test_the_voicemail_shows_whether_you_said_how_to_reach_you():
     scenario = find("voicemail")
     with_number = Call(scenario, Judge(scenario.phrases)).reply(
         "Hi Priya, it's Sam. Thank you for the interview. Could you share any feedback? My number is 555 123 4567.")
-    assert "how to reach you ✓" in scores_line(with_number).plain
+    assert "contact details ✓" in scores_line(with_number).plain
     without = Call(scenario, Judge(scenario.phrases)).reply("Hi Priya, it's Sam. Thanks, any feedback would help.")
-    assert "how to reach you ✗" in scores_line(without).plain
+    assert "contact details ✗" in scores_line(without).plain
 
 
 def test_a_feedback_request_made_earlier_is_marked_as_such():
@@ -24,4 +24,4 @@ def test_a_feedback_request_made_earlier_is_marked_as_such():
     call.current_id = "what_can_i_do"  # a turn that expects a request, after one was made
     record = call.reply("Sure, that's all, thank you.")
     line = scores_line(record).plain
-    assert "feedback ask (asked earlier) ✓" in line
+    assert "feedback request (asked earlier) ✓" in line

@@ -132,7 +132,9 @@ def test_push_to_talk_records_from_talk_to_stop():
         # Pauses that would end an auto reply do not end a push-to-talk one.
         mic.say(("speech", 0.5), ("silence", 1.0), ("speech", 0.5), ("silence", 2.0))
         runner.talk()
-        threading.Timer(2.2 / SPEED, runner.stop_talking).start()
+        # Released after 2.2 s of the caller's audio, on the clock the reply is measured on (a
+        # wall-clock Timer here was late by its scheduling delay x20 on a busy machine).
+        mic.after_audio(2.2, runner.stop_talking)
 
     events.on(ev.Listening, speak)
     events.on(ev.TurnScored, lambda e: runner.hang_up())

@@ -27,6 +27,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from rehearsal.store import StoreError, open_store
     from rehearsal.store.bundle import default_learner, split_by_version, write_bundle
+    from rehearsal.store.models import counts_as_attempt
     from rehearsal.scenario.catalog import looks_like_path
     from rehearsal.store.store import scenario_hash, snapshot_hash
 
@@ -42,7 +43,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         with open_store() as store:
             stored = store.list_sessions(scenario_id)
-            summaries = [s for s in stored if s.status != "incomplete"]
+            # Interrupted calls and calls with no reply are not results (docs/coaching.md).
+            summaries = [s for s in stored if s.status != "incomplete" and s.turn_count > 0]
             details = [store.get(s.id) for s in summaries]
     except StoreError as exc:
         print(f"rehearsal bundle: {exc}", file=sys.stderr)
@@ -78,11 +80,24 @@ def run(args: argparse.Namespace) -> int:
         print(f"rehearsal bundle: cannot write {out} ({exc.strerror or exc}); choose another -o FILE", file=sys.stderr)
         return 1
     audio = " with audio" if args.audio else ""
-    print(f"Wrote {out}: {len(details)} attempt(s) at {snapshot.get('title', scenario_id)}{audio}. Send it to your coach.")
+    attempts = sum(1 for d in details if counts_as_attempt(d.summary))
+    others = _others(details, attempts)
+    print(f"Wrote {out}: {attempts} attempt(s) at {snapshot.get('title', scenario_id)}{others}{audio}. "
+          "Send it to your coach.")
     if older and not args.all_versions:
         print(f"Left out {len(older)} attempt(s) at an older version of this scenario "
               "(add --all-versions to include them).")
     return 0
+
+
+def _others(details, attempts: int) -> str:
+    """What else is in the zip besides the attempts the coach's review counts."""
+    retries = sum(1 for d in details if d.summary.start_turn is not None)
+    hung_up = len(details) - attempts - retries
+    parts = [f"{retries} single-turn retr{'y' if retries == 1 else 'ies'}"] if retries else []
+    if hung_up:
+        parts.append(f"{hung_up} call(s) hung up before the end")
+    return f" (and {', '.join(parts)}, which do not count)" if parts else ""
 
 
 def _scenario_by_id(scenario_id: str):

@@ -19,6 +19,7 @@ COMMANDS: dict[str, str] = {
     "score": "rehearsal.cli.score",
     "validate": "rehearsal.cli.validate",
     "schema": "rehearsal.cli.schema",
+    "docs": "rehearsal.cli.docs",
     "scenarios": "rehearsal.cli.scenarios",
     "transcribe": "rehearsal.cli.transcribe",
     "models": "rehearsal.cli.models",
@@ -27,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "bundle": "rehearsal.cli.bundle",
     "review": "rehearsal.cli.review",
     "tui": "rehearsal.cli.tui",
+    "completion": "rehearsal.cli.completion",
 }
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 
@@ -67,6 +66,9 @@ def run_install(args: argparse.Namespace) -> int:
     checked = args.sha256 or (not args.unverified and model_store.pinned_hash(path.name) and not _is_dir(args.from_path))
     note = "" if checked else " (not checked against a known SHA-256)"
     print(f"Installed {path.name} in {path}{note}")
+    language = language_note(path.name)
+    if language:
+        print(language, file=sys.stderr)
     return 0
 
 
@@ -163,38 +165,65 @@ def _list_whisper() -> None:
 
 
 class ProgressBar:
-    """A one-line text bar on stderr; on a non-terminal, a line every 10%."""
-
-    WIDTH = 30
+    """A rich progress bar on a terminal; on a non-terminal (a log), a line every 10%."""
 
     def __init__(self, stream):
         self._stream = stream
         self._tty = stream.isatty()
         self._shown = -1
-        self._last = 0.0
-        self._active = False
+        self._progress = None
+        self._task = None
 
     def update(self, done: int, total: int | None) -> None:
-        self._active = True
-        mb = done / 1e6
-        if total:
-            share = min(done / total, 1.0)
-            step = int(share * 10)
-            now = time.monotonic()
-            if self._tty and (now - self._last > 0.1 or done == total):
-                filled = int(share * self.WIDTH)
-                bar = "#" * filled + "." * (self.WIDTH - filled)
-                self._stream.write(f"\rDownloading [{bar}] {mb:6.1f}/{total / 1e6:.1f} MB {share:4.0%}")
-                self._last = now
-            elif not self._tty and step != self._shown:
-                self._stream.write(f"Downloading: {share:.0%} of {total / 1e6:.1f} MB\n")
+        if self._tty:
+            self._bar(total).update(self._task, completed=done, total=total)
+        elif total:
+            step = int(min(done / total, 1.0) * 10)
+            if step != self._shown:
+                self._stream.write(f"Downloading: {min(done / total, 1.0):.0%} of {total / 1e6:.1f} MB\n")
+                self._stream.flush()
                 self._shown = step
-        elif self._tty:
-            self._stream.write(f"\rDownloading {mb:6.1f} MB")
-        self._stream.flush()
+
+    def _bar(self, total: int | None):
+        if self._progress is None:
+            from rich.console import Console
+            from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn, TransferSpeedColumn
+
+            self._progress = Progress("Downloading", BarColumn(), DownloadColumn(), TransferSpeedColumn(),
+                                      TimeRemainingColumn(), console=Console(file=self._stream), transient=False)
+            self._progress.start()
+            self._task = self._progress.add_task("download", total=total)
+        return self._progress
 
     def close(self) -> None:
-        if self._active and self._tty:
-            self._stream.write("\n")
-            self._stream.flush()
-        self._active = False
+        if self._progress is not None:
+            self._progress.stop()
+            self._progress = None
+
+
+# Vosk model names carry a language code: vosk-model-small-ko-0.22, vosk-model-de-0.21.
+LANGUAGES = {"ko": "Korean", "de": "German", "fr": "French", "es": "Spanish", "ru": "Russian", "cn": "Chinese",
+             "ja": "Japanese", "it": "Italian", "pt": "Portuguese", "nl": "Dutch", "tr": "Turkish", "uk": "Ukrainian",
+             "hi": "Hindi", "fa": "Persian", "pl": "Polish", "vn": "Vietnamese", "ar": "Arabic", "sv": "Swedish"}
+
+
+def language_note(name: str) -> str | None:
+    """A sentence when the model is not English: the judge scores English replies only."""
+    from rehearsal.voice import model_store
+
+    entry = model_store.CATALOG.get(name)
+    if entry is not None:
+        return None if entry.language.startswith("English") else _not_english(name, entry.language)
+    parts = name.lower().removeprefix("vosk-model-").removeprefix("small-").split("-")
+    code = parts[0] if parts and parts[0] else ""
+    if code == "en":
+        return None
+    if code in LANGUAGES:
+        return _not_english(name, LANGUAGES[code])
+    return (f"Note: the name {name!r} does not say which language this model is for. rehearsal judges English "
+            "replies, so use an English model (rehearsal models install installs one).")
+
+
+def _not_english(name: str, language: str) -> str:
+    return (f"Note: {name} is a {language} model. rehearsal judges English replies, so spoken practice needs an "
+            "English model: rehearsal models install (then pick it in Settings, or set model_path).")

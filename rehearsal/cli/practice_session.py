@@ -39,7 +39,9 @@ class PracticeSession:
         from rehearsal.scenario.catalog import ScenarioNotFound, find, looks_like_path
         from rehearsal.scenario.loader import ScenarioError
 
-        console = Console(file=sys.stderr if args.json else sys.stdout, highlight=False, soft_wrap=True)
+        out = sys.stderr if args.json else sys.stdout
+        # On a terminal rich wraps between words; piped, lines stay whole for the file they go to.
+        console = Console(file=out, highlight=False, soft_wrap=not out.isatty())
         try:
             scenario = find(args.scenario)
         except ScenarioNotFound as exc:
@@ -93,7 +95,8 @@ class PracticeSession:
         self._sinks(event)
 
     def read_reply(self, hint: str | None = None) -> str | None:
-        """One typed reply; None when input has ended. A lone "?" shows the turn's hint."""
+        """One typed reply; None when input has ended. A lone "?" shows the turn's hint and is
+        never a reply, typed or piped."""
         interactive = sys.stdin.isatty()
         while True:
             try:
@@ -102,7 +105,7 @@ class PracticeSession:
                 return None
             # A replies file in another encoding must not end the call: keep what can be read.
             line = line.encode("utf-8", "replace").decode("utf-8").strip()
-            if interactive and line == "?":
+            if line == "?":
                 self.console.print(f"[dim]Hint: {escape(hint or 'Thank them, ask for feedback, stay upbeat.')}[/dim]")
                 continue
             if not interactive:

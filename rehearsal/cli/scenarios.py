@@ -26,19 +26,26 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([_as_dict(e) for e in listed], indent=2))
         return 0
+    from rich.text import Text
+
+    from rehearsal.cli.tables import console, table
+
+    out = console()
     rows = [(e.id, e.title, "BROKEN" if e.broken else e.difficulty, str(e.path)) for e in listed]
-    widths = [max(len(r[i]) for r in [("ID", "TITLE", "DIFFICULTY", "FILE"), *rows]) for i in range(3)]
-    print(_row(("ID", "TITLE", "DIFFICULTY", "FILE"), widths))
-    for entry, row in zip(listed, rows, strict=True):
-        print(printable(_row(row, widths), one_line=True))
+    widths = [max(len(r[i]) for r in [("ID", "TITLE", "DIFFICULTY", "FILE"), *rows]) for i in range(4)]
+    if sum(widths) + 6 <= out.width:
+        out.print(table(("ID", "TITLE", "DIFFICULTY", "FILE"), rows, whole=(0, 3)))
+    else:  # a narrow terminal: each file on its own line, whole, so it can be copied
+        out.print(table(("ID", "DIFFICULTY", "TITLE"), [(r[0], r[2], r[1]) for r in rows]))
+        out.print(Text("\nFiles:", style="bold"))
+        for row in rows:
+            out.print(Text(f"  {row[3]}"), soft_wrap=True)
+    for entry in listed:
         if entry.problem:
-            print(printable(f"    {entry.problem}"))
-    print(f"\nYour own scenarios go in {paths.user_scenarios_dir()} (see docs/scenarios.md).")
+            out.print(Text(f"{entry.id}: {entry.problem}"))
+    out.print(Text(f"\nYour own scenarios go in {paths.user_scenarios_dir()}. "
+                   "How to write one: rehearsal docs scenarios (the schema: rehearsal docs schema --path)."))
     return 0
-
-
-def _row(cells: tuple[str, ...], widths: list[int]) -> str:
-    return "  ".join(cell.ljust(w) for cell, w in zip(cells, widths, strict=False)) + "  " + cells[-1]
 
 
 def _as_dict(entry) -> dict:

@@ -12,23 +12,32 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "sessions",
         help="list, replay, export or delete your past calls",
-        description="Your past calls, kept on this computer. IDs can be shortened to any unique prefix.",
+        description="Your past calls, kept on this computer. " + ID_HELP,
     )
     acts = p.add_subparsers(dest="action", metavar="ACTION")
     ls = acts.add_parser("list", help="every call, oldest first")
     ls.add_argument("--scenario", metavar="ID", help="only calls of this scenario")
+    ls.add_argument("--json", action="store_true", help="print the list as JSON")
     show = acts.add_parser("show", help="a call's transcript, scores and tips")
-    show.add_argument("id")
+    show.add_argument("id", help=ID_HELP)
     rp = acts.add_parser("replay", help="play each manager line and reply in order, printing the transcript")
-    rp.add_argument("id")
+    rp.add_argument("id", help=ID_HELP)
     rp.add_argument("--no-audio", action="store_true", help="print the transcript only")
     ex = acts.add_parser("export", help="a report: Markdown, a self-contained HTML page, or JSON")
-    ex.add_argument("id")
-    ex.add_argument("--format", choices=["md", "html", "json"], default="md")
+    ex.add_argument("id", help=ID_HELP)
+    ex.add_argument("--format", choices=list(FORMATS), help="md, html or json (default: from the -o FILE's "
+                    "extension, else md)")
     ex.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
-    rm = acts.add_parser("delete", help="delete a call and its recordings")
-    rm.add_argument("id")
+    rm = acts.add_parser("delete", help="delete a call and its recordings (asks first)")
+    rm.add_argument("id", help=ID_HELP)
+    rm.add_argument("-y", "--yes", action="store_true", help="do not ask (for scripts)")
     p.set_defaults(run=run, _parser=p)
+
+
+ID_HELP = ("A call is named by its id, any unique part of its start (20261201-0930), its last six "
+           "characters, or `latest`.")
+FORMATS = {"md": "Markdown", "html": "HTML", "json": "JSON"}
+EXTENSIONS = {".md": "md", ".markdown": "md", ".txt": "md", ".html": "html", ".htm": "html", ".json": "json"}
 
 
 def run(args: argparse.Namespace) -> int:
@@ -46,28 +55,57 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _list(store, args) -> int:
+    import json
+
+    from rehearsal.cli.tables import console, table
     from rehearsal.store.export import when
 
     sessions = store.list_sessions(args.scenario)
+    if args.json:
+        print(json.dumps([_summary_dict(s) for s in sessions], indent=2))
+        return 0
     if not sessions:
         print("No calls yet." if not args.scenario else f"No calls of {args.scenario!r} yet.")
         print("Take one with: rehearsal practice SCENARIO --typed")
         return 0
-    rows = [["id", "date", "scenario", "score", "status", "turns"]]
+    rows = []
     for s in sessions:
-        status = s.status.replace("_", " ") + (f" (from {s.start_turn})" if s.start_turn else "")
         score = "-" if s.score is None else f"{s.score:.0f}"
-        rows.append([s.id, when(s.started_at), printable(s.scenario_title[:36], one_line=True), score, status, str(s.turn_count)])
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    for r in rows:
-        print("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+        rows.append([s.id, when(s.started_at), printable(s.scenario_title[:36], one_line=True), score, status_words(s), str(s.turn_count)])
+    console().print(table(["id", "date", "scenario", "score", "status", "turns"], rows))
     return 0
+
+
+def status_words(s) -> str:
+    """How the list names a call's state; calls that are not attempts say so."""
+    if s.turn_count == 0:
+        return "no reply (not counted)"
+    words = s.status.replace("_", " ")
+    if s.start_turn:
+        words += f" (retry from {s.start_turn})"
+    return words
+
+
+def _summary_dict(s) -> dict:
+    from rehearsal.store.models import counts_as_attempt
+
+    return {"id": s.id, "scenario_id": s.scenario_id, "scenario_title": s.scenario_title,
+            "started_at": s.started_at.isoformat(), "mode": s.mode, "status": s.status, "score": s.score,
+            "turns": s.turn_count, "start_turn": s.start_turn, "target": s.target,
+            "counts_as_attempt": counts_as_attempt(s)}
 
 
 def _show(store, args) -> int:
     from rehearsal.store.export import to_markdown
 
-    sys.stdout.write(to_markdown(store.get(args.id)))
+    text = to_markdown(store.get(args.id))
+    if not sys.stdout.isatty():
+        sys.stdout.write(text)  # piped or redirected: the Markdown itself
+        return 0
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    Console().print(Markdown(text, hyperlinks=False))
     return 0
 
 
@@ -115,23 +153,24 @@ def _export(store, args) -> int:
 
     from rehearsal.store import export
 
+    fmt = args.format or (EXTENSIONS.get(Path(args.output).suffix.lower(), "md") if args.output else "md")
     detail = store.get(args.id)
-    if args.format == "json":
+    if fmt == "json":
         text = json.dumps(export.to_json(detail, _audio_paths(detail)), indent=2) + "\n"
-    elif args.format == "html":
+    elif fmt == "html":
         text = export.to_html(detail, store.progress(detail.scenario_id))
     else:
         text = export.to_markdown(detail)
     if not args.output:
         sys.stdout.write(text)
         return 0
-    out = Path(args.output)
+    out = Path(args.output).expanduser()
     try:
         out.write_text(text, encoding="utf-8")
     except OSError as exc:
         print(f"rehearsal sessions: cannot write {out} ({exc.strerror}); choose another -o FILE", file=sys.stderr)
         return 1
-    print(f"Wrote {out}", file=sys.stderr)
+    print(f"Wrote {out} ({FORMATS[fmt]})", file=sys.stderr)
     return 0
 
 
@@ -146,7 +185,22 @@ def _audio_paths(detail) -> dict[int, dict[str, str]]:
 
 
 def _delete(store, args) -> int:
+    from rehearsal.store.export import when
+
     detail = store.get(args.id)
+    what = f"{detail.id} ({detail.scenario_title}, {when(detail.started_at)}) and its recordings"
+    if not args.yes:
+        if not sys.stdin.isatty():
+            print(f"rehearsal sessions: not deleting {what} without a yes; add --yes to delete from a script",
+                  file=sys.stderr)
+            return 1
+        try:
+            answer = input(f"Delete {what}? This cannot be undone. [y/N] ")
+        except EOFError:
+            answer = ""
+        if answer.strip().lower() not in ("y", "yes"):
+            print("Nothing deleted.")
+            return 1
     store.delete(detail.id)
     print(f"Deleted {detail.id} ({detail.scenario_title}) and its recordings.")
     return 0

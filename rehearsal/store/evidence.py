@@ -19,7 +19,7 @@ RICH_STYLE = {
     "negative": "white on red",
     "rejected": "strike",
 }
-LEGEND = (("gratitude", "thanks"), ("feedback_request", "feedback ask"), ("door_open", "door open"),
+LEGEND = (("gratitude", "gratitude"), ("feedback_request", "feedback request"), ("door_open", "door open"),
           ("warm", "warm"), ("negative", "tone slipped"), ("rejected", "did not count"))
 
 

@@ -114,6 +114,12 @@ class ProgressPoint:
     rates: dict[str, float]  # dimension -> 0..100, only the dimensions the call scored
 
 
+def counts_as_attempt(summary: SessionSummary) -> bool:
+    """An attempt is a whole call (not a one-turn retry), answered, and taken to its close."""
+    return (summary.status == "completed" and summary.start_turn is None and summary.score is not None
+            and summary.turn_count > 0)
+
+
 def dimension_rates(turns: list[StoredTurn]) -> dict[str, float]:
     """Mean credit (0..100) per dimension over the turns that scored it."""
     rates: dict[str, float] = {}

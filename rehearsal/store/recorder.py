@@ -2,6 +2,11 @@
 
 Audio is written (atomically) as soon as it arrives, before the row that points at it, so
 a crash loses at most the turn in progress and never leaves a row pointing at half a file.
+
+A call in which the caller never replied is not an attempt and is not kept: the session row
+is written at the first reply (heard or scored), and closing a call with no reply removes the
+manager's recordings. (A process killed before the first reply leaves only that audio folder,
+which the store sweeps away later.)
 """
 
 from __future__ import annotations
@@ -27,8 +32,15 @@ class SessionRecorder:
         self._manager_audio: dict[str, str] = {}  # turn id -> relative path of its latest line
         self._reply_audio: dict[str, str] = {}
         self._closed = False
-        self.session_id: str = store.begin_session(scenario, mode=mode, scenario_path=scenario_path,
-                                                   start_turn=start_turn)
+        self._scenario = scenario
+        self._begin = {"mode": mode, "scenario_path": scenario_path, "start_turn": start_turn}
+        self.session_id: str = store.new_session_id()
+        self.kept = False  # whether the call is in the history (it is from its first reply on)
+
+    def _keep(self) -> None:
+        if not self.kept:
+            self._store.begin_session(self._scenario, session_id=self.session_id, **self._begin)
+            self.kept = True
 
     def __call__(self, event: Event) -> None:
         with self._lock:
@@ -36,9 +48,12 @@ class SessionRecorder:
                 return
             if isinstance(event, ManagerSpeaking) and event.audio is not None:
                 self._manager_audio[event.turn_id] = self._save(event.turn_id, "manager", event.audio)
-            elif isinstance(event, ReplyHeard) and event.audio is not None:
-                self._reply_audio[event.turn_id] = self._save(event.turn_id, "reply", event.audio)
+            elif isinstance(event, ReplyHeard):
+                self._keep()
+                if event.audio is not None:
+                    self._reply_audio[event.turn_id] = self._save(event.turn_id, "reply", event.audio)
             elif isinstance(event, TurnScored):
+                self._keep()
                 record = event.record
                 self._store.save_turn(
                     self.session_id,
@@ -46,6 +61,8 @@ class SessionRecorder:
                     manager_audio=self._manager_audio.get(record.turn_id),
                     reply_audio=self._reply_audio.pop(record.turn_id, None),
                 )
+            elif isinstance(event, CallEnded) and not self.kept:
+                self._store.discard_audio(self.session_id)  # over with no reply: nothing to keep
             elif isinstance(event, CallEnded):
                 result = event.result
                 status = _STATUS.get(result.end_reason, "incomplete")
@@ -59,9 +76,11 @@ class SessionRecorder:
                 )
 
     def close(self) -> None:
-        """Stop recording. A call that never ended stays 'incomplete'."""
+        """Stop recording. A call that never ended stays 'incomplete'; one never answered is dropped."""
         with self._lock:
             self._closed = True
+            if not self.kept:
+                self._store.discard_audio(self.session_id)
 
     def _save(self, turn_id: str, role: str, audio: Audio) -> str | None:
         if not self._keep_audio or not audio.pcm:

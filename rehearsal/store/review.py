@@ -7,7 +7,7 @@ from pathlib import Path
 
 from rehearsal.printable import printable
 from rehearsal.store.bundle import Bundle, BundleError, read_bundle
-from rehearsal.store.models import DIMENSION_LABELS, DIMENSIONS, SessionDetail
+from rehearsal.store.models import DIMENSION_LABELS, DIMENSIONS, SessionDetail, counts_as_attempt
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +62,7 @@ def review_bundle(bundle: Bundle) -> ReviewRow:
 
 
 def _counts(a: SessionDetail) -> bool:
-    return a.summary.status == "completed" and a.summary.start_turn is None and a.summary.score is not None
+    return counts_as_attempt(a.summary)
 
 
 def review(paths: list[Path]) -> tuple[list[ReviewRow], list[ReviewFailure]]:

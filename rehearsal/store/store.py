@@ -8,7 +8,6 @@ import secrets
 import shutil
 import sqlite3
 import threading
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,15 +15,16 @@ from rehearsal import paths
 from rehearsal.scenario.model import Scenario
 from rehearsal.store import db as dbmod
 from rehearsal.store.db import StoreError, transaction
+from rehearsal.store.sweep import sweep
 from rehearsal.store.models import (
     ProgressPoint,
     ScenarioStats,
     SessionDetail,
     SessionSummary,
     StoredTurn,
+    counts_as_attempt,
 )
 
-STALE_TEMP_S = 600
 _SUMMARY_SQL = """
     SELECT s.*, (SELECT COUNT(*) FROM turns t WHERE t.session_id = s.id) AS turn_count
     FROM sessions s
@@ -56,7 +56,9 @@ class SessionStore:
         self._db = dbmod.connect(db_path)
         # One connection shared by the UI thread and the call's worker threads.
         self._lock = threading.RLock()
-        self._sweep_temp_files()
+        with self._lock:
+            kept = {r[0] for r in self._db.execute("SELECT id FROM sessions").fetchall()}
+        sweep(recordings_root, kept)
 
     # -- writing (used by SessionRecorder) --------------------------------------------
 
@@ -78,8 +80,12 @@ class SessionStore:
         return SessionRecorder(self, scenario, mode=mode, scenario_path=scenario_path,
                                start_turn=start_turn, keep_audio=keep_audio)
 
-    def begin_session(self, scenario: Scenario, *, mode: str, scenario_path: str | None, start_turn: str | None) -> str:
-        session_id = new_session_id()
+    def new_session_id(self) -> str:
+        return new_session_id()
+
+    def begin_session(self, scenario: Scenario, *, mode: str, scenario_path: str | None, start_turn: str | None,
+                      session_id: str | None = None) -> str:
+        session_id = session_id or new_session_id()
         snapshot = json.dumps(scenario.model_dump(mode="json"), sort_keys=True)
         with self._lock, transaction(self._db) as db:
             db.execute(
@@ -90,6 +96,13 @@ class SessionStore:
                  snapshot, scenario_hash(scenario), scenario.rubric.target),
             )
         return session_id
+
+    def discard_audio(self, session_id: str) -> None:
+        """Remove the recordings of a call that was never kept (no reply, so no row)."""
+        with self._lock:
+            kept = self._db.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,)).fetchone()
+        if kept is None:
+            shutil.rmtree(self.recordings_root / session_id, ignore_errors=True)
 
     def audio_path(self, session_id: str, name: str) -> Path:
         return self.recordings_root / session_id / name
@@ -128,15 +141,26 @@ class SessionStore:
         return [_summary(r) for r in rows]
 
     def resolve(self, session_id: str) -> str:
-        """The full id for an id or a unique prefix of one; KeyError with a sentence otherwise."""
+        """The full id for an id, a unique prefix of one, its random tail (the last part, or a
+        unique start of it), or `latest`; KeyError with a sentence otherwise."""
+        wanted = session_id.strip()
         with self._lock:
+            if wanted.lower() == "latest":
+                row = self._db.execute("SELECT id FROM sessions ORDER BY started_at DESC, rowid DESC LIMIT 1").fetchone()
+                if row is None:
+                    raise KeyError("there are no calls yet; take one with rehearsal practice SCENARIO --typed")
+                return row["id"]
             rows = self._db.execute(
                 "SELECT id FROM sessions WHERE id = ? OR id LIKE ? ESCAPE '\\' LIMIT 3",
-                (session_id, _like_prefix(session_id)),
+                (wanted, _like_prefix(wanted)),
             ).fetchall()
-        ids = [r["id"] for r in rows]
-        if session_id in ids:
-            return session_id
+            ids = [r["id"] for r in rows]
+            if not ids and wanted:
+                # The random tail after the date and time: what sets one call apart from the next.
+                all_ids = [r["id"] for r in self._db.execute("SELECT id FROM sessions").fetchall()]
+                ids = [i for i in all_ids if i.rpartition("-")[2].startswith(wanted.lower())][:3]
+        if wanted in ids:
+            return wanted
         if len(ids) == 1:
             return ids[0]
         if not ids:
@@ -204,24 +228,8 @@ class SessionStore:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def _sweep_temp_files(self) -> None:
-        """Remove half-written WAVs left by a process that was killed mid-write.
-
-        Only old ones: another instance may be writing a fresh one right now.
-        """
-        cutoff = time.time() - STALE_TEMP_S
-        for tmp in self.recordings_root.glob("*/.*.wav.tmp"):
-            try:
-                if tmp.stat().st_mtime < cutoff:
-                    tmp.unlink()
-            except OSError:
-                pass  # gone already, or not ours to remove
-
     def _finished(self, scenario_id: str | None) -> list[SessionSummary]:
-        return [
-            s for s in self.list_sessions(scenario_id)
-            if s.status == "completed" and s.start_turn is None and s.score is not None
-        ]
+        return [s for s in self.list_sessions(scenario_id) if counts_as_attempt(s)]
 
     def _existing(self, relative: str | None) -> Path | None:
         if not relative:

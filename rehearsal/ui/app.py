@@ -33,6 +33,7 @@ class RehearsalApp(App[None]):
     CSS_PATH = "app.tcss"
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", tooltip="Leave rehearsal", id="app.quit", priority=True, show=False),
+        Binding("f1", "keys", "Keys", tooltip="The keys of this screen and what they do", id="app.keys", show=False),
     ]
 
     model_status: reactive[ModelStatus] = reactive("off")
@@ -74,8 +75,9 @@ class RehearsalApp(App[None]):
             self.load_model()
         from rehearsal import settings as settings_module
 
-        for problem in settings_module.problems():
-            self.notify(problem, title="Settings", severity="warning", timeout=12)
+        problems = settings_module.problems()
+        if problems:  # whole, in a dialog to read and copy from: each names the file and line to fix
+            self.show_problem("Some settings were not used (the defaults apply)", "\n".join(problems))
 
     def on_unmount(self) -> None:
         close = getattr(self.store, "close", None)
@@ -120,7 +122,10 @@ class RehearsalApp(App[None]):
             self.notify(message.detail, title="Speech model", severity="warning", timeout=8)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if command.title != "Keys":  # Textual's lists the focused widget's keys; ours lists the screen's
+                yield command
+        yield SystemCommand("Keys", "The keys of this screen and what they do (F1)", self.action_keys)
         # Every key shown in the footer is also a command in the palette.
         seen = {"Quit", "Theme"}
         for active in screen.active_bindings.values():
@@ -137,6 +142,22 @@ class RehearsalApp(App[None]):
             yield SystemCommand("History", "Your past calls and how your scores changed", self.action_history)
         if "Settings" not in seen:
             yield SystemCommand("Settings", "Devices, voice, speech model and theme", self.action_settings)
+
+    def action_keys(self) -> None:
+        from rehearsal.ui.screens.keys import KeysScreen
+
+        screen = self.screen
+        if isinstance(screen, KeysScreen):
+            screen.dismiss(None)
+            return
+        name = type(screen).__name__.removesuffix("Screen") or "this screen"
+        self.push_screen(KeysScreen(screen, name))
+
+    def show_problem(self, title: str, text: str) -> None:
+        """A problem too long for a toast, in a dialog the person can scroll and copy from."""
+        from rehearsal.ui.screens.message import MessageScreen
+
+        self.push_screen(MessageScreen(title, text))
 
     def action_settings(self) -> None:
         from rehearsal.ui.screens.settings import SettingsScreen

@@ -12,7 +12,7 @@ import threading
 import time
 import wave
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -180,7 +180,18 @@ class FakeMicrophone:
         self._started_wall: float | None = None
         self._error: str | None = None
         self.started = False
+        self._cues: list[tuple[int, Callable[[], object]]] = []  # (sample count, callback)
         self.say(*script)
+
+    def after_audio(self, seconds: float, callback: Callable[[], object]) -> None:
+        """Call `callback` (on the reading thread) once `seconds` more audio has been read.
+
+        Tests that act "while the caller speaks" (release push-to-talk, say) must time the act
+        on this clock, the one the reply is measured on: a wall-clock timer drifts by its
+        scheduling delay times `speed` (0.05 s late at 20x is a second of audio).
+        """
+        with self._lock:
+            self._cues.append((self._sent_samples + int(seconds * SAMPLE_RATE), callback))
 
     def say(self, *segments: Segment) -> None:
         """Queue audio to be heard next (after what is already queued)."""
@@ -220,6 +231,11 @@ class FakeMicrophone:
         with self._lock:
             pcm = self._pending.popleft() if self._pending else silence(CHUNK_SAMPLES / SAMPLE_RATE)
         self._sent_samples += CHUNK_SAMPLES
+        with self._lock:
+            due_cues = [c for c in self._cues if c[0] <= self._sent_samples]
+            self._cues = [c for c in self._cues if c[0] > self._sent_samples]
+        for _, callback in due_cues:
+            callback()
         return AudioChunk(pcm=pcm, at=time.monotonic(), level=rms(pcm))
 
     def stop(self) -> None:

@@ -24,10 +24,9 @@ from rehearsal.printable import printable
 from rehearsal.scenario.model import Scenario
 from rehearsal.ui.messages import CallUpdate, EventBridge, MicLevel, PartialTranscript
 from rehearsal.ui.sources import Runner, RunRequest
+from rehearsal.ui.widgets.hint_line import HintLine
 from rehearsal.ui.widgets.meters import LevelMeter, ReplyTimer
 from rehearsal.ui.widgets.turn_log import TurnLog
-
-NOTICE_SEVERITY = {"info": "information", "warning": "warning", "error": "error"}
 
 
 class CallScreen(Screen[None]):
@@ -78,6 +77,7 @@ class CallScreen(Screen[None]):
             yield ReplyTimer(id="timer")
             yield Static(id="mode-label")
         yield Static(id="notice-line", classes="hidden")
+        yield HintLine(id="hint-line")
         yield Input(placeholder="Type your reply and press Enter", id="reply")
         yield Footer()
 
@@ -192,6 +192,8 @@ class CallScreen(Screen[None]):
         self.query_one(LevelMeter).level = message.rms
 
     def _on_ManagerSpeaking(self, event: ev.ManagerSpeaking) -> None:
+        if event.turn_id != self.turn_id:
+            self._hide_hint()  # a new turn: the last turn's hint no longer applies
         self.turn_id = event.turn_id
         self.query_one(ReplyTimer).clear()
         self._show_manager(event.text, speaking=True)
@@ -221,6 +223,7 @@ class CallScreen(Screen[None]):
         self.query_one("#live", Static).update(Text.assemble(("You: ", "bold"), printable(event.transcript.text) or "(nothing heard)"))
 
     def _on_TurnScored(self, event: ev.TurnScored) -> None:
+        self._hide_hint()
         self.query_one(ReplyTimer).stop()
         self.query_one(TurnLog).add(event.record)
         self.query_one("#live", Static).update("")
@@ -228,11 +231,11 @@ class CallScreen(Screen[None]):
         self.refresh_bindings()
 
     def _on_Notice(self, event: ev.Notice) -> None:
-        # The notice line keeps the whole message; the toast only draws the eye to it, so it
-        # carries the first sentence and does not cover the transcript on a small terminal.
-        self.notify(first_sentence(event.message), severity=NOTICE_SEVERITY[event.level], timeout=4)
+        # In the notice line above the reply box, whole, until the next notice: a toast here
+        # covered the reply box on a small terminal and was gone before it could be read.
         notice = self.query_one("#notice-line", Static)
-        notice.update(Text(event.message, style="yellow" if event.level != "info" else ""))
+        mark = {"info": "", "warning": "⚠ ", "error": "✗ "}[event.level]
+        notice.update(Text(mark + event.message, style="yellow" if event.level != "info" else ""))
         notice.remove_class("hidden")
         if event.level != "info" and not self.typed:
             # Something in the voice path failed: offer typing so the call can carry on.
@@ -255,6 +258,9 @@ class CallScreen(Screen[None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         text = event.value.strip()
         event.input.clear()
+        if text == "?":  # asks for the hint, as in the terminal; never a reply
+            self._show_hint()
+            return
         self._engine(lambda runner: runner.submit_text(text))
 
     def action_talk(self) -> None:
@@ -265,8 +271,24 @@ class CallScreen(Screen[None]):
             self._engine(lambda runner: runner.stop_talking())
 
     def action_hint(self) -> None:
-        hint = self.scenario.turns[self.turn_id].hint if self.turn_id in self.scenario.turns else None
-        self.notify(hint or "No hint for this turn. Thank them, ask for feedback, stay upbeat.", title="Hint", timeout=12)
+        """The hint stays beside the reply box until the turn is answered; ctrl+g again hides it."""
+        if self.query_one(HintLine).shown:
+            self._hide_hint()
+        else:
+            self._show_hint()
+
+    def _show_hint(self) -> None:
+        turn = self.scenario.turns.get(self.turn_id)
+        self.query_one(HintLine).show(turn.hint if turn is not None else None)
+
+    def _hide_hint(self) -> None:
+        self.query_one(HintLine).hide()
+
+    def on_reply_timer_time_up(self, message: ReplyTimer.TimeUp) -> None:
+        if self.typed:
+            self.query_one("#live", Static).update(Text(
+                f"Time's up ({message.limit:.0f} s for this reply): finish your sentence and press Enter.",
+                style="bold yellow"))
 
     def action_retry(self) -> None:
         if self.scored:
@@ -291,7 +313,3 @@ class CallScreen(Screen[None]):
         self.app.push_screen(ConfirmScreen("Hang up now? You will see the scorecard for the turns so far.",
                                            yes="Hang up", no="Keep talking"), answered)
 
-
-def first_sentence(message: str) -> str:
-    head, sep, _ = message.partition(". ")
-    return head + "." if sep else message

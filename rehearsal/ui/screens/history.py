@@ -18,6 +18,27 @@ from rehearsal.ui.screens.session import RetryCallback, SessionScreen
 from rehearsal.voice.interfaces import Speaker
 
 STATUS = {"completed": "completed", "hung_up": "hung up", "incomplete": "interrupted"}
+# One colour per line, named alike in plotext and rich, so the legend below the chart matches it.
+COLORS = {"call score": "white", "gratitude": "green", "feedback request": "cyan", "tone": "magenta",
+          "door open": "yellow", "delivery": "blue", "contact details": "red"}
+
+
+def tick_labels(points: list[ProgressPoint]) -> list[str]:
+    """The date at the first call of each day, the time at later calls that day: never ten "12-01"s."""
+    labels, last_day = [], None
+    for p in points:
+        local = p.started_at.astimezone()
+        labels.append(local.strftime("%H:%M") if local.date() == last_day else local.strftime("%m-%d"))
+        last_day = local.date()
+    return labels
+
+
+def legend_text(series: dict[str, list[float | None]]) -> Text:
+    text = Text()
+    for label in series:
+        text.append("━━ ", style=COLORS.get(label, "white"))
+        text.append(f"{label}   ")
+    return text
 
 
 def chart_series(points: list[ProgressPoint]) -> dict[str, list[float | None]]:
@@ -35,6 +56,7 @@ class HistoryScreen(Screen[None]):
     HistoryScreen #history-filter { width: 60; margin: 0 1; }
     HistoryScreen #history-table { height: 1fr; min-height: 5; border: round $primary; }
     HistoryScreen #history-chart { height: 1fr; min-height: 8; }
+    HistoryScreen #history-legend { height: auto; padding: 0 1; }
     HistoryScreen #history-empty { padding: 1 2; color: $text-muted; }
     """
     BINDINGS = [
@@ -61,6 +83,7 @@ class HistoryScreen(Screen[None]):
         yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="history-empty")
         yield PlotextPlot(id="history-chart")
+        yield Static("", id="history-legend")  # under the chart, so it never covers a line
         yield Footer()
 
     def on_mount(self) -> None:
@@ -91,18 +114,21 @@ class HistoryScreen(Screen[None]):
         plt = widget.plt
         plt.clear_data()
         plt.clear_figure()
+        legend = self.query_one("#history-legend", Static)
         if not points:
             plt.title("Your scores will be charted here after your first finished call")
+            legend.update("")
             widget.refresh()
             return
         xs = list(range(1, len(points) + 1))
         for label, values in self.series.items():
             pairs = [(x, v) for x, v in zip(xs, values) if v is not None]
             marker = "braille" if label != "call score" else "hd"
-            plt.plot([x for x, _ in pairs], [v for _, v in pairs], label=label, marker=marker)
+            plt.plot([x for x, _ in pairs], [v for _, v in pairs], marker=marker, color=COLORS.get(label, "white"))
         plt.ylim(0, 100)
         step = max(1, len(xs) // 8)
-        plt.xticks(xs[::step], [p.started_at.astimezone().strftime("%m-%d") for p in points][::step])
+        plt.xticks(xs[::step], tick_labels(points)[::step])
+        legend.update(legend_text(self.series))
         which = "all scenarios" if self.scenario_id is None else self._title()
         plt.title(f"Call score and each dimension (%), {which}")
         widget.refresh()

@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import Footer, Input, OptionList, Static
 
 from rehearsal.ui.widgets.title_bar import TitleBar
 from rehearsal.printable import printable
@@ -16,9 +16,21 @@ from rehearsal.ui.sources import ScenarioEntry, ScenarioUnavailable
 from rehearsal.ui.widgets.scenario_list import ScenarioList, Scores
 
 
+def matches(entry: ScenarioEntry, query: str) -> bool:
+    """Every word of the query appears in the title, id or description (any case)."""
+    haystack = f"{entry.title} {entry.id} {entry.description}".lower()
+    return all(word in haystack for word in query.lower().split())
+
+
 class HomeScreen(Screen[None]):
+    AUTO_FOCUS = "#scenarios"  # the list, not the (hidden) search box
     BINDINGS = [
         Binding("enter", "choose", "Practise", tooltip="Prepare the highlighted call", id="home.choose", priority=True),
+        # Priority: otherwise the key that opens the search box is also typed into it.
+        Binding("slash", "search", "Search", tooltip="Find a scenario by title, id or description", id="home.search",
+                priority=True),
+        Binding("escape", "clear_search", "Clear search", tooltip="Close the search and show every scenario",
+                show=False, id="home.clear_search"),
         Binding("o", "open_file", "Open file", tooltip="Open a scenario file from disk (a coach's assignment)", id="home.open"),
         Binding("h", "history", "History", tooltip="Your past calls and scores", id="home.history"),
         Binding("s", "app.settings", "Settings", tooltip="Devices, voice, speech model, theme", id="home.settings"),
@@ -29,10 +41,12 @@ class HomeScreen(Screen[None]):
         super().__init__()
         self.entries: list[ScenarioEntry] = []
         self._loaded: dict[str, Scenario | str] = {}
+        self.query_text = ""
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
         yield Static("Choose a call to practise", id="home-title")
+        yield Input(placeholder="Search: title, id or description (Esc clears)", id="search", classes="hidden")
         yield ScenarioList(id="scenarios")
         yield Static(id="situation")
         yield Footer()
@@ -51,9 +65,31 @@ class HomeScreen(Screen[None]):
         except Exception as exc:  # noqa: BLE001 - show the problem, keep the app usable
             self.entries = []
             self.notify(f"The scenarios could not be listed: {exc}", severity="error", timeout=10)
-        self.query_one(ScenarioList).show(self.entries, {e.id: self._scores(e.id) for e in self.entries})
+        self._show_entries()
+
+    def _show_entries(self) -> None:
+        shown = [e for e in self.entries if matches(e, self.query_text)]
+        self.query_one(ScenarioList).show(shown, {e.id: self._scores(e.id) for e in shown})
         if not self.entries:
             self.query_one("#situation", Static).update("No scenarios found. Press o to open a scenario file.")
+        elif not shown:
+            self.query_one("#situation", Static).update(f"No scenario matches {self.query_text!r}. Esc clears the search.")
+
+    def action_search(self) -> None:
+        box = self.query_one("#search", Input)
+        box.remove_class("hidden")
+        box.focus()
+
+    def action_clear_search(self) -> None:
+        box = self.query_one("#search", Input)
+        box.value = ""
+        box.add_class("hidden")
+        self.query_one(ScenarioList).focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "search":
+            self.query_text = event.value.strip()
+            self._show_entries()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "history":
@@ -110,7 +146,7 @@ class HomeScreen(Screen[None]):
         self._loaded.pop(id_or_path, None)  # a coach may have just fixed the file
         loaded = self._load(id_or_path)
         if isinstance(loaded, str):
-            self.notify(loaded, title="Cannot open this scenario", severity="error", timeout=15)
+            self.app.show_problem("This scenario cannot be opened", loaded)
             return
         path = id_or_path if looks_like_path(id_or_path) else None
         self.app.push_screen(BriefingScreen(loaded, scenario_path=path))

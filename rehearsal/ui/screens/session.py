@@ -77,6 +77,10 @@ class SessionScreen(Screen[None]):
         Binding("y", "play('reply')", "Play reply", tooltip="Play your reply in this turn", id="session.reply"),
         Binding("s", "stop", "Stop", tooltip="Stop playback", id="session.stop"),
         Binding("r", "retry", "Retry turn", tooltip="Practise this turn again", id="session.retry"),
+        Binding("e", "export", "Save report", tooltip="Save this call as an HTML, Markdown or JSON report",
+                id="session.export"),
+        Binding("d", "delete", "Delete", tooltip="Delete this call and its recordings (asks first)",
+                id="session.delete"),
         # Priority: otherwise the scrolling container takes up/down before the turn sees them.
         Binding("down,j", "move(1)", "Next turn", show=False, priority=True, id="session.next"),
         Binding("up,k", "move(-1)", "Previous turn", show=False, priority=True, id="session.prev"),
@@ -98,6 +102,7 @@ class SessionScreen(Screen[None]):
         self.speaker = speaker
         self.on_retry = on_retry
         self.read_only = bundle_path is not None
+        self.store = store
         self._playback: Playback | None = None
         self.detail, self.audio, self.learner = self._load(store, session_id, bundle_path, attempt)
 
@@ -160,6 +165,8 @@ class SessionScreen(Screen[None]):
             return None  # shown disabled: a bundle is read-only; no callback, nothing to retry into
         if action in ("play", "stop") and self.speaker is None:
             return None
+        if action == "delete" and (self.read_only or self.store is None):
+            return None  # someone else's results: not ours to delete
         return True
 
     def focused_turn(self) -> StoredTurn | None:
@@ -207,6 +214,45 @@ class SessionScreen(Screen[None]):
         if turn is not None and self.on_retry is not None and not self.read_only:
             self.action_stop()
             self.on_retry(self.detail, turn)
+
+    def action_export(self) -> None:
+        from rehearsal.ui.screens.export import ExportScreen
+
+        history = None
+        if self.store is not None:
+            try:
+                history = self.store.progress(self.detail.scenario_id)
+            except Exception:  # noqa: BLE001 - the report is still worth having without the chart
+                history = None
+
+        def saved(path: Path | None) -> None:
+            if path is not None:
+                self.notify(f"Saved {path}", title="Report", timeout=6)
+
+        self.app.push_screen(ExportScreen(self.detail, history), saved)
+
+    def action_delete(self) -> None:
+        from rehearsal.ui.screens.confirm import ConfirmScreen
+
+        if self.store is None or self.read_only:
+            return
+        d = self.detail
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            self.action_stop()
+            try:
+                self.store.delete(d.id)
+            except Exception as exc:  # noqa: BLE001
+                self.notify(f"The call could not be deleted: {exc}", severity="error")
+                return
+            self.app.pop_screen()
+            self.app.notify(f"Deleted the call of {d.started_at.astimezone():%Y-%m-%d %H:%M}.", timeout=5)
+
+        when = d.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        self.app.push_screen(ConfirmScreen(f"Delete this call ({d.scenario_title}, {when}) and its recordings? "
+                                           "This cannot be undone.", yes="Delete", no="Keep it"), answered)
 
     def action_back(self) -> None:
         self.action_stop()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from rich.text import Text
+from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Static
 
@@ -31,7 +32,16 @@ def clock(seconds: float) -> str:
 
 
 class ReplyTimer(Static):
-    """Time taken on the current reply, against the turn's limit when it has one."""
+    """Time taken on the current reply, against the turn's limit when it has one.
+
+    At the limit the clock stops there and says so, and TimeUp is posted: a spoken reply is
+    ended by the listener; a typed one is not cut off mid-sentence, the call screen says to send it.
+    """
+
+    class TimeUp(Message):
+        def __init__(self, limit: float) -> None:
+            super().__init__()
+            self.limit = limit
 
     elapsed: reactive[float] = reactive(-1.0)  # below zero: nothing to show
     limit: reactive[float | None] = reactive(None)
@@ -59,13 +69,19 @@ class ReplyTimer(Static):
         self.elapsed = -1.0
 
     def _tick(self) -> None:
-        if self.running:
-            self.elapsed = time.monotonic() - self._started
+        if not self.running:
+            return
+        self.elapsed = time.monotonic() - self._started
+        if self.limit is not None and self.elapsed >= self.limit:
+            self.elapsed = self.limit
+            self.stop()
+            self.post_message(self.TimeUp(self.limit))
 
     def render(self) -> Text:
         if self.elapsed < 0:
             return Text("")
         if self.limit is None:
             return Text(f"reply {clock(self.elapsed)}")
-        over = self.elapsed > self.limit
-        return Text(f"reply {clock(self.elapsed)} / {clock(self.limit)}", style="bold red" if over else "")
+        if self.elapsed >= self.limit:
+            return Text(f"time's up {clock(self.limit)}", style="bold red")
+        return Text(f"reply {clock(self.elapsed)} / {clock(self.limit)}")

@@ -8,10 +8,10 @@ from textual.widgets import Static
 from rehearsal.printable import printable
 from rehearsal.call.engine import TurnRecord
 from rehearsal.store.evidence import LEGEND, RICH_STYLE, segments
+from rehearsal.store.models import DIMENSION_LABELS
 
 HIGHLIGHT = RICH_STYLE
-LABEL = {"gratitude": "thanks", "feedback_request": "feedback ask", "door_open": "door open", "tone": "tone",
-         "contact": "how to reach you"}
+LABEL = DIMENSION_LABELS  # one vocabulary: the scorecard, replay, reports and the CLI say the same words
 
 
 def legend() -> Text:
