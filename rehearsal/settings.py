@@ -37,7 +37,7 @@ class Settings(BaseSettings):
     voice: str | None = Field(None, description="TTS voice id; none = the scenario's hint or the default.")
     rate: int | None = Field(None, ge=80, le=400, description="Manager speaking rate in words per minute.")
     voice_engine: VoiceEngine = Field("auto", description="auto = Piper when a Piper voice is installed, else pyttsx3.")
-    phone_line: bool = Field(True, description="The manager sounds as on a telephone line (narrow band, faint hiss).")
+    phone_line: bool = Field(True, description="The manager sounds as on a telephone line (narrow band, faint hiss); Piper voices only.")
     model_path: Path | None = Field(None, description="Vosk model folder; none = the installed one.")
     theme: str = Field("textual-dark", description="Textual theme name.")
     keep_audio: bool = Field(True, description="Keep recordings of calls; off keeps transcripts only.")

@@ -91,7 +91,8 @@ class PiperSynthesizer:
         self._lock = threading.Lock()  # the espeak phonemizer inside piper is process-global
         self._cache: dict[tuple[str, VoiceSpec], Audio] = {}
         # Loading a voice takes ~1 s: start now, so the first line of the call does not wait for it.
-        threading.Thread(target=self._preload, name="piper-load", daemon=True).start()
+        # Not a daemon: onnxruntime aborts the process if the interpreter exits in the middle of a load.
+        threading.Thread(target=self._preload, name="piper-load").start()
 
     def _preload(self) -> None:
         with self._lock:

@@ -110,7 +110,7 @@ def _packaged(name: str, package: str) -> InstalledVoice | None:
     except ImportError:
         return None
     folder = Path(module.__file__).parent / "data"
-    return _read_voice(folder / f"{name}.onnx", folder / f"{name}.onnx.json", package)
+    return _read_voice(folder / f"{name}.onnx", folder / f"{name}.onnx.json", package.replace("_", "-"))
 
 
 def _read_voice(model: Path, config: Path, source: str) -> InstalledVoice | None:
