@@ -68,6 +68,12 @@ class Heard:
     def errors(self) -> int:
         return word_errors(self.text, self.heard)
 
+    @property
+    def hits(self) -> int:
+        """How many of the line's words were heard right."""
+        return sum(b.src_end - b.src_start for b in Levenshtein.opcodes(words(self.text), words(self.heard))
+                   if b.tag == "equal")
+
 
 def hear_lines(model, lines: list[tuple[str, Audio]]) -> list[Heard]:
     """Recognise many lines in as few 30 s windows as possible; each line gets back its own words."""

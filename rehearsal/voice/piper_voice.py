@@ -87,8 +87,7 @@ class PiperSynthesizer:
         if not self._voices:
             raise VoiceUnavailable(NO_VOICE)
         self._voices.sort(key=lambda v: (v.name != DEFAULT_VOICE, v.name))  # the default first
-        self._loaded: dict[str, object] = {}
-        self._lock = threading.Lock()  # the espeak phonemizer inside piper is process-global
+        self._lock = _render_lock
         self._cache: dict[tuple[str, VoiceSpec], Audio] = {}
         # Loading a voice takes ~1 s: start now, so the first line of the call does not wait for it.
         # Not a daemon: onnxruntime aborts the process if the interpreter exits in the middle of a load.
@@ -167,20 +166,27 @@ class PiperSynthesizer:
         return Audio(pcm, rate)
 
     def _load(self, voice: voice_store.InstalledVoice):
-        model = self._loaded.get(voice.name)
+        """The loaded model (called with the render lock held); shared by every synthesizer of the process."""
+        model = _loaded.get(voice.model)
         if model is None:
             try:
                 model = self._piper.load(voice.model, voice.config)
             except Exception as exc:  # noqa: BLE001 - a damaged voice file: say which and what to do
                 raise VoiceUnavailable(f"The Piper voice {voice.name} could not be loaded ({exc}). Install it again "
                                        f"with rehearsal voices install {voice.name} --force.") from exc
-            self._loaded[voice.name] = model
+            _loaded[voice.model] = model
         return model
 
     def close(self) -> None:
+        # The loaded models stay: the settings sample, the pre-call screen and the call share them.
         with self._lock:
             self._cache.clear()
-            self._loaded.clear()
+
+
+# The espeak phonemizer inside piper is process-global, so one render at a time in the process;
+# a loaded voice (~1 s to load, ~100 MB) serves every synthesizer.
+_render_lock = threading.Lock()
+_loaded: dict[object, object] = {}
 
 
 def _trim(audio: np.ndarray, rate: int) -> np.ndarray:

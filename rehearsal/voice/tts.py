@@ -72,7 +72,13 @@ class _Engine:
             text, spec, future = self._requests.get()
             count += 1
             try:
-                future.set_result(_synthesise(engine, finished, voice, text, spec, folder / f"line-{count}.wav"))
+                audio = _synthesise(engine, finished, voice, text, spec, folder / f"line-{count}.wav")
+                if not audio.pcm and text.strip():
+                    # Seen once on a loaded machine (tests/test_heard_back.py): the WAV came back with no frames (a
+                    # finished-utterance event ahead of the data). Saying the line again fixes it.
+                    log.warning("espeak-ng returned an empty line; rendering it again")
+                    audio = _synthesise(engine, finished, voice, text, spec, folder / f"line-{count}-again.wav")
+                future.set_result(audio)
             except Exception as exc:  # noqa: BLE001 - handed to the caller, who reports it
                 future.set_exception(exc)
 
