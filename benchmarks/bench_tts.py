@@ -134,7 +134,7 @@ def main() -> None:
                 wer_text = f"; word error rate {rate:.1%} of {total} words (Whisper tiny.en, {took:.0f} s)"
         print(f"\n{engine}: {r['lines']} lines, {r['audio_s']:.0f} s of speech{wer_text}")
         print(f"  render per line: median {r['render_median_s'] * 1000:.0f} ms, p95 {r['render_p95_s'] * 1000:.0f} ms, "
-              f"max {r['render_max_s'] * 1000:.0f} ms ({r['real_time_factor']:.2f} x real time)"
+              f"max {r['render_max_s'] * 1000:.0f} ms ({r['real_time_factor']:.3f} x real time)"
               " = first-audio delay when not rendered ahead")
         print(f"  render-ahead work per turn (all possible next lines): median {r['ahead_median_s']:.2f} s, "
               f"p95 {r['ahead_p95_s']:.2f} s, max {r['ahead_max_s']:.2f} s (done while the caller replies)")

@@ -163,3 +163,12 @@ def test_first_piper_render_in_a_fresh_process_is_quiet_on_stdout():
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().count("\n") == 0, out.stdout
     assert float(out.stdout) > 1.0
+
+
+def test_a_persona_voice_list_reaches_the_engines_as_one_string_of_fallbacks():
+    from rehearsal.scenario.model import VoiceHints
+    from rehearsal.voice.casting import spec_for
+
+    hints = VoiceHints.model_validate({"voice": ["en_US-amy-medium", " en-us "], "rate": 180, "pitch": 70})
+    assert spec_for(hints, Settings()) == VoiceSpec("en_US-amy-medium, en-us", 180, 70)
+    assert spec_for(hints, Settings(voice="en-gb", rate=150)) == VoiceSpec("en-gb", 150, 70)  # the user's choice wins

@@ -57,7 +57,9 @@ class VoiceHints(_Strict):
     @classmethod
     def _one_string(cls, value: str | list[str] | None) -> str | None:
         # Engines take one string: fallbacks travel comma-separated (see rehearsal.voice.piper_voice).
-        return ", ".join(v.strip() for v in value if v.strip()) or None if isinstance(value, list) else value
+        if isinstance(value, list):
+            return ", ".join(v.strip() for v in value if v.strip()) or None
+        return value
 
 
 class Persona(_Strict):
