@@ -172,3 +172,28 @@ def test_a_persona_voice_list_reaches_the_engines_as_one_string_of_fallbacks():
     hints = VoiceHints.model_validate({"voice": ["en_US-amy-medium", " en-us "], "rate": 180, "pitch": 70})
     assert spec_for(hints, Settings()) == VoiceSpec("en_US-amy-medium, en-us", 180, 70)
     assert spec_for(hints, Settings(voice="en-gb", rate=150)) == VoiceSpec("en-gb", 150, 70)  # the user's choice wins
+
+
+def test_the_render_lock_serves_in_arrival_order():
+    """Render-ahead must not starve the line that is due: first come, first served."""
+    import threading
+    import time
+
+    from rehearsal.voice.piper_voice import _FairLock
+
+    lock, order = _FairLock(), []
+
+    def wait_then_note(n):
+        with lock:
+            order.append(n)
+
+    lock.__enter__()
+    waiters = []
+    for n in range(6):  # each queues up while the lock is held, one after another
+        waiters.append(threading.Thread(target=wait_then_note, args=(n,)))
+        waiters[-1].start()
+        time.sleep(0.03)
+    lock.__exit__(None, None, None)
+    for w in waiters:
+        w.join(5)
+    assert order == list(range(6))

@@ -183,9 +183,46 @@ class PiperSynthesizer:
             self._cache.clear()
 
 
+class _FairLock:
+    """A lock served in arrival order. Render-ahead asks for the next lines one after another;
+    with a plain Lock it can win every time, and the line that is due waits for all of them.
+    First come, first served, the due line waits for one line at most."""
+
+    def __init__(self) -> None:
+        self._turn = threading.Condition()
+        self._next = 0
+        self._serving = 0
+        self._gone: set[int] = set()  # tickets whose thread stopped waiting (an exception while queued)
+
+    def __enter__(self) -> None:
+        with self._turn:
+            ticket = self._next
+            self._next += 1
+            try:
+                while self._serving != ticket:
+                    self._turn.wait()
+            except BaseException:
+                if self._serving == ticket:  # its turn came as it gave up: pass it on
+                    self._advance()
+                else:
+                    self._gone.add(ticket)
+                raise
+
+    def __exit__(self, *exc) -> None:
+        with self._turn:
+            self._advance()
+
+    def _advance(self) -> None:
+        self._serving += 1
+        while self._serving in self._gone:
+            self._gone.discard(self._serving)
+            self._serving += 1
+        self._turn.notify_all()
+
+
 # The espeak phonemizer inside piper is process-global, so one render at a time in the process;
 # a loaded voice (~1 s to load, ~100 MB) serves every synthesizer.
-_render_lock = threading.Lock()
+_render_lock = _FairLock()
 _loaded: dict[object, object] = {}
 
 
