@@ -172,3 +172,21 @@ def test_cli_list_install_remove(site, capsys):
     assert "No checksum is known" in capsys.readouterr().err
     assert main(["voices", "remove", NAME]) == 0
     assert main(["voices", "remove", NAME]) == 1
+
+
+def test_a_language_or_a_missing_voice_of_that_language_picks_an_installed_voice_of_it(tmp_path):
+    pytest.importorskip("piper")
+    from rehearsal.voice.interfaces import VoiceSpec
+    from rehearsal.voice.piper_voice import PiperSynthesizer
+
+    src = tmp_path / "gb"
+    src.mkdir()
+    config = json.loads(Path(joe.config_path()).read_text())
+    config["language"]["code"] = "en_GB"
+    (src / "en_GB-copy-medium.onnx.json").write_text(json.dumps(config))
+    shutil.copyfile(joe.model_path(), src / "en_GB-copy-medium.onnx")
+    voices.install(from_path=src / "en_GB-copy-medium.onnx")
+    synth = PiperSynthesizer()
+    assert synth.cast(VoiceSpec("en-gb")).voice.name == "en_GB-copy-medium"  # blunt-feedback's Marcus Hale
+    assert synth.cast(VoiceSpec("en_GB-alan-medium, en-us")).voice.name == "en_GB-copy-medium"
+    assert synth.cast(VoiceSpec("en-us")).voice.name == "en_US-joe-medium"

@@ -122,7 +122,9 @@ class PiperSynthesizer:
             if voice is not None:
                 number = int(speaker) if speaker.isdigit() and int(speaker) < voice.speakers else None
                 return voice, number
-            language = name.replace("-", "_").lower()
+            # A language ('en-gb'), or the language of a Piper voice that is not installed ('en_GB-alan-medium').
+            m = voice_store.NAME_PATTERN.match(name)
+            language = (f"{m['lang']}_{m['region']}" if m else name.replace("-", "_")).lower()
             for voice in self._voices:
                 if voice.language.lower() == language:
                     return voice, None
