@@ -61,6 +61,7 @@ def engine(request):
     synth.close()
 
 
+@pytest.mark.timeout(600)  # ~1 min on a quiet 2-core machine; a loaded one took 2-4 min
 def test_every_builtin_line_is_heard_as_written(engine, whisper):
     name, synth, settings = engine
     started = time.perf_counter()

@@ -81,8 +81,10 @@ def available() -> bool:
 class PiperSynthesizer:
     """Renders lines with Piper voices; thread-safe (one render at a time); caches what it rendered."""
 
-    def __init__(self, installed: list[voice_store.InstalledVoice] | None = None) -> None:
+    def __init__(self, installed: list[voice_store.InstalledVoice] | None = None, *, variation: bool = True) -> None:
+        """`variation=False` turns off Piper's random prosody: the same line renders the same (tests)."""
         self._piper, self._config_class = _import_piper()
+        self._noise = {} if variation else {"noise_scale": 0.0, "noise_w_scale": 0.0}
         self._voices = installed if installed is not None else voice_store.list_installed()
         if not self._voices:
             raise VoiceUnavailable(NO_VOICE)
@@ -148,7 +150,7 @@ class PiperSynthesizer:
     def _render(self, text: str, casting: Casting) -> Audio:
         model = self._load(casting.voice)
         factor = 2 ** (casting.semitones / 12)
-        config = self._config_class(speaker_id=casting.speaker, length_scale=casting.length_scale * factor)
+        config = self._config_class(speaker_id=casting.speaker, length_scale=casting.length_scale * factor, **self._noise)
         rate = casting.voice.rate
         pause = np.zeros(int(rate * SENTENCE_PAUSE_S), dtype=np.float32)
         pieces: list[np.ndarray] = []
