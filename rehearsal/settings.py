@@ -19,6 +19,7 @@ from rehearsal import paths
 InputMode = Literal["voice", "typed"]
 EndMode = Literal["auto", "push-to-talk"]
 RecognizerEngine = Literal["auto", "vosk", "whisper"]
+VoiceEngine = Literal["auto", "piper", "pyttsx3"]
 
 
 class Settings(BaseSettings):
@@ -36,6 +37,8 @@ class Settings(BaseSettings):
     max_reply_s: float = Field(90.0, ge=5, le=600, description="Longest a reply may run.")
     voice: str | None = Field(None, description="TTS voice id; none = the scenario's hint or the default.")
     rate: int | None = Field(None, ge=80, le=400, description="Manager speaking rate in words per minute.")
+    voice_engine: VoiceEngine = Field("auto", description="auto = Piper when a Piper voice is installed, else pyttsx3.")
+    phone_line: bool = Field(True, description="The manager sounds as on a telephone line (narrow band, faint hiss); Piper voices only.")
     model_path: Path | None = Field(None, description="Vosk model folder; none = the installed one.")
     recognizer: RecognizerEngine = Field(
         "auto", description="Speech engine: auto = an English Vosk model if installed, else Whisper.")

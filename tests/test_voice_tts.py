@@ -18,7 +18,7 @@ tts = pytest.importorskip("rehearsal.voice.tts")
 @pytest.fixture(scope="module")
 def synth():
     try:
-        return tts.create_synthesizer()
+        return tts.create_pyttsx3()
     except tts.VoiceUnavailable as exc:
         pytest.skip(str(exc))
 
@@ -63,9 +63,9 @@ def _run_python(code: str) -> subprocess.CompletedProcess:
 
 def test_first_render_in_a_fresh_process_is_complete_and_quiet():
     out = _run_python("""
-        from rehearsal.voice.tts import create_synthesizer
+        from rehearsal.voice.tts import create_pyttsx3
         from rehearsal.voice.interfaces import VoiceSpec
-        audio = create_synthesizer().render("Hello, this is the very first line.", VoiceSpec())
+        audio = create_pyttsx3().render("Hello, this is the very first line.", VoiceSpec())
         print(round(audio.seconds, 2))
     """)
     if "espeak-ng" in out.stderr:
@@ -82,9 +82,10 @@ def test_missing_espeak_gets_the_install_hint():
             raise OSError(f"{name}: cannot open shared object file")
         ctypes.cdll.LoadLibrary = missing
         from rehearsal.voice.tts import create_synthesizer
+        from rehearsal.settings import Settings
         from rehearsal.voice.interfaces import VoiceUnavailable
         try:
-            create_synthesizer()
+            create_synthesizer(Settings(voice_engine="pyttsx3"))
         except VoiceUnavailable as exc:
             print(exc)
     """)
@@ -104,3 +105,13 @@ def test_voice_hints_may_name_a_language_and_unknown_ones_fall_back(synth):
     unknown = synth.render(text, VoiceSpec(voice="no-such-voice", rate=180))
     default = synth.render(text, VoiceSpec(rate=180))
     assert unknown.seconds == pytest.approx(default.seconds, rel=0.1) and rms(unknown.pcm) > 0.02
+
+
+def test_a_list_of_voices_takes_the_first_espeak_knows(synth):
+    """Personas name Piper voices first; espeak-ng takes their language, or the next fallback."""
+    import pyttsx3.drivers.espeak as espeak_driver
+
+    voice = tts._Voice(espeak_driver.EspeakDriver)
+    assert voice.resolve("en_GB-alan-medium, en-us") == "gmw/en"  # a Piper name counts as its language
+    assert voice.resolve("no-such-voice, en-gb") == "gmw/en"
+    assert voice.resolve("en-us") == "gmw/en-us" and voice.resolve(None) == tts.DEFAULT_VOICE

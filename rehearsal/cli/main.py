@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "scenarios": "rehearsal.cli.scenarios",
     "transcribe": "rehearsal.cli.transcribe",
     "models": "rehearsal.cli.models",
+    "voices": "rehearsal.cli.voices",
     "devices": "rehearsal.cli.devices",
     "sessions": "rehearsal.cli.sessions",
     "bundle": "rehearsal.cli.bundle",

@@ -47,9 +47,21 @@ class _Strict(BaseModel):
 class VoiceHints(_Strict):
     """How the manager sounds. Hints: the TTS engine uses what it can."""
 
-    voice: str | None = Field(None, description="TTS voice id or language, e.g. 'en-us' or 'en-gb'.")
+    voice: str | list[str] | None = Field(
+        None,
+        description="A Piper voice (e.g. 'en_US-joe-medium'), an espeak voice or a language ('en-us', 'en-gb'); "
+        "a list gives fallbacks, the first one installed wins.",
+    )
     rate: int | None = Field(None, ge=80, le=400, description="Words per minute.")
     pitch: int | None = Field(None, ge=0, le=99, description="0-99, 50 is the voice's normal pitch.")
+
+    @field_validator("voice")
+    @classmethod
+    def _one_string(cls, value: str | list[str] | None) -> str | None:
+        # Engines take one string: fallbacks travel comma-separated (see rehearsal.voice.piper_voice).
+        if isinstance(value, list):
+            return ", ".join(v.strip() for v in value if v.strip()) or None
+        return value
 
 
 class Persona(_Strict):

@@ -283,17 +283,21 @@ def _place(model: Path, target: Path) -> None:
 # ---------------------------------------------------------------- sources
 
 
-def _download(url: str, dest: Path, progress: Progress | None) -> None:
+def _download(
+    url: str,
+    dest: Path,
+    progress: Progress | None,
+    *,
+    site: str = "the Vosk models site",
+    offline: str = "Download the zip on another machine and run rehearsal models install --from FILE.zip.",
+) -> None:
     try:
         response = urllib.request.urlopen(url, timeout=30)
     except urllib.error.HTTPError as exc:
-        raise ModelInstallError(f"The Vosk models site answered {exc.code} {exc.reason} for {url}.") from exc
+        raise ModelInstallError(f"{site[:1].upper()}{site[1:]} answered {exc.code} {exc.reason} for {url}.") from exc
     except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
         reason = getattr(exc, "reason", None) or exc
-        raise ModelInstallError(
-            f"Could not reach the Vosk models site ({url}: {reason}). Download the zip on another "
-            "machine and run rehearsal models install --from FILE.zip."
-        ) from exc
+        raise ModelInstallError(f"Could not reach {site} ({url}: {reason}). {offline}") from exc
     with response, open(dest, "wb") as out:
         total = _content_length(response)
         done = 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -34,6 +35,7 @@ class BriefingScreen(Screen[None]):
     BINDINGS = [
         Binding("enter", "start", "Start call", tooltip="Call the manager now", id="briefing.start", priority=True),
         Binding("m", "toggle_mode", "Voice/typed", tooltip="Answer aloud or type your replies", id="briefing.mode"),
+        Binding("p", "play_sample", "Play a sample", tooltip="Hear each person's voice before the call", id="briefing.sample"),
         Binding("escape", "app.pop_screen", "Back", tooltip="Back to the scenario list", id="briefing.back"),
     ]
 
@@ -51,6 +53,8 @@ class BriefingScreen(Screen[None]):
             yield Static(Text(printable(s.title), style="bold"), classes="section-title")
             yield Static(Text(printable(s.situation)), id="situation-text")  # text, never markup
             yield Static(Text.assemble(("Who answers: ", "bold"), printable(f"{s.persona.name}, {s.persona.role}")), id="persona")
+            yield Static(Text("Voices: …", style="dim"), id="voices")
+            yield Button("Play a sample (p)", compact=True, id="play-sample")
             yield Static(self._good_call(), id="good-call")
         with Horizontal(id="briefing-bar"):
             with Vertical():
@@ -64,6 +68,62 @@ class BriefingScreen(Screen[None]):
         self.watch(self.app, "model_status", self._show_model, init=False)
         self._show_mode()
         self._show_model()
+        self._cast: list = []
+        self._find_voices()
+
+    # -- who speaks with which voice ---------------------------------------------------
+
+    @work(thread=True, group="voices", exit_on_error=False)
+    def _find_voices(self) -> None:
+        from rehearsal.voice.casting import cast_list
+
+        services = self.app.services
+        if services.synthesizer_factory is None:
+            self.app.call_from_thread(self._show_voices, [], "none in this build: the lines are shown as text")
+            return
+        try:
+            synth = services.synthesizer_factory()
+        except Exception as exc:  # noqa: BLE001 - VoiceUnavailable says what to do
+            self.app.call_from_thread(self._show_voices, [], f"{exc}")
+            return
+        self._synth = synth
+        self.app.call_from_thread(self._show_voices, cast_list(self.scenario, synth, services.settings), None)
+
+    def _show_voices(self, cast: list, problem: str | None) -> None:
+        self._cast = cast
+        text = Text("Voices: ", style="bold")
+        if problem:
+            text.append(problem, style="yellow")
+        for n, person in enumerate(cast):
+            text.append(("\n" if n else "") + f" • {person.name}: ", style="bold" if n == 0 else "")
+            text.append(person.description, style="")
+        self.query_one("#voices", Static).update(text)
+
+    def action_play_sample(self) -> None:
+        if not self._cast or self.app.services.speaker_factory is None:
+            self.notify("No voice to play: the lines are shown as text.", severity="warning")
+            return
+        self._play_sample()
+
+    @work(thread=True, exclusive=True, group="sample", exit_on_error=False)
+    def _play_sample(self) -> None:
+        from rehearsal.voice.phrasing import sentences
+
+        try:
+            speaker = self.app.services.speaker_factory()
+            try:
+                for person in self._cast:  # each person's first sentence, in their voice
+                    audio = self._synth.render(sentences(person.sample)[0], person.spec)
+                    speaker.play(audio).wait(audio.seconds + 5)
+            finally:
+                speaker.close()
+        except Exception as exc:  # noqa: BLE001 - shown to the person with the fix
+            self.app.call_from_thread(self.notify, f"{exc}", title="Play a sample", severity="error", timeout=10)
+
+    def on_unmount(self) -> None:
+        synth = getattr(self, "_synth", None)
+        if synth is not None:
+            synth.close()
 
     def _good_call(self) -> Text:
         text = Text("What a good call does:\n", style="bold")  # the scoring guide, in brief
@@ -105,6 +165,8 @@ class BriefingScreen(Screen[None]):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "start":
             self.action_start()
+        elif event.button.id == "play-sample":
+            self.action_play_sample()
 
     def action_start(self) -> None:
         if not self.typed and self.app.model_status == "loading":

@@ -29,6 +29,28 @@ MIC_TEST_S = 4.0
 TEST_LINE = "Hi, this is the hiring manager. Thanks for calling."
 INSTALL_HELP = "Install one with `rehearsal models install` (or `--from FILE.zip` on an offline machine)."
 DEFAULT = "default"
+ENGINES = [("auto: Piper if a voice is installed", "auto"), ("Piper (natural)", "piper"), ("pyttsx3 / espeak-ng", "pyttsx3")]
+VOICE_HELP = "More voices: `rehearsal voices list`, `rehearsal voices install NAME` (or `--from FILE.onnx`)."
+
+
+def voice_summary(settings: Settings) -> Text:
+    """Which engine and voices the manager speaks with, and how to add one."""
+    try:
+        from rehearsal.voice import voices
+        from rehearsal.voice.tts import engine_choice
+
+        engine = engine_choice(settings)
+        installed = voices.list_installed()
+    except Exception as exc:  # noqa: BLE001 - a broken voices folder must not stop the settings screen
+        return Text(f"The voices could not be listed ({exc}).", style="yellow")
+    names = ", ".join(v.name for v in installed) or "none"
+    if engine == "piper":
+        text = Text(f"Speaks with Piper {installed[0].name if installed else ''}"
+                    f"{' through a phone line' if settings.phone_line else ''} (a scenario may name another). ")
+    else:
+        text = Text("Speaks with pyttsx3 / espeak-ng (no phone line: it would be too hard to understand). ")
+    text.append(f"Piper voices installed: {names}. {VOICE_HELP}", style="dim")
+    return text
 
 
 def installed_models() -> list[tuple[str, str]]:
@@ -95,12 +117,18 @@ class SettingsScreen(Screen[None]):
                 yield LevelMeter(id="settings-meter")
             yield field("Speaker", Select([("system default", DEFAULT)], value=DEFAULT, allow_blank=False,
                                           compact=True, id="output_device"))
-            with Horizontal(classes="field"):
-                yield Button("Play a line", compact=True, id="test-speaker")
             yield Static("The manager", classes="group")
+            yield field("Voice engine", Select(ENGINES, value=s.voice_engine, allow_blank=False, compact=True,
+                                               id="voice_engine"))
+            yield field("Phone line", Select([("on: sounds like a call", "on"), ("off: full band", "off")],
+                                             value="on" if s.phone_line else "off", allow_blank=False, compact=True,
+                                             id="phone_line"))
             yield field("Voice (e.g. en-us)", Input(s.voice or "", placeholder="the scenario's", compact=True, id="voice"))
             yield field("Rate (words/min)", Input("" if s.rate is None else str(s.rate), type="integer",
                                                   placeholder="the scenario's (80-400)", compact=True, id="rate"))
+            yield Static(id="voice-help")
+            with Horizontal(classes="field"):
+                yield Button("Play a sample", compact=True, id="test-speaker")
             yield Static("Speech model and look", classes="group")
             yield field("Speech model", Select([("the installed default", DEFAULT)], value=DEFAULT, allow_blank=False,
                                                compact=True, id="model_path"))
@@ -121,6 +149,7 @@ class SettingsScreen(Screen[None]):
         if s.model_path is not None and str(s.model_path) not in {p for _, p in models}:
             models.append((str(s.model_path), str(s.model_path)))
         self._set_options("model_path", [("the installed default", DEFAULT), *models], s.model_path)
+        self.query_one("#voice-help", Static).update(voice_summary(s))
         if not models:
             self.query_one("#model-help", Static).update(Text("No speech model is installed. " + INSTALL_HELP, style="yellow"))
         else:
@@ -164,6 +193,8 @@ class SettingsScreen(Screen[None]):
             "end_silence_ms": text("end_silence_ms") or None,
             "input_device": choice("input_device"),
             "output_device": choice("output_device"),
+            "voice_engine": choice("voice_engine"),
+            "phone_line": {"on": True, "off": False}.get(choice("phone_line") or ""),
             "voice": text("voice") or None,
             "rate": text("rate") or None,
             "model_path": choice("model_path"),
@@ -189,6 +220,7 @@ class SettingsScreen(Screen[None]):
         current = self.app.services.settings
         model_changed = new.model_path != current.model_path
         apply_in_place(current, new)
+        self.query_one("#voice-help", Static).update(voice_summary(current))
         try:
             path = settings_module.save(current)
         except OSError as exc:
