@@ -7,11 +7,12 @@ import subprocess
 
 import pytest
 
+from rehearsal.conversation.reply import looks_unfinished
+from rehearsal.media import rms
 from rehearsal.settings import Settings
 from rehearsal.voice.endpoint import VadEndpointer, create_endpointer
 from rehearsal.voice.fakes import silence, tone
 from rehearsal.voice.interfaces import AudioChunk
-from rehearsal.voice.reply import looks_unfinished, rms
 
 CHUNK = 640  # 20 ms
 

@@ -8,9 +8,9 @@ import pytest
 
 from rehearsal.call import events as ev
 from rehearsal.call.engine import Call
+from rehearsal.conversation.loop import NUDGE, CallRunner
 from rehearsal.settings import Settings
 from rehearsal.voice.fakes import FakeMicrophone, FakeRecognizer, FakeSpeaker, FakeSynthesizer, Script
-from rehearsal.voice.loop import NUDGE, CallRunner
 from voice_support import SCENARIO, Events, ScriptedJudge
 
 SPEED = 20.0
@@ -267,7 +267,7 @@ def test_a_reply_settled_in_a_pause_goes_on_in_a_new_segment_with_shifted_timing
     import time
 
     from rehearsal.voice.fakes import silence, tone
-    from rehearsal.voice.reply import Reply
+    from rehearsal.conversation.reply import Reply
 
     rec = FakeRecognizer(["thank you", "for the feedback"])
     reply = Reply(0.0, rec)
@@ -290,7 +290,7 @@ def test_a_reply_settled_in_a_pause_goes_on_in_a_new_segment_with_shifted_timing
 
 def test_trailing_silence_is_kept_but_never_decoded():
     from rehearsal.voice.fakes import silence, tone
-    from rehearsal.voice.reply import Reply
+    from rehearsal.conversation.reply import Reply
 
     rec = FakeRecognizer(["thanks"])
     reply = Reply(0.0, rec)

@@ -10,10 +10,11 @@ from dataclasses import dataclass, field, replace
 from typing import Literal, Protocol
 
 from rehearsal.judging import contact
-from rehearsal.judging.delivery import Delivery, Word
+from rehearsal.judging.delivery import Delivery
 from rehearsal.judging.scoring import TurnScore, call_score, score_turn
 from rehearsal.judging.tips import cue_for, tips_for
 from rehearsal.judging.verdict import Verdict
+from rehearsal.media import Word
 from rehearsal.scenario.model import Condition, Scenario, Turn
 
 EndReason = Literal["completed", "hung_up", "in_progress"]

@@ -21,9 +21,7 @@ import threading
 import time
 from collections.abc import Callable
 
-import numpy as np
-
-from rehearsal.judging.delivery import Word
+from rehearsal.media import Word
 from rehearsal.voice.interfaces import SAMPLE_RATE, Audio, AudioChunk, RecognitionSession, Recognizer, Transcript
 
 log = logging.getLogger(__name__)
@@ -42,13 +40,6 @@ _DANGLING = {
 def looks_unfinished(text: str) -> bool:
     words = re.findall(r"[\w']+", text.lower())
     return bool(words) and words[-1] in _DANGLING
-
-
-def rms(pcm: bytes) -> float:
-    if len(pcm) < 2:
-        return 0.0
-    samples = np.frombuffer(pcm[: len(pcm) // 2 * 2], dtype="<i2").astype(np.float32) / 32768.0
-    return float(np.sqrt(np.mean(samples * samples)))
 
 
 class Reply:

@@ -13,13 +13,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 from rehearsal.call import events as ev
 from rehearsal.call.engine import Call
+from rehearsal.conversation.capture import ReplyCapture
+from rehearsal.conversation.controls import Controls
+from rehearsal.conversation.hearing import PREROLL_CHUNKS, Ear
+from rehearsal.media import rms
 from rehearsal.scenario.model import VoiceHints
 from rehearsal.settings import Settings
-from rehearsal.voice.capture import ReplyCapture
-from rehearsal.voice.controls import Controls
-from rehearsal.voice.hearing import PREROLL_CHUNKS, Ear
 from rehearsal.voice.interfaces import Audio, AudioChunk, Playback, Speaker, Synthesizer, VoiceSpec, VoiceUnavailable
-from rehearsal.voice.reply import rms
 
 
 def voice_spec(hints: VoiceHints, settings: Settings) -> VoiceSpec:

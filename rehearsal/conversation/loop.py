@@ -19,13 +19,13 @@ from collections.abc import Callable
 
 from rehearsal.call import events as ev
 from rehearsal.call.engine import Call
+from rehearsal.conversation.capture import RecognizerProvider, ReplyCapture, transcript_of
+from rehearsal.conversation.controls import Controls, HangUp, Interrupt, Retry, Skip, Typed
+from rehearsal.conversation.hearing import Ear
+from rehearsal.conversation.listening import NUDGE, Listener
+from rehearsal.conversation.speaking import ManagerVoice, voice_spec
 from rehearsal.settings import Settings
-from rehearsal.voice.capture import RecognizerProvider, ReplyCapture, transcript_of
-from rehearsal.voice.controls import Controls, HangUp, Interrupt, Retry, Skip, Typed
-from rehearsal.voice.hearing import Ear
 from rehearsal.voice.interfaces import Endpointer, Microphone, Speaker, Synthesizer
-from rehearsal.voice.listening import NUDGE, Listener
-from rehearsal.voice.speaking import ManagerVoice, voice_spec
 
 __all__ = ["NUDGE", "CallRunner", "RecognizerProvider", "voice_spec"]
 

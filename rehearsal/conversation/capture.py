@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rehearsal.call import events as ev
-from rehearsal.voice.hearing import Ear
+from rehearsal.conversation.hearing import Ear
+from rehearsal.conversation.reply import Reply, looks_unfinished
 from rehearsal.voice.interfaces import SAMPLE_RATE, AudioChunk, Recognizer, Transcript, VoiceUnavailable
-from rehearsal.voice.reply import Reply, looks_unfinished
 
 HOLD_AFTER_MS = 120  # trailing silence past this is fed to the recogniser only if speech resumes
 SETTLE_LEAD_MS = 250  # finishing the words takes Vosk ~100-200 ms on a busy machine

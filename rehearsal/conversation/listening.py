@@ -16,15 +16,16 @@ from typing import TYPE_CHECKING
 
 from rehearsal.call import events as ev
 from rehearsal.call.engine import Call
+from rehearsal.conversation.capture import ReplyCapture, transcript_of
+from rehearsal.conversation.controls import Controls
+from rehearsal.conversation.hearing import PREROLL_CHUNKS, Ear
+from rehearsal.conversation.speaking import ManagerVoice
 from rehearsal.settings import Settings
-from rehearsal.voice.capture import ReplyCapture, transcript_of
-from rehearsal.voice.controls import Controls
-from rehearsal.voice.hearing import PREROLL_CHUNKS, Ear
 from rehearsal.voice.interfaces import AudioChunk
-from rehearsal.voice.speaking import ManagerVoice
 
 if TYPE_CHECKING:
-    from rehearsal.judging.delivery import Delivery, Word
+    from rehearsal.judging.delivery import Delivery
+    from rehearsal.media import Word
 
 log = logging.getLogger(__name__)
 
