@@ -111,6 +111,11 @@ class Call:
         return self._hung_up or self.current.end
 
     @property
+    def asked_before(self) -> bool:
+        """A feedback request was made in an earlier reply of this call."""
+        return self._asked_before()
+
+    @property
     def time_limit(self) -> float | None:
         return self.scenario.time_limit(self.current_id)
 

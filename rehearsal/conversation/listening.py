@@ -1,9 +1,13 @@
 """Listening for the caller's reply to a line: when it starts and ends, prompts and time limits.
 
 A reply starts when the endpointer hears speech (or push-to-talk is pressed, or the caller
-barged in on the manager) and ends after a pause (or when push-to-talk is released, or at
-the longest reply allowed). A caller who says nothing is nudged once; a second silence
-counts as the reply. All of it is measured in microphone audio (see `hearing`).
+barged in on the manager) and ends when the end-of-turn policy says a pause ends it (see
+`turn_end`; or when push-to-talk is released, or at the longest reply allowed). A caller who
+says nothing is nudged once; a second silence counts as the reply. All of it is measured in
+microphone audio (see `hearing`).
+
+A reply that ended can be heard again (`resume`): the caller spoke on just after it ended,
+so the same reply goes on and ends once more, as one reply.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from rehearsal.call import events as ev
@@ -19,7 +23,9 @@ from rehearsal.call.engine import Call
 from rehearsal.conversation.capture import ReplyCapture, transcript_of
 from rehearsal.conversation.controls import Controls
 from rehearsal.conversation.hearing import PREROLL_CHUNKS, Ear
-from rehearsal.conversation.speaking import ManagerVoice
+from rehearsal.conversation.reply import Reply
+from rehearsal.conversation.speaking import BargedIn, ManagerVoice, Resumed
+from rehearsal.conversation.turn_end import TurnDecision, TurnPolicy, TurnSignals, unmet_expectations
 from rehearsal.settings import Settings
 from rehearsal.voice.interfaces import AudioChunk
 
@@ -32,13 +38,36 @@ log = logging.getLogger(__name__)
 NUDGE = "Hello? Are you still there?"
 
 
+@dataclass
+class Hearing:
+    """One reply being listened for, in microphone audio seconds; kept so it can be resumed."""
+
+    turn_id: str
+    listen_start: float
+    manager_end: float
+    speech_at: float | None = None
+    last_voiced: float | None = None
+    prompted: bool = False
+    ended_by_pause: bool = False  # the policy (not a key, a limit, silence) ended it
+    ended_at: float = 0.0
+    reasons: list[str] = field(default_factory=list)
+
+
 @dataclass(frozen=True, slots=True)
 class Answer:
-    """What the caller replied, as the judge takes it."""
+    """What the caller replied, as the judge takes it, and what to report about it."""
 
     text: str
     words: list[Word] | None = None
     delivery: Delivery | None = None
+    heard: ev.ReplyHeard | None = None  # reported when the answer is final (after any false end)
+    reply: Reply | None = None
+    hearing: Hearing | None = None
+
+    @property
+    def resumable(self) -> bool:
+        """Ended by a pause, so the caller may yet go on (see loop.CallRunner)."""
+        return self.reply is not None and self.hearing is not None and self.hearing.ended_by_pause
 
 
 class Listener:
@@ -60,30 +89,46 @@ class Listener:
         self._capture = capture
         self._voice = voice
         self._controls = controls
+        self._policy = TurnPolicy.from_settings(settings)
+        self._judged: tuple[str, tuple[str, ...]] = ("", ())
 
-    def listen(self, turn_id: str, barged: list[AudioChunk] | None) -> Answer:
-        """Hear the reply to the line just said (`barged`: what was heard when the caller cut in).
+    def listen(self, turn_id: str, spoken: BargedIn | None) -> Answer:
+        """Hear the reply to the line just said (`spoken`: what was heard when the caller cut in).
 
         Typed replies, skip, retry and hang up end it early, as interrupts.
         """
-        time_limit = self.call.time_limit
-        self._emit(ev.Listening(turn_id, time_limit))
+        self._emit(ev.Listening(turn_id, self.call.time_limit))
         self._voice.render_ahead()
         if not self._ear.has_mic:
             self._controls.wait_typed()
-        manager_end = listen_start = self._ear.audio_s
-        speech_at: float | None = None
-        if barged is not None:
-            speech_at = self._capture.speech_started(turn_id, barged)
+        start = self._ear.audio_s
+        hearing = Hearing(turn_id, listen_start=start, manager_end=start)
+        if spoken is not None:
+            hearing.speech_at = self._capture.speech_started(turn_id, spoken.heard)
+        self._controls.stopped_talking = False
+        return self._hear(hearing)
+
+    def resume(self, answer: Answer, spoken: Resumed) -> Answer:
+        """The caller went on after `answer` ended: the same reply goes on (one reply, heard again)."""
+        hearing, reply = answer.hearing, answer.reply
+        assert hearing is not None and reply is not None
+        reply.resume()
+        self._capture.reply = reply
+        hearing.ended_by_pause = False
+        hearing.last_voiced = self._ear.audio_s
+        hearing.reasons.append(f"resumed {self._ear.audio_s - hearing.ended_at:.2f} s after its end")
+        log.debug("false end: the caller went on %.2f s after the reply ended", self._ear.audio_s - hearing.ended_at)
+        return self._hear(hearing)
+
+    def _hear(self, hearing: Hearing) -> Answer:
+        turn_id, time_limit = hearing.turn_id, self.call.time_limit
         # Silence before the reply is not recorded (the recogniser has enough to do), only
         # a short pre-roll, so the first syllable is not cut.
         before: deque[AudioChunk] = deque(maxlen=PREROLL_CHUNKS)
-        prompted = False
-        self._controls.stopped_talking = False
         while True:
             self._controls.check()
-            if self._controls.talking and speech_at is None:
-                speech_at = self._capture.speech_started(turn_id, [])
+            if self._controls.talking and hearing.speech_at is None:
+                hearing.speech_at = self._capture.speech_started(turn_id, [])
             chunk = self._ear.read()
             if not self._ear.has_mic:  # lost just now
                 self._capture.report_partial(turn_id)
@@ -91,56 +136,81 @@ class Listener:
             if chunk is None:
                 continue
             event = self._ear.detect(chunk)
+            decision = self._decide(hearing) if self._capture.reply is not None else None
             if self._capture.reply is not None:
-                self._capture.add(chunk, event)
+                self._capture.add(chunk, event, decision.wait_ms if decision else None)
             else:
                 before.append(chunk)
-            if self._ear.auto and event == "speech_start" and speech_at is None:
-                speech_at = self._capture.speech_started(turn_id, list(before))
-            if speech_at is not None and self._reply_over(event, speech_at):
+            if self._ear.auto and event == "speech_start" and hearing.speech_at is None:
+                hearing.speech_at = self._capture.speech_started(turn_id, list(before))
+            if hearing.speech_at is not None and self._reply_over(event, hearing, decision):
                 break
-            if time_limit is not None and self._ear.audio_s - listen_start >= time_limit:
+            if time_limit is not None and self._ear.audio_s - hearing.listen_start >= time_limit:
                 break
-            if speech_at is None and self._ear.audio_s - listen_start >= self.settings.no_speech_prompt_s:
-                if prompted:
+            if hearing.speech_at is None and self._ear.audio_s - hearing.listen_start >= self.settings.no_speech_prompt_s:
+                if hearing.prompted:
                     break  # a second silence: the reply counts as silence
-                prompted = True
-                barged = self._voice.speak(turn_id, NUDGE, listening=True, nudge=True)
-                listen_start = manager_end = self._ear.audio_s
-                if barged is not None:
-                    speech_at = self._capture.speech_started(turn_id, barged)
+                hearing.prompted = True
+                spoken = self._voice.speak(turn_id, NUDGE, listening=True, nudge=True)
+                hearing.listen_start = hearing.manager_end = self._ear.audio_s
+                if isinstance(spoken, BargedIn):
+                    hearing.speech_at = self._capture.speech_started(turn_id, spoken.heard)
         self._controls.talking = False
-        return self._finish(turn_id, manager_end, spoke=speech_at is not None, ended_at=time.monotonic())
+        hearing.ended_at = self._ear.audio_s
+        return self._finish(hearing, ended_at=time.monotonic())
 
-    def _reply_over(self, event: str | None, speech_at: float | None) -> bool:
+    def _decide(self, hearing: Hearing) -> TurnDecision | None:
+        """The end-of-turn policy's view of the pause so far (auto mode, once speech started)."""
+        if not self._ear.auto or hearing.speech_at is None:
+            return None
+        silence_ms = self._ear.silence_ms()
+        if silence_ms == 0:
+            hearing.last_voiced = self._ear.audio_s
+        text = self._capture.reply.partial_text()
+        speech_s = (hearing.last_voiced or hearing.speech_at) - hearing.speech_at
+        return self._policy.decide(TurnSignals(silence_ms, text, speech_s, self._unmet(text)))
+
+    def _unmet(self, text: str) -> tuple[str, ...]:
+        """What the turn expects that the judge does not find in the words so far (cached per text)."""
+        if text != self._judged[0]:
+            turn = self.call.current
+            verdict = self.call.judge.judge(text) if text.strip() else None
+            unmet = unmet_expectations(verdict, turn.expects, self.call.asked_before) if verdict else ()
+            self._judged = (text, unmet)
+        return self._judged[1]
+
+    def _reply_over(self, event: str | None, hearing: Hearing, decision: TurnDecision | None) -> bool:
         if self._controls.stopped_talking:
             return True
-        if self._ear.auto and event == "speech_end":
+        if self._ear.auto and (event == "speech_end" or (decision is not None and decision.ended)):
+            hearing.ended_by_pause = True
+            reason = "hard cap" if decision is None or not decision.ended else decision.reason
+            hearing.reasons.append(f"ended after {self._ear.silence_ms()} ms: {reason}")
+            log.debug("end of turn: %s", hearing.reasons[-1])
             return True
-        return speech_at is not None and self._ear.audio_s - speech_at >= self.settings.max_reply_s
+        return self._ear.audio_s - hearing.speech_at >= self.settings.max_reply_s
 
-    def _finish(self, turn_id: str, manager_end: float, *, spoke: bool, ended_at: float) -> Answer:
-        """Report the reply heard, and return it for scoring (latency counts from `manager_end`)."""
-        reply = self._capture.reply
-        if reply is None or not spoke:
+    def _finish(self, hearing: Hearing, *, ended_at: float) -> Answer:
+        """The reply heard, for scoring (latency counts from the manager's line); the caller reports it."""
+        turn_id, reply = hearing.turn_id, self._capture.reply
+        if reply is None or hearing.speech_at is None:
             self._capture.take_back()  # stop its recogniser; the noise is not a reply
             audio = reply.audio() if reply is not None else None
-            self._emit(ev.ReplyHeard(turn_id, transcript_of(""), audio))
-            return Answer("")
+            return Answer("", heard=ev.ReplyHeard(turn_id, transcript_of(""), audio))
         reply.attach(self._capture.recognizer())
-        transcript = self._capture.transcribe(reply)
-        log.debug("reply of %.1f s transcribed %.0f ms after its end was detected",
-                  reply.seconds, (time.monotonic() - ended_at) * 1000)
+        transcript = self._capture.transcribe(reply, wait_s=self.settings.turn_finish_wait_ms / 1000)
+        log.debug("reply of %.1f s transcribed %.0f ms after its end was detected%s", reply.seconds,
+                  (time.monotonic() - ended_at) * 1000, " (recogniser behind: partial words)" if reply.late else "")
         if transcript is None:  # heard but not understood: keep the audio, ask for the words
             self._capture.report_partial(turn_id)
             self._controls.wait_typed()
         self._capture.reply = None
-        self._emit(ev.ReplyHeard(turn_id, transcript, reply.audio()))
         latency = None
         if transcript.words:
-            latency = max(0.0, reply.start_s + transcript.words[0].start - manager_end)
+            latency = max(0.0, reply.start_s + transcript.words[0].start - hearing.manager_end)
         return Answer(transcript.text, words=transcript.words,
-                      delivery=_measure(transcript.words, latency, reply.seconds))
+                      delivery=_measure(transcript.words, latency, reply.seconds),
+                      heard=ev.ReplyHeard(turn_id, transcript, reply.audio()), reply=reply, hearing=hearing)
 
 
 def _measure(words: list[Word], latency: float | None, seconds: float) -> Delivery | None:
