@@ -130,7 +130,11 @@ def test_unmet_expectations_come_from_the_judge_and_leave_tone_out():
 def test_looks_unfinished():
     assert looks_unfinished("thank you for the call and")
     assert looks_unfinished("I was wondering um")
+    assert looks_unfinished("it was you know")
+    assert looks_unfinished("I wanted to ask if you")
     assert not looks_unfinished("thank you so much for your time")
+    assert not looks_unfinished("thank you")
+    assert not looks_unfinished("it was nice to talk to you")
     assert not looks_unfinished("")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
@@ -359,3 +360,43 @@ def test_a_caller_speaking_after_the_grace_window_answers_the_next_line():
     assert [r.turn_id for r in scored] == ["hello", "answer"]
     assert scored[0].reply == "thanks for the feedback" and scored[1].reply == "ok then"
     assert events.of(ev.ManagerDone)[1].interrupted  # a barge-in on the answer, not a false end
+
+
+class SlowFinalRecognizer(FakeRecognizer):
+    """Final results come late (as Vosk's can on a busy machine): only once the manager's answer
+    has started playing. They add the last word."""
+
+    speaker: FakeSpeaker | None = None
+
+    def session(self):
+        session = super().session()
+        finish = session.finish
+
+        def slow_finish():
+            deadline = time.monotonic() + 5
+            while len(self.speaker.played) < 2 and time.monotonic() < deadline:
+                time.sleep(0.005)
+            return finish()
+
+        session.finish = slow_finish
+        return session
+
+
+def test_an_answer_begun_on_partial_words_is_decided_again_on_the_final_ones():
+    events = Events()
+    # The partial at the pause has only "thanks" (no request: the call would go to "what_for");
+    # the final words have the request, which leads to "answer".
+    rec = SlowFinalRecognizer([Script("thanks feedback", word_seconds=0.6)])
+    settings = Settings(no_speech_prompt_s=2, end_silence_ms=400, turn_unmet_ms=400)
+    runner, _, speaker, mic, _ = make(events, settings=settings, recognizer=lambda: rec)
+    rec.speaker = speaker
+    events.on(ev.Listening, lambda e: mic.say(("speech", 1.0), ("silence", 3.0)))
+    events.on(ev.Listening, lambda e: runner.hang_up() if e.turn_id != "hello" else None, times=2)
+    finish(runner, events)
+    scored = [e.record for e in events.of(ev.TurnScored)]
+    assert len(scored) == 1 and scored[0].reply == "thanks feedback" and scored[0].next_turn == "answer"
+    spoken = [e.text for e in events.of(ev.ManagerSpeaking)]
+    # The line begun on the partial words was played but never reported; the right one followed.
+    assert spoken[:2] == ["Dana speaking. How can I help?", "We found a better fit."]
+    assert "What can I do for you?" not in spoken
+    assert len(speaker.played) == 3  # the manager's first line, the line begun on the partial, the right one

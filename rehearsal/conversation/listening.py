@@ -13,8 +13,10 @@ so the same reply goes on and ends once more, as one reply.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections import deque
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -27,7 +29,7 @@ from rehearsal.conversation.reply import Reply
 from rehearsal.conversation.speaking import BargedIn, ManagerVoice, Resumed
 from rehearsal.conversation.turn_end import TurnDecision, TurnPolicy, TurnSignals, unmet_expectations
 from rehearsal.settings import Settings
-from rehearsal.voice.interfaces import AudioChunk
+from rehearsal.voice.interfaces import AudioChunk, Transcript
 
 if TYPE_CHECKING:
     from rehearsal.judging.delivery import Delivery
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NUDGE = "Hello? Are you still there?"
+FINAL_WAIT_S = 3.0  # a final result later than this (a machine far behind) leaves the partial words
 
 
 @dataclass
@@ -50,6 +53,7 @@ class Hearing:
     prompted: bool = False
     ended_by_pause: bool = False  # the policy (not a key, a limit, silence) ended it
     ended_at: float = 0.0
+    reply_s: float = 0.0  # the reply's audio up to its end (the pause after it may be recorded too)
     reasons: list[str] = field(default_factory=list)
 
 
@@ -63,6 +67,7 @@ class Answer:
     heard: ev.ReplyHeard | None = None  # reported when the answer is final (after any false end)
     reply: Reply | None = None
     hearing: Hearing | None = None
+    final: Future[Transcript | None] | None = None  # the final words, when answered on partial ones
 
     @property
     def resumable(self) -> bool:
@@ -112,6 +117,11 @@ class Listener:
         """The caller went on after `answer` ended: the same reply goes on (one reply, heard again)."""
         hearing, reply = answer.hearing, answer.reply
         assert hearing is not None and reply is not None
+        if answer.final is not None:  # its recogniser must be done with the first part first
+            try:
+                answer.final.result(FINAL_WAIT_S)
+            except Exception:  # noqa: BLE001 - nothing recognised: the audio is still there
+                pass
         reply.resume()
         self._capture.reply = reply
         hearing.ended_by_pause = False
@@ -191,13 +201,31 @@ class Listener:
         return self._ear.audio_s - hearing.speech_at >= self.settings.max_reply_s
 
     def _finish(self, hearing: Hearing, *, ended_at: float) -> Answer:
-        """The reply heard, for scoring (latency counts from the manager's line); the caller reports it."""
+        """The reply heard, for scoring (latency counts from the manager's line); the caller reports it.
+
+        A reply ended by a pause is answered on its partial words at once: its final words are
+        finished in the background (`final`) and `complete` decides again on them, while the
+        manager's answer is already starting. Anything else waits for the final words.
+        """
         turn_id, reply = hearing.turn_id, self._capture.reply
+        hearing.reply_s = reply.seconds if reply is not None else 0.0
         if reply is None or hearing.speech_at is None:
             self._capture.take_back()  # stop its recogniser; the noise is not a reply
             audio = reply.audio() if reply is not None else None
             return Answer("", heard=ev.ReplyHeard(turn_id, transcript_of(""), audio))
         reply.attach(self._capture.recognizer())
+        if hearing.ended_by_pause and reply.recognising and self.settings.turn_resume_grace_ms > 0:
+            self._capture.reply = None
+            final: Future[Transcript | None] = Future()
+            threading.Thread(target=self._final_words, args=(reply, final, ended_at), name="final-words",
+                             daemon=True).start()
+            if not reply.partial_text():  # no words to answer on yet: give the recogniser a moment
+                try:
+                    return self._answer(hearing, reply, final.result(self.settings.turn_finish_wait_ms / 1000)
+                                        or transcript_of(""))
+                except Exception:  # noqa: BLE001 - still nothing: answer on the partial, decide again later
+                    pass
+            return Answer(reply.partial_text(), reply=reply, hearing=hearing, final=final)
         transcript = self._capture.transcribe(reply, wait_s=self.settings.turn_finish_wait_ms / 1000)
         log.debug("reply of %.1f s transcribed %.0f ms after its end was detected%s", reply.seconds,
                   (time.monotonic() - ended_at) * 1000, " (recogniser behind: partial words)" if reply.late else "")
@@ -205,12 +233,34 @@ class Listener:
             self._capture.report_partial(turn_id)
             self._controls.wait_typed()
         self._capture.reply = None
+        return self._answer(hearing, reply, transcript)
+
+    def _final_words(self, reply: Reply, final: Future, ended_at: float) -> None:
+        try:
+            final.set_result(self._capture.transcribe(reply))
+        except Exception as exc:  # noqa: BLE001 - the partial words stand in
+            final.set_exception(exc)
+        log.debug("final words of a %.1f s reply ready %.0f ms after its end", reply.seconds,
+                  (time.monotonic() - ended_at) * 1000)
+
+    def complete(self, answer: Answer) -> Answer:
+        """The answer on its final words (waiting for them, briefly), or as it is when it is final."""
+        if answer.final is None:
+            return answer
+        try:
+            transcript = answer.final.result(FINAL_WAIT_S)
+        except Exception:  # noqa: BLE001 - late or failed: the partial words it was answered on stand
+            transcript = None
+        return self._answer(answer.hearing, answer.reply, transcript or transcript_of(answer.text))
+
+    def _answer(self, hearing: Hearing, reply: Reply, transcript: Transcript) -> Answer:
         latency = None
         if transcript.words:
             latency = max(0.0, reply.start_s + transcript.words[0].start - hearing.manager_end)
         return Answer(transcript.text, words=transcript.words,
-                      delivery=_measure(transcript.words, latency, reply.seconds),
-                      heard=ev.ReplyHeard(turn_id, transcript, reply.audio()), reply=reply, hearing=hearing)
+                      delivery=_measure(transcript.words, latency, hearing.reply_s),
+                      heard=ev.ReplyHeard(hearing.turn_id, transcript, reply.audio(hearing.reply_s)), reply=reply,
+                      hearing=hearing)
 
 
 def _measure(words: list[Word], latency: float | None, seconds: float) -> Delivery | None:

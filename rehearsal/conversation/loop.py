@@ -20,6 +20,7 @@ as the same reply, scored once on all of it.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 
@@ -29,9 +30,11 @@ from rehearsal.conversation.capture import RecognizerProvider, ReplyCapture, tra
 from rehearsal.conversation.controls import Controls, HangUp, Interrupt, Retry, Skip, Typed
 from rehearsal.conversation.hearing import Ear
 from rehearsal.conversation.listening import NUDGE, Answer, Listener
-from rehearsal.conversation.speaking import BargedIn, ManagerVoice, Resumed, Speculation, voice_spec
+from rehearsal.conversation.speaking import BargedIn, ManagerVoice, Resumed, Speculation, Superseded, voice_spec
 from rehearsal.settings import Settings
 from rehearsal.voice.interfaces import Endpointer, Microphone, Speaker, Synthesizer
+
+log = logging.getLogger(__name__)
 
 __all__ = ["NUDGE", "CallRunner", "RecognizerProvider", "voice_spec"]
 
@@ -132,6 +135,8 @@ class CallRunner:
                 if isinstance(spoken, Resumed):
                     self._resume(spoken)
                     return False
+                if isinstance(spoken, Superseded):
+                    return False
         self._commit()
         self._emit(ev.CallEnded(self.call.result()))
         return True
@@ -145,6 +150,8 @@ class CallRunner:
             if isinstance(spoken, Resumed):
                 self._resume(spoken)
                 return
+            if isinstance(spoken, Superseded):
+                return  # the call moved to another line: the next turn says it
             self._commit()
             self._answer(self._listener.listen(turn_id, spoken if isinstance(spoken, BargedIn) else None))
         except Typed as typed:
@@ -168,6 +175,7 @@ class CallRunner:
     def _answer(self, answer: Answer) -> None:
         """Score the reply; one ended by a pause is held back (with the next line) for the grace window."""
         if self.call.finished:  # hung up meanwhile: what was heard is still reported
+            answer = self._listener.complete(answer)
             if answer.heard is not None:
                 self._emit(answer.heard)
             return
@@ -183,14 +191,29 @@ class CallRunner:
         return Speculation(answer.reply, answer.hearing.ended_at, self.settings.turn_resume_grace_ms / 1000,
                            self._commit)
 
-    def _commit(self) -> None:
-        """The held reply is final: report it and its score."""
+    def _commit(self) -> bool:
+        """The held reply is final: decide again on its final words, report it and its score.
+
+        False when the final words lead elsewhere than the partial ones did: the line being
+        said is then the wrong one (the caller stops it, and the call says the right one).
+        """
         held, self._held = self._held, None
-        if held is not None:
-            answer, record = held
-            if answer.heard is not None:
-                self._emit(answer.heard)
-            self._emit(ev.TurnScored(record))
+        if held is None:
+            return True
+        answer, record = held
+        moved = False
+        if answer.final is not None:
+            answer = self._listener.complete(answer)
+            self.call.retry_last()
+            first, record = record, self.call.reply(answer.text, words=answer.words, delivery=answer.delivery)
+            moved = record.next_turn != first.next_turn
+            if moved:
+                log.info("final words %r lead to %s, not %s: the answer changes", answer.text, record.next_turn,
+                         first.next_turn)
+        if answer.heard is not None:
+            self._emit(answer.heard)
+        self._emit(ev.TurnScored(record))
+        return not moved
 
     def _resume(self, spoken: Resumed) -> None:
         """The caller went on after a false end: take the score back and hear the rest of the same reply."""

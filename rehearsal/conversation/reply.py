@@ -189,14 +189,21 @@ class Reply:
         self._worker.start()
 
     @property
+    def recognising(self) -> bool:
+        """A recogniser is attached and has not failed."""
+        return self._worker is not None and not self.failed
+
+    @property
     def backlog_s(self) -> float:
         """Audio given to the recogniser that it has not decoded yet."""
         with self._cond:
             return len(self._pending) / BYTES_PER_S
 
-    def audio(self) -> Audio:
+    def audio(self, seconds: float | None = None) -> Audio:
+        """The audio so far, or its first `seconds` (up to where the reply ended, not the pause after)."""
         with self._cond:
-            return Audio(bytes(self._pcm), SAMPLE_RATE)
+            pcm = self._pcm if seconds is None else self._pcm[: int(seconds * SAMPLE_RATE) * 2]
+            return Audio(bytes(pcm), SAMPLE_RATE)
 
 
 def _join(segments: list[tuple[float, Transcript]]) -> Transcript:

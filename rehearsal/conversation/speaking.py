@@ -51,7 +51,12 @@ class Resumed:
     heard: list[AudioChunk]
 
 
-Spoken = Finished | BargedIn | Resumed
+@dataclass(frozen=True, slots=True)
+class Superseded:
+    """The reply before, decided again on its final words, leads elsewhere: the line stopped unreported."""
+
+
+Spoken = Finished | BargedIn | Resumed | Superseded
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +69,7 @@ class Speculation:
     reply: Reply
     ended_at: float
     grace_s: float
-    commit: Callable[[], None]
+    commit: Callable[[], bool]  # False: decided again, the reply leads to another line
 
 
 def voice_spec(hints: VoiceHints, settings: Settings) -> VoiceSpec:
@@ -113,17 +118,20 @@ class ManagerVoice:
         started = ev.Prompted(turn_id, text) if nudge else ev.ManagerSpeaking(turn_id, text, audio)
         pending = [speculation] if speculation is not None else []
 
-        def commit() -> None:  # the reply before is final: report it, then this line
+        def commit() -> bool:  # the reply before is final: report it, then this line (if still right)
             if pending:
-                pending.pop().commit()
                 self._ear.quick_start(False)
+                if not pending.pop().commit():
+                    return False
                 self._emit(started)
+            return True
 
         if not pending:
             self._emit(started)
         playback = self._play(audio)
         if playback is None:
-            commit()
+            if not commit():
+                return Superseded()
             self._emit(ev.ManagerDone(turn_id))
             return Finished()
         if not listening:
@@ -156,13 +164,16 @@ class ManagerVoice:
                         self._playback = None
                         return Resumed(list(heard))
                     return self._barge_in(turn_id, playback, list(heard))
-                if pending and self._ear.audio_s - pending[0].ended_at >= pending[0].grace_s:
-                    commit()
+                if pending and self._ear.audio_s - pending[0].ended_at >= pending[0].grace_s and not commit():
+                    playback.stop()
+                    self._playback = None
+                    return Superseded()
         finally:
             self._ear.far_end(None)
             self._ear.quick_start(False)
-        commit()
         self._playback = None
+        if not commit():
+            return Superseded()
         self._emit(ev.ManagerDone(turn_id))
         return Finished()
 

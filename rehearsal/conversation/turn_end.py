@@ -35,10 +35,13 @@ OPEN_ENDINGS = frozenset({
     "if", "i", "i'm", "i'd", "my", "your", "our", "their", "this", "like", "just", "was", "were", "is", "am",
     "are", "be", "would", "could", "should", "can", "will", "might", "have", "had", "has", "do", "did",
     "what", "which", "when", "where", "who", "why", "how", "whether", "about", "in", "on", "at", "from",
-    "by", "as", "than", "then", "also", "really", "very", "some", "any", "more", "you", "we", "they",
-    "it's", "there", "hoping", "wondering", "wanted", "think", "thought", "know", "mean", "get",
+    "by", "as", "than", "very", "some", "any", "we", "they", "it's", "hoping", "wondering", "wanted",
 })
+# "you" ends many finished sentences ("thank you", "talk to you"), so it is open only after these.
+OPEN_BEFORE_YOU = frozenset({"and", "but", "or", "so", "if", "could", "would", "can", "will", "do", "did", "should",
+                             "that", "when", "because", "asked", "tell", "let"})
 FILLERS = frozenset({"um", "umm", "uhm", "uh", "uhh", "er", "erm", "ah", "hmm", "hm", "mm", "well"})
+VERBAL_FILLERS = (("you", "know"), ("i", "mean"), ("kind", "of"), ("sort", "of"))
 # Question words; a pause right after one means the question is still being asked
 # ("could you tell me how it", "what I should do better and why").
 QUESTION_WORDS = frozenset({"what", "how", "why", "where", "who", "which", "whether", "whatever"})
@@ -100,11 +103,11 @@ class TurnPolicy:
         words = [w.lower() for w in _WORD.findall(text)]
         if not words:
             wait, reason = self.no_words_ms, "no words yet"
-        elif words[-1] in FILLERS:
-            wait, reason = self.open_ms, f"ends on a filler ({words[-1]!r})"
+        elif words[-1] in FILLERS or tuple(words[-2:]) in VERBAL_FILLERS:
+            wait, reason = self.open_ms, f"ends on a filler ({' '.join(words[-2:])!r})"
         elif OPEN_PUNCTUATION.search(text):
             wait, reason = self.open_ms, "ends on a comma"
-        elif words[-1] in OPEN_ENDINGS and not SENTENCE_END.search(text):
+        elif open_ending(words) and not SENTENCE_END.search(text):
             wait, reason = self.open_ms, f"sentence left open ({words[-1]!r})"
         elif question_under_way(words) and not SENTENCE_END.search(text):
             wait, reason = self.open_ms, "a question under way"
@@ -125,6 +128,14 @@ class TurnPolicy:
         wait, reason = self.wait(signals)
         state = TurnState.END if signals.silence_ms >= wait else TurnState.CONTINUE
         return TurnDecision(state, reason, wait)
+
+
+def open_ending(words: Sequence[str]) -> bool:
+    """The last word leaves the sentence open ("and", "the", "so I was hoping", "could you")."""
+    last = words[-1]
+    if last == "you":
+        return len(words) > 1 and words[-2] in OPEN_BEFORE_YOU
+    return last in OPEN_ENDINGS
 
 
 def question_under_way(words: Sequence[str]) -> bool:
