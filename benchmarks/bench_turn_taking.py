@@ -142,7 +142,8 @@ def run_call(replies, folder: Path, settings: Settings, args) -> dict:
 
 def measure(replies, run: dict) -> dict:
     mic, spk, played, heard = run["mic"], run["spk"], run["played"], run["heard"]
-    out = {"gaps": [], "paused_gaps": [], "false_ends": {}, "recovered": {}, "split": {}, "stops": [], "pauses": {}}
+    out = {"gaps": [], "paused_gaps": [], "false_ends": {}, "recovered": {}, "split": {}, "stops": [], "pauses": {},
+           "rows": []}
     for n, (i, said_at) in enumerate(played):
         reply = replies[i]
         start = next((t for t in mic.onsets if t >= said_at - 0.05), None)
@@ -156,6 +157,9 @@ def measure(replies, run: dict) -> dict:
             if answer is not None and answer < next_said:
                 (out["gaps"] if reply.kind == spoken_corpus.COMPLETE else out["paused_gaps"]).append(answer - end)
         count = sum(1 for t, _ in heard if start < t < next_said)
+        gap = next((t for t in spk.onsets if t > end), None) if end is not None else None
+        out["rows"].append(f"{reply.name:<28} {reply.seconds:5.1f} s  gap {((gap - end) * 1000) if gap else float('nan'):6.0f} ms"
+                           f"  heard as {count} repl{'y' if count == 1 else 'ies'}")
         for pause in reply.pauses:
             kind = "finished" if pause.finished_before else "unfinished"
             out["pauses"][kind] = out["pauses"].get(kind, 0) + 1
@@ -226,6 +230,8 @@ def main() -> int:
     if not run["finished"]:
         print("the call did not finish", file=sys.stderr)
     m = measure(replies, run)
+    if args.verbose:
+        print("\n".join(m["rows"]))
     label = f"{len(replies)} replies ({folder.name}), {args.hogs} CPU hogs, turns expect: {args.expects}"
     report(label, m)
     print(f"settings                     end_silence_ms {settings.end_silence_ms}, open {settings.turn_open_ms}, "

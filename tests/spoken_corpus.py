@@ -179,6 +179,26 @@ def _spread(text: str, start: float, end: float) -> list[dict]:
     return out
 
 
+def record(parts: tuple[str | float, ...], kind: str, voice: str, speak: _Voices | None = None,
+           name: str = "reply") -> tuple[SpokenReply, np.ndarray]:
+    """Speak one reply segment by segment, joined by its pauses; returns its manifest entry and audio."""
+    speak = speak or _Voices()
+    pieces, words, pauses, t = [], [], [], 0.0
+    for part in parts:
+        if isinstance(part, float):
+            before = words[-1]["text"] if words else ""
+            pauses.append(Pause(round(t, 3), part, kind == FINISHED, before in {"um", "uh"}))
+            pieces.append(np.zeros(int(part * RATE), dtype="<i2"))
+            t += part
+            continue
+        samples = speak.say(voice, part)
+        words += _spread(part, t, t + len(samples) / RATE)
+        pieces.append(samples)
+        t += len(samples) / RATE
+    text = " ".join(p for p in parts if isinstance(p, str))
+    return SpokenReply(name, text, kind, voice, round(t, 3), words, pauses, name + ".wav"), np.concatenate(pieces)
+
+
 def build(folder: Path | None = None, *, voices: tuple[str, ...] = ("piper", "espeak")) -> tuple[Path, list[SpokenReply]]:
     """Make the corpus (or find it in the cache); returns its folder and replies."""
     folder = folder or CACHE / _key()
@@ -192,24 +212,12 @@ def build(folder: Path | None = None, *, voices: tuple[str, ...] = ("piper", "es
     replies = []
     for i, (parts, kind) in enumerate(REPLIES):
         voice = voices[-1] if i % 3 == 2 and len(voices) > 1 else voices[0]
-        pieces, words, pauses, t = [], [], [], 0.0
-        texts = [p for p in parts if isinstance(p, str)]
-        for part in parts:
-            if isinstance(part, float):
-                before = words[-1]["text"] if words else ""
-                pauses.append(Pause(round(t, 3), part, kind == FINISHED, before in {"um", "uh"}))
-                pieces.append(np.zeros(int(part * RATE), dtype="<i2"))
-                t += part
-                continue
-            samples = speak.say(voice, part)
-            words += _spread(part, t, t + len(samples) / RATE)
-            pieces.append(samples)
-            t += len(samples) / RATE
-        name = f"{i:02d}-{kind}-{voice}.wav"
-        with wave.open(str(tmp / name), "wb") as w:
+        name = f"{i:02d}-{kind}-{voice}"
+        reply, samples = record(parts, kind, voice, speak, name)
+        with wave.open(str(tmp / reply.wav), "wb") as w:
             w.setnchannels(1), w.setsampwidth(2), w.setframerate(RATE)
-            w.writeframes(np.concatenate(pieces).astype("<i2").tobytes())
-        replies.append(SpokenReply(name[:-4], " ".join(texts), kind, voice, round(t, 3), words, pauses, name))
+            w.writeframes(samples.astype("<i2").tobytes())
+        replies.append(reply)
     (tmp / "manifest.json").write_text(json.dumps([asdict(r) for r in replies], indent=1))
     shutil.rmtree(folder, ignore_errors=True)
     tmp.rename(folder)
