@@ -143,7 +143,7 @@ def run_call(replies, folder: Path, settings: Settings, args) -> dict:
 def measure(replies, run: dict) -> dict:
     mic, spk, played, heard = run["mic"], run["spk"], run["played"], run["heard"]
     out = {"gaps": [], "paused_gaps": [], "false_ends": {}, "recovered": {}, "split": {}, "stops": [], "pauses": {},
-           "rows": []}
+           "rows": [], "lost": {}}
     for n, (i, said_at) in enumerate(played):
         reply = replies[i]
         start = next((t for t in mic.onsets if t >= said_at - 0.05), None)
@@ -156,10 +156,12 @@ def measure(replies, run: dict) -> dict:
             answer = next((t for t in spk.onsets if t > end), None)
             if answer is not None and answer < next_said:
                 (out["gaps"] if reply.kind == spoken_corpus.COMPLETE else out["paused_gaps"]).append(answer - end)
-        count = sum(1 for t, _ in heard if start < t < next_said)
+        texts = [text for t, text in heard if start < t < next_said]
+        count = len(texts)
+        whole = count == 1 and texts[0].split()[-1:] == [reply.words[-1]["text"]]  # heard to its last word
         gap = next((t for t in spk.onsets if t > end), None) if end is not None else None
         out["rows"].append(f"{reply.name:<28} {reply.seconds:5.1f} s  gap {((gap - end) * 1000) if gap else float('nan'):6.0f} ms"
-                           f"  heard as {count} repl{'y' if count == 1 else 'ies'}")
+                           f"  heard as {count} repl{'y' if count == 1 else 'ies'}{'' if whole else ' (not to its last word)'}")
         for pause in reply.pauses:
             kind = "finished" if pause.finished_before else "unfinished"
             out["pauses"][kind] = out["pauses"].get(kind, 0) + 1
@@ -168,14 +170,16 @@ def measure(replies, run: dict) -> dict:
             if not inside:
                 continue
             out["false_ends"][kind] = out["false_ends"].get(kind, 0) + 1
-            if count <= 1:
+            if whole:
                 out["recovered"][kind] = out["recovered"].get(kind, 0) + 1
                 resumed = next((t for t in mic.onsets if t >= p1 - 0.05), p1)
                 silent = next((t for t in spk.offsets if t > resumed - 0.05), None)
                 if silent is not None:
                     out["stops"].append(max(0.0, silent - resumed))
-            else:
+            elif count > 1:
                 out["split"][kind] = out["split"].get(kind, 0) + 1
+            else:
+                out["lost"][kind] = out["lost"].get(kind, 0) + 1
     return out
 
 
@@ -194,7 +198,8 @@ def report(label: str, m: dict) -> None:
     for kind in ("unfinished", "finished"):
         total = m["pauses"].get(kind, 0)
         print(f"pauses after {kind:<10}      manager sounded in the pause {m['false_ends'].get(kind, 0)}/{total}; "
-              f"recovered into one reply {m['recovered'].get(kind, 0)}, split into two turns {m['split'].get(kind, 0)}")
+              f"recovered into one reply {m['recovered'].get(kind, 0)}, split into two turns {m['split'].get(kind, 0)}, "
+              f"rest not heard {m['lost'].get(kind, 0)}")
     print(f"manager silent after resume  median {ms(m['stops'])}, max {ms([max(m['stops'])]) if m['stops'] else '-'} "
           f"(n={len(m['stops'])}; includes ~60 ms of speaker buffering and the parec gap detector)")
 

@@ -219,11 +219,12 @@ class Listener:
             final: Future[Transcript | None] = Future()
             threading.Thread(target=self._final_words, args=(reply, final, ended_at), name="final-words",
                              daemon=True).start()
-            if not reply.partial_text():  # no words to answer on yet: give the recogniser a moment
+            if not reply.partial_text():
+                # No words to answer on (the recogniser is behind): answering on none would take
+                # the "silent" branch, so wait for the words instead.
                 try:
-                    return self._answer(hearing, reply, final.result(self.settings.turn_finish_wait_ms / 1000)
-                                        or transcript_of(""))
-                except Exception:  # noqa: BLE001 - still nothing: answer on the partial, decide again later
+                    return self._answer(hearing, reply, final.result(FINAL_WAIT_S) or transcript_of(reply.partial_text()))
+                except Exception:  # noqa: BLE001 - still nothing: answer on what there is, decide again later
                     pass
             return Answer(reply.partial_text(), reply=reply, hearing=hearing, final=final)
         transcript = self._capture.transcribe(reply, wait_s=self.settings.turn_finish_wait_ms / 1000)
