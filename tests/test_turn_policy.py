@@ -143,3 +143,12 @@ def test_thresholds_are_settings():
                                                turn_max_pause_ms=3000, turn_no_words_ms=650))
     assert (policy.done_ms, policy.open_ms, policy.unmet_ms, policy.cap_ms, policy.no_words_ms) == (
         420, 1800, 1000, 3000, 650)
+
+
+def test_words_from_a_recogniser_that_is_behind_are_not_trusted():
+    policy = TurnPolicy()
+    stale = TurnSignals(400, "I really appreciate the", speech_s=3.0, behind_s=0.8)
+    decision = policy.decide(stale)
+    # Not the long wait of an open sentence (the rest is only not decoded yet), nor a slow speaker.
+    assert decision.wait_ms == policy.no_words_ms and "behind" in decision.reason
+    assert policy.decide(TurnSignals(400, "I really appreciate the", speech_s=1.5)).wait_ms == policy.open_ms

@@ -117,11 +117,6 @@ class Listener:
         """The caller went on after `answer` ended: the same reply goes on (one reply, heard again)."""
         hearing, reply = answer.hearing, answer.reply
         assert hearing is not None and reply is not None
-        if answer.final is not None:  # its recogniser must be done with the first part first
-            try:
-                answer.final.result(FINAL_WAIT_S)
-            except Exception:  # noqa: BLE001 - nothing recognised: the audio is still there
-                pass
         reply.resume()
         self._capture.reply = reply
         hearing.ended_by_pause = False
@@ -178,7 +173,8 @@ class Listener:
             hearing.last_voiced = self._ear.audio_s
         text = self._capture.reply.partial_text()
         speech_s = (hearing.last_voiced or hearing.speech_at) - hearing.speech_at
-        return self._policy.decide(TurnSignals(silence_ms, text, speech_s, self._unmet(text)))
+        reply = self._capture.reply
+        return self._policy.decide(TurnSignals(silence_ms, text, speech_s, self._unmet(text), reply.backlog_s))
 
     def _unmet(self, text: str) -> tuple[str, ...]:
         """What the turn expects that the judge does not find in the words so far (cached per text)."""
@@ -223,9 +219,15 @@ class Listener:
                 # No words to answer on (the recogniser is behind): answering on none would take
                 # the "silent" branch, so wait for the words instead.
                 try:
-                    return self._answer(hearing, reply, final.result(FINAL_WAIT_S) or transcript_of(reply.partial_text()))
+                    transcript = final.result(FINAL_WAIT_S)
                 except Exception:  # noqa: BLE001 - still nothing: answer on what there is, decide again later
-                    pass
+                    transcript = reply.partial_text() and transcript_of(reply.partial_text())
+                if transcript is None:  # heard but not understood: keep the audio, ask for the words
+                    self._capture.reply = reply
+                    self._capture.report_partial(turn_id)
+                    self._controls.wait_typed()
+                if transcript:
+                    return self._answer(hearing, reply, transcript)
             return Answer(reply.partial_text(), reply=reply, hearing=hearing, final=final)
         transcript = self._capture.transcribe(reply, wait_s=self.settings.turn_finish_wait_ms / 1000)
         log.debug("reply of %.1f s transcribed %.0f ms after its end was detected%s", reply.seconds,

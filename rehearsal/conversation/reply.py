@@ -58,7 +58,11 @@ class Reply:
         self._pcm = bytearray()
         self._pending = bytearray()  # for the recogniser, not yet taken by the worker
         self._held = bytearray()  # trailing silence, passed on only if speech follows
-        self._fed = 0  # bytes the recogniser has been given
+        self._fed = 0  # bytes the recogniser has decoded
+        self._given = 0  # bytes passed on for decoding (fed, pending or being decoded)
+        self._running = False  # the recognition worker is (or is about to be) running
+        self._finishes = 0  # times finish() asked the worker to close
+        self._resumes = 0
         self._cond = threading.Condition()
         self._closing = False
         self._settle = False
@@ -88,6 +92,7 @@ class Reply:
                     self._cond.notify()
                 self._held += chunk.pcm
                 return
+            self._given += len(self._held) + len(chunk.pcm)
             self._pending += self._held + chunk.pcm
             self._held = bytearray()
             self._settled = False
@@ -107,6 +112,7 @@ class Reply:
                 return
             self._recognizer = recognizer
             self._pending, self._held = bytearray(self._pcm), bytearray()
+            self._given, self._running = len(self._pcm), True
         self._worker = threading.Thread(target=self._recognise, name="recognise-reply", daemon=True)
         self._worker.start()
 
@@ -132,9 +138,14 @@ class Reply:
             except Exception as exc:  # noqa: BLE001 - reported; the audio is still kept
                 self.failed = True
                 self._on_error(exc)
+                with self._cond:
+                    self._running = False
                 return
             if closing:
-                return
+                with self._cond:
+                    if self._closing:  # else the reply was resumed meanwhile: go on
+                        self._running = False
+                        return
 
     def _accept(self, data: bytes) -> None:
         if self._session is None:
@@ -165,7 +176,8 @@ class Reply:
             return None
         with self._cond:
             self._closing = True
-            self._cond.notify()
+            self._finishes += 1
+            self._cond.notify_all()
         worker.join(wait_s)
         if self.failed:
             return None
@@ -178,15 +190,22 @@ class Reply:
         return _join(self._segments)
 
     def resume(self) -> None:
-        """The caller goes on after the reply was finished (a false end): recognise what follows too."""
-        worker = self._worker
-        if worker is None or self.failed:
+        """The caller goes on after the reply was finished (a false end): recognise what follows too.
+
+        Does not wait for the final words of the first part: the worker finishes them and goes
+        on with what follows, whoever is waiting in `finish` then waits for the whole reply.
+        """
+        if self._worker is None or self.failed:
             return
-        worker.join()  # a late recogniser finishes first; its words stay in the segments
         with self._cond:
+            # The finish of the first part (in its own thread) must have asked to close first.
+            self._cond.wait_for(lambda: self._finishes > self._resumes, timeout=2.0)
+            self._resumes = self._finishes
             self._closing = self._settle = self._settled = self._flush = False
-        self._worker = threading.Thread(target=self._recognise, name="recognise-reply", daemon=True)
-        self._worker.start()
+            restart, self._running = not self._running, True
+        if restart:
+            self._worker = threading.Thread(target=self._recognise, name="recognise-reply", daemon=True)
+            self._worker.start()
 
     @property
     def recognising(self) -> bool:
@@ -195,9 +214,9 @@ class Reply:
 
     @property
     def backlog_s(self) -> float:
-        """Audio given to the recogniser that it has not decoded yet."""
+        """Audio passed on to the recogniser that it has not decoded yet (it is behind)."""
         with self._cond:
-            return len(self._pending) / BYTES_PER_S
+            return max(0, self._given - self._fed) / BYTES_PER_S
 
     def audio(self, seconds: float | None = None) -> Audio:
         """The audio so far, or its first `seconds` (up to where the reply ended, not the pause after)."""

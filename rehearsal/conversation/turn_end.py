@@ -64,6 +64,7 @@ class TurnSignals:
     text: str  # the partial transcript so far (may be behind the audio when the recogniser lags)
     speech_s: float = 0.0  # seconds from the reply's first voiced frame to its last
     unmet: Sequence[str] = ()  # what the turn expects that the judge does not find in the text yet
+    behind_s: float = 0.0  # audio the recogniser has not decoded yet: the words may be stale
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +91,7 @@ class TurnPolicy:
     slow_wpm: float = 110.0  # below this speaking rate every wait stretches ...
     slow_factor: float = 1.3  # ... by this much
     min_rate_s: float = 1.0  # a rate over less speech than this is noise
+    stale_s: float = 0.3  # a recogniser this far behind: its words say nothing about the end yet
 
     @classmethod
     def from_settings(cls, settings: Settings) -> TurnPolicy:
@@ -101,6 +103,8 @@ class TurnPolicy:
         """The pause that would end the turn now, and the signal that chose it."""
         text = signals.text.strip()
         words = [w.lower() for w in _WORD.findall(text)]
+        if signals.behind_s > self.stale_s:  # the last words are not in yet: they cannot tell
+            return min(self.no_words_ms, self.cap_ms), f"recogniser {signals.behind_s:.1f} s behind"
         if not words:
             wait, reason = self.no_words_ms, "no words yet"
         elif words[-1] in FILLERS or tuple(words[-2:]) in VERBAL_FILLERS:
