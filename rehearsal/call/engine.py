@@ -10,10 +10,11 @@ from dataclasses import dataclass, field, replace
 from typing import Literal, Protocol
 
 from rehearsal.judging import contact
-from rehearsal.judging.delivery import Delivery, Word
+from rehearsal.judging.delivery import Delivery
 from rehearsal.judging.scoring import TurnScore, call_score, score_turn
 from rehearsal.judging.tips import cue_for, tips_for
 from rehearsal.judging.verdict import Verdict
+from rehearsal.media import Word
 from rehearsal.scenario.model import Condition, Scenario, Turn
 
 EndReason = Literal["completed", "hung_up", "in_progress"]
@@ -108,6 +109,11 @@ class Call:
     @property
     def finished(self) -> bool:
         return self._hung_up or self.current.end
+
+    @property
+    def asked_before(self) -> bool:
+        """A feedback request was made in an earlier reply of this call."""
+        return self._asked_before()
 
     @property
     def time_limit(self) -> float | None:

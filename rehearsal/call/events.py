@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from rehearsal.call.engine import CallResult, TurnRecord
-from rehearsal.voice.interfaces import Audio, Transcript
+from rehearsal.media import Audio, Transcript
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 
 def voice_call(session: PracticeSession, call: Call) -> None:
-    from rehearsal.voice.loop import CallRunner
+    from rehearsal.conversation.loop import CallRunner
 
     engines = _open_engines(session)
     done = threading.Event()

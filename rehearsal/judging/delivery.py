@@ -30,6 +30,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from rehearsal.judging.verdict import Evidence
+from rehearsal.media import Word
 
 PACE_BAND_WPM = (100.0, 165.0)  # the band Microsoft's Speaker Coach recommends
 
@@ -40,16 +41,6 @@ VERBAL_FILLERS = (("you", "know"), ("i", "mean"), ("like",))
 VERBAL_FILLER_PAUSE_S = 0.3
 MIN_RATE_SECONDS = 0.5  # below this a words-per-minute figure is noise
 MIN_FILLER_MINUTES = 10.0 / 60.0
-
-
-@dataclass(frozen=True, slots=True)
-class Word:
-    """One recognised word with its timing (seconds from the start of the reply audio)."""
-
-    text: str
-    start: float
-    end: float
-    conf: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)

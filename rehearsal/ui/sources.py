@@ -1,7 +1,7 @@
 """Where the app gets its scenarios and call runners, behind two small seams.
 
 The shipped app lists scenarios with `rehearsal.scenario.catalog` and runs calls with
-`rehearsal.voice.loop.CallRunner`; tests hand the app fixed scenarios and their own
+`rehearsal.conversation.loop.CallRunner`; tests hand the app fixed scenarios and their own
 runner so screens can be driven and snapshotted deterministically.
 """
 
@@ -42,7 +42,7 @@ class ScenarioSource(Protocol):
 
 
 class Runner(Protocol):
-    """What the call screen needs from rehearsal.voice.loop.CallRunner."""
+    """What the call screen needs from rehearsal.conversation.loop.CallRunner."""
 
     def start(self) -> None: ...
     def submit_text(self, text: str) -> None: ...
@@ -147,7 +147,7 @@ def _create(factory: Callable[[], object] | None, what: str, problems: list[str]
 def voice_runner(request: RunRequest) -> Runner:
     """The real call loop from the voice package, with engines from the app's services."""
     from rehearsal.call.events import Notice
-    from rehearsal.voice.loop import CallRunner
+    from rehearsal.conversation.loop import CallRunner
 
     services = request.services
     problems: list[str] = []

@@ -23,7 +23,7 @@ class Cast:
 
 
 def spec_for(hints: VoiceHints, settings: Settings) -> VoiceSpec:
-    """A speaker's voice hints, with the user's own settings taking precedence (as the voice loop does)."""
+    """A speaker's voice hints, with the user's own settings taking precedence (the voice loop and the screens use this one)."""
     return VoiceSpec(voice=settings.voice or hints.voice, rate=settings.rate or hints.rate, pitch=hints.pitch)
 
 

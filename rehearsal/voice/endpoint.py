@@ -1,16 +1,20 @@
-"""Where a spoken reply starts and ends, from the audio alone.
+"""Voice activity: is the caller speaking, from the audio alone.
 
-vosk 0.3.45 has no configurable endpointer, so we find the ends ourselves: webrtcvad marks
-each 20 ms frame as voiced or not, and an energy gate keeps hum and the manager's own voice
-leaking back into the microphone (laptop speakers) from counting as the caller speaking.
-A reply starts after a short run of voiced frames and ends after `end_silence_ms` of
-unvoiced ones; the call loop may ask for more patience while the words so far look
-unfinished ("and", "um", ...).
+webrtcvad marks each 20 ms frame as voiced or not, and an energy gate keeps hum and the
+manager's own voice leaking back into the microphone (laptop speakers) from counting as the
+caller speaking. An utterance starts after a short run of voiced frames; `state` then says
+whether the latest frame was speech and how long the caller has been quiet.
+
+Whether a pause *ends the turn* is not decided here: that is the end-of-turn policy in
+rehearsal/conversation/turn_end.py, which weighs the words as well. This class only reports
+"speech_end" once a pause reaches `end_silence_ms`, which the call uses as the hard cap.
 """
 
 from __future__ import annotations
 
 from collections import deque
+from dataclasses import dataclass
+from enum import Enum
 
 import numpy as np
 import webrtcvad
@@ -26,14 +30,30 @@ MIN_LEVEL = 0.006  # RMS below this is never speech, whatever the VAD says (abou
 NOISE_FACTOR = 3.0  # speech must stand this far above the room's noise floor
 ECHO_FACTOR = 0.5  # while the manager speaks, speech must reach half the manager's own level
 ECHO_TAIL_MS = 300  # the room keeps ringing (and buffers drain) a little after playback ends
-UNFINISHED_FACTOR = 2.0  # trailing silence multiplier when the reply looks unfinished
+QUICK_WINDOW = 5  # while a caller may be resuming (just after their reply ended): 100 ms ...
+QUICK_VOICED = 3  # ... of which 60 ms voiced starts speech, so the manager stops within ~100 ms
+
+
+class Activity(Enum):
+    SPEECH = "speech"
+    SILENCE = "silence"
+
+
+@dataclass(frozen=True, slots=True)
+class VoiceState:
+    """Voice activity after the latest frame."""
+
+    activity: Activity  # the latest frame
+    in_speech: bool  # inside an utterance: from its start until a pause reaches the cap
+    silence_ms: int  # unvoiced audio since the last voiced frame of the utterance (0 outside one)
 
 
 class VadEndpointer:
     def __init__(self, end_silence_ms: int, *, aggressiveness: int = 2) -> None:
         self.end_silence_ms = end_silence_ms
         self._vad = webrtcvad.Vad(aggressiveness)
-        self._unfinished = False
+        self._quick = False
+        self._last_voiced = False
         self.reset()
         self._echo_level = 0.0
         self._echo_tail_ms = 0
@@ -44,7 +64,7 @@ class VadEndpointer:
         self._in_speech = False
         self._silent_ms = 0
         self._noise_floor = MIN_LEVEL / NOISE_FACTOR
-        self._unfinished = False
+        self._last_voiced = False
 
     @property
     def in_speech(self) -> bool:
@@ -58,9 +78,14 @@ class VadEndpointer:
         else:
             self._echo_tail_ms = ECHO_TAIL_MS if self._echo_level else 0
 
-    def set_unfinished(self, unfinished: bool) -> None:
-        """The words so far end mid-thought: wait longer before calling the reply over."""
-        self._unfinished = unfinished
+    def set_quick_start(self, quick: bool) -> None:
+        """Start an utterance on less voiced audio (the caller may be resuming a reply just ended)."""
+        self._quick = quick
+
+    @property
+    def state(self) -> VoiceState:
+        activity = Activity.SPEECH if self._last_voiced else Activity.SILENCE
+        return VoiceState(activity, self._in_speech, self.silence_ms)
 
     @property
     def silence_ms(self) -> int:
@@ -69,8 +94,7 @@ class VadEndpointer:
 
     @property
     def trailing_silence_ms(self) -> int:
-        factor = UNFINISHED_FACTOR if self._unfinished else 1.0
-        return int(self.end_silence_ms * factor)
+        return self.end_silence_ms
 
     def feed(self, chunk: AudioChunk) -> str | None:
         self._buffer += chunk.pcm
@@ -98,8 +122,10 @@ class VadEndpointer:
             # Follow the room's noise slowly, so a fan or hum raises the bar for speech.
             self._noise_floor = 0.95 * self._noise_floor + 0.05 * level
         self._window.append(voiced)
+        self._last_voiced = voiced
         if not self._in_speech:
-            if sum(self._window) >= START_VOICED:
+            recent = list(self._window)[-QUICK_WINDOW:] if self._quick else self._window
+            if sum(recent) >= (QUICK_VOICED if self._quick else START_VOICED):
                 self._in_speech = True
                 self._silent_ms = 0
                 return "speech_start"
@@ -113,4 +139,5 @@ class VadEndpointer:
 
 
 def create_endpointer(settings: Settings) -> VadEndpointer:
-    return VadEndpointer(settings.end_silence_ms)
+    """Voice activity for a call: a pause reaching the policy's hard cap ends an utterance."""
+    return VadEndpointer(settings.turn_max_pause_ms)

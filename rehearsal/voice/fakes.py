@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rehearsal.judging.delivery import Word
+from rehearsal.media import Word
 from rehearsal.voice.interfaces import (
     SAMPLE_RATE,
     Audio,
@@ -27,7 +27,7 @@ from rehearsal.voice.interfaces import (
     VoiceSpec,
     VoiceUnavailable,
 )
-from rehearsal.voice.reply import rms
+from rehearsal.media import rms
 
 CHUNK_SAMPLES = 320  # 20 ms at 16 kHz
 TTS_RATE = 22_050
@@ -294,7 +294,7 @@ class FakeRecognizer:
     """Returns the scripted transcripts in order, one per session; then empty ones.
 
     The call loop opens one session per reply, and one more each time the caller speaks
-    again after a pause it had already started to settle (see voice/reply.py): script such
+    again after a pause it had already started to settle (see conversation/reply.py): script such
     a reply as two transcripts.
     """
 

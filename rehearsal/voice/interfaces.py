@@ -1,39 +1,26 @@
 """The small interfaces every speech engine implements; real engines and test fakes alike.
 
-Audio inside rehearsal is 16-bit signed little-endian mono PCM (`bytes`), at
-`SAMPLE_RATE` for everything the recognizer hears. Synthesised speech keeps its own
-rate (espeak-ng renders at 22,050 Hz) and says so in `Audio.rate`.
+The media types they exchange (Audio, AudioChunk, Transcript, Word) live in `rehearsal.media`
+and are re-exported here, so an engine needs only this module.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from rehearsal.judging.delivery import Word
+from rehearsal.media import SAMPLE_RATE, Audio, AudioChunk, Transcript, Word
 
-SAMPLE_RATE = 16_000
+__all__ = [
+    "SAMPLE_RATE", "Audio", "AudioChunk", "Endpointer", "LevelCallback", "Microphone", "Playback",
+    "RecognitionSession", "Recognizer", "Speaker", "Synthesizer", "Transcript", "VoiceSpec",
+    "VoiceUnavailable", "Word",
+]
 
 
 class VoiceUnavailable(RuntimeError):
     """A speech engine cannot run here. The message tells a person what to do about it."""
-
-
-@dataclass(frozen=True, slots=True)
-class Audio:
-    pcm: bytes  # int16 mono little-endian
-    rate: int
-
-    @property
-    def seconds(self) -> float:
-        return len(self.pcm) / 2 / self.rate if self.rate else 0.0
-
-
-@dataclass(frozen=True, slots=True)
-class Transcript:
-    text: str
-    words: list[Word] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,13 +65,6 @@ class Speaker(Protocol):
     def play(self, audio: Audio) -> Playback: ...
 
     def close(self) -> None: ...
-
-
-@dataclass(frozen=True, slots=True)
-class AudioChunk:
-    pcm: bytes  # int16 mono at SAMPLE_RATE
-    at: float  # time.monotonic() of the chunk's last sample (approximately)
-    level: float  # RMS 0..1, for the meter
 
 
 class Microphone(Protocol):

@@ -11,10 +11,10 @@ import time
 
 import numpy as np
 
+from rehearsal.media import rms
 from rehearsal.settings import Settings
 from rehearsal.voice import devices
 from rehearsal.voice.interfaces import SAMPLE_RATE, AudioChunk, VoiceUnavailable
-from rehearsal.voice.reply import rms
 
 BLOCK_S = 0.02
 LOST = ("The microphone stopped working (was it unplugged?). Type your replies for now, "

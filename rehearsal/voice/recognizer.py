@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from rehearsal.judging.delivery import Word
+from rehearsal.media import Word
 from rehearsal.voice.interfaces import SAMPLE_RATE, Transcript, VoiceUnavailable
 
 WARM_UP_S = 1.0  # silence fed to a spare session to get it past Vosk's first-chunk cost

@@ -4,27 +4,72 @@ Lines the manager may say next are rendered ahead in a worker thread while the c
 replies, so the answer starts without a pause (the synthesiser caches what it rendered).
 A failing synthesiser or speaker is reported once and then left out: the lines are still
 shown as text and the call goes on.
+
+A line may start while the reply before it is still only *probably* over (a `Speculation`):
+the reply was ended by a pause and scored, but neither it nor this line is reported until a
+grace window has passed. If the caller speaks again inside it, the line stops at once and
+`speak` returns `Resumed`: the runner takes the score back and the reply goes on. The
+manager's own voice in the microphone never counts as resuming: the echo gate is raised
+while the line plays, as it is for barge-in.
 """
 
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 from rehearsal.call import events as ev
 from rehearsal.call.engine import Call
-from rehearsal.scenario.model import VoiceHints
+from rehearsal.conversation.capture import ReplyCapture
+from rehearsal.conversation.controls import Controls, Interrupt
+from rehearsal.conversation.hearing import PREROLL_CHUNKS, Ear
+from rehearsal.conversation.reply import Reply
+from rehearsal.media import rms
 from rehearsal.settings import Settings
-from rehearsal.voice.capture import ReplyCapture
-from rehearsal.voice.controls import Controls
-from rehearsal.voice.hearing import PREROLL_CHUNKS, Ear
+from rehearsal.voice.casting import spec_for as voice_spec
 from rehearsal.voice.interfaces import Audio, AudioChunk, Playback, Speaker, Synthesizer, VoiceSpec, VoiceUnavailable
-from rehearsal.voice.reply import rms
 
 
-def voice_spec(hints: VoiceHints, settings: Settings) -> VoiceSpec:
-    """A speaker's voice hints, with the user's own settings taking precedence."""
-    return VoiceSpec(voice=settings.voice or hints.voice, rate=settings.rate or hints.rate, pitch=hints.pitch)
+@dataclass(frozen=True, slots=True)
+class Finished:
+    """The line played to its end (or there was nothing to play)."""
+
+
+@dataclass(frozen=True, slots=True)
+class BargedIn:
+    """The caller talked over the line, which stopped; `heard`: the audio just before and at it."""
+
+    heard: list[AudioChunk]
+
+
+@dataclass(frozen=True, slots=True)
+class Resumed:
+    """The caller went on with the reply before it (a false end); the line stopped unreported."""
+
+    heard: list[AudioChunk]
+
+
+@dataclass(frozen=True, slots=True)
+class Superseded:
+    """The reply before, decided again on its final words, leads elsewhere: the line stopped unreported."""
+
+
+Spoken = Finished | BargedIn | Resumed | Superseded
+
+
+@dataclass(frozen=True, slots=True)
+class Speculation:
+    """A reply ended by a pause, scored but not yet reported: the caller may still go on.
+
+    `ended_at` is when it ended (microphone audio seconds); `commit` reports it (and its score).
+    """
+
+    reply: Reply
+    ended_at: float
+    grace_s: float
+    commit: Callable[[], bool]  # False: decided again, the reply leads to another line
 
 
 class ManagerVoice:
@@ -54,28 +99,50 @@ class ManagerVoice:
     # -- saying a line -----------------------------------------------------------------
 
     def speak(
-        self, turn_id: str, text: str, *, listening: bool = False, nudge: bool = False
-    ) -> list[AudioChunk] | None:
-        """Say a line. Returns the audio heard so far when the caller barged in, else None.
+        self, turn_id: str, text: str, *, listening: bool = False, nudge: bool = False,
+        speculation: Speculation | None = None,
+    ) -> Spoken:
+        """Say a line; the outcome says whether it played out, the caller barged in, or the
+        caller went on with the reply before it (only while a `speculation` is pending).
 
         While `listening` (a nudge) every chunk heard also goes to the reply being recorded.
         Controls are checked between chunks, so an interrupt may leave the line playing:
         the runner stops it with `stop`.
         """
         audio = self._render(text, turn_id)
-        self._emit(ev.Prompted(turn_id, text) if nudge else ev.ManagerSpeaking(turn_id, text, audio))
+        started = ev.Prompted(turn_id, text) if nudge else ev.ManagerSpeaking(turn_id, text, audio)
+        pending = [speculation] if speculation is not None else []
+
+        def commit() -> bool:  # the reply before is final: report it, then this line (if still right)
+            if pending:
+                self._ear.quick_start(False)
+                if not pending.pop().commit():
+                    return False
+                self._emit(started)
+            return True
+
+        if not pending:
+            self._emit(started)
         playback = self._play(audio)
         if playback is None:
+            if not commit():
+                return Superseded()
             self._emit(ev.ManagerDone(turn_id))
-            return None
+            return Finished()
         if not listening:
             self._ear.reset()
         self._ear.far_end(_level(audio))
+        self._ear.quick_start(bool(pending))
         heard: deque[AudioChunk] = deque(maxlen=PREROLL_CHUNKS)
         try:
             while not playback.done:
-                self._controls.check()
+                try:
+                    self._controls.check()
+                except Interrupt:
+                    commit()
+                    raise
                 if self._controls.talking:
+                    commit()
                     return self._barge_in(turn_id, playback, list(heard))
                 chunk = self._ear.read()
                 if chunk is None:
@@ -84,19 +151,32 @@ class ManagerVoice:
                 heard.append(chunk)
                 if listening:
                     self._capture.feed(chunk)
+                if pending:
+                    pending[0].reply.add(chunk, hold=True)  # the pause goes on, until speech resumes
                 if self._ear.detect(chunk) == "speech_start" and self._ear.auto:
+                    if pending:
+                        playback.stop()
+                        self._playback = None
+                        return Resumed(list(heard))
                     return self._barge_in(turn_id, playback, list(heard))
+                if pending and self._ear.audio_s - pending[0].ended_at >= pending[0].grace_s and not commit():
+                    playback.stop()
+                    self._playback = None
+                    return Superseded()
         finally:
             self._ear.far_end(None)
+            self._ear.quick_start(False)
         self._playback = None
+        if not commit():
+            return Superseded()
         self._emit(ev.ManagerDone(turn_id))
-        return None
+        return Finished()
 
-    def _barge_in(self, turn_id: str, playback: Playback, heard: list[AudioChunk]) -> list[AudioChunk]:
+    def _barge_in(self, turn_id: str, playback: Playback, heard: list[AudioChunk]) -> BargedIn:
         playback.stop()
         self._playback = None
         self._emit(ev.ManagerDone(turn_id, interrupted=True))
-        return heard
+        return BargedIn(heard)
 
     # -- rendering ---------------------------------------------------------------------
 

@@ -10,22 +10,31 @@ The work is split by side of the line; this module only ties the parts together:
   capture.py    the reply being recorded and recognised, or reported when cut short
   speaking.py   rendering and playing the manager's lines, render-ahead, barge-in
   listening.py  hearing out a reply: start, end, the nudge, time limits
+  turn_end.py   the end-of-turn policy: at every pause, is the caller done?
+
+A reply ended by a pause is scored at once and the manager's answer starts, but both are
+reported only once a grace window has passed (`Speculation`): should the caller go on
+inside it (a false end), the manager stops, the score is taken back, and the reply goes on
+as the same reply, scored once on all of it.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 
 from rehearsal.call import events as ev
 from rehearsal.call.engine import Call
+from rehearsal.conversation.capture import RecognizerProvider, ReplyCapture, transcript_of
+from rehearsal.conversation.controls import Controls, HangUp, Interrupt, Retry, Skip, Typed
+from rehearsal.conversation.hearing import Ear
+from rehearsal.conversation.listening import NUDGE, Answer, Listener
+from rehearsal.conversation.speaking import BargedIn, ManagerVoice, Resumed, Speculation, Superseded, voice_spec
 from rehearsal.settings import Settings
-from rehearsal.voice.capture import RecognizerProvider, ReplyCapture, transcript_of
-from rehearsal.voice.controls import Controls, HangUp, Interrupt, Retry, Skip, Typed
-from rehearsal.voice.hearing import Ear
 from rehearsal.voice.interfaces import Endpointer, Microphone, Speaker, Synthesizer
-from rehearsal.voice.listening import NUDGE, Listener
-from rehearsal.voice.speaking import ManagerVoice, voice_spec
+
+log = logging.getLogger(__name__)
 
 __all__ = ["NUDGE", "CallRunner", "RecognizerProvider", "voice_spec"]
 
@@ -53,6 +62,7 @@ class CallRunner:
                                    ear=self._ear, controls=self._controls, capture=self._capture)
         self._listener = Listener(call, self.settings, self._emit, ear=self._ear, capture=self._capture,
                                   voice=self._voice, controls=self._controls)
+        self._held: tuple[Answer, object] | None = None  # a reply scored but not yet reported
         self._thread = threading.Thread(target=self._run, name="call-runner", daemon=True)
 
     # -- controls, callable from any thread -------------------------------------------
@@ -99,6 +109,7 @@ class CallRunner:
                     continue
                 self._turn()
         except Exception as exc:  # noqa: BLE001 - a person gets a sentence, never a traceback
+            self._commit()
             self._emit(ev.Notice("error", f"The call stopped because of an internal error ({exc}). "
                                           "Your replies so far are kept; start the call again to go on."))
             self.call.hang_up()
@@ -113,12 +124,20 @@ class CallRunner:
         """Speak the end turn (unless hung up); True when the call is over."""
         if self.call.result().end_reason != "hung_up":
             try:
-                self._voice.speak(self.call.current_id, self.call.manager_line)
+                spoken = self._voice.speak(self.call.current_id, self.call.manager_line,
+                                           speculation=self._speculation())
             except Retry:
                 self._do_retry()
                 return False
             except Interrupt:
                 self._voice.stop()
+            else:
+                if isinstance(spoken, Resumed):
+                    self._resume(spoken)
+                    return False
+                if isinstance(spoken, Superseded):
+                    return False
+        self._commit()
         self._emit(ev.CallEnded(self.call.result()))
         return True
 
@@ -127,26 +146,85 @@ class CallRunner:
         turn_id = self.call.current_id
         self._capture.reply = None
         try:
-            barged = self._voice.speak(turn_id, self.call.manager_line)
-            answer = self._listener.listen(turn_id, barged)
-            self._score(answer.text, words=answer.words, delivery=answer.delivery)
+            spoken = self._voice.speak(turn_id, self.call.manager_line, speculation=self._speculation())
+            if isinstance(spoken, Resumed):
+                self._resume(spoken)
+                return
+            if isinstance(spoken, Superseded):
+                return  # the call moved to another line: the next turn says it
+            self._commit()
+            self._answer(self._listener.listen(turn_id, spoken if isinstance(spoken, BargedIn) else None))
         except Typed as typed:
             self._voice.stop()
-            self._capture.report_partial(turn_id)
-            self._emit(ev.ReplyHeard(turn_id, transcript_of(typed.text)))
+            self._capture.report_partial(self.call.current_id)
+            self._emit(ev.ReplyHeard(self.call.current_id, transcript_of(typed.text)))
             self._score(typed.text)
         except Skip:
             self._voice.stop()
-            self._capture.report_partial(turn_id)
+            self._capture.report_partial(self.call.current_id)
             self._emit(ev.TurnScored(self.call.skip()))
         except Retry:
             self._do_retry()
         except HangUp:
             self._voice.stop()
-            self._capture.report_partial(turn_id)
+            self._capture.report_partial(self.call.current_id)
             self.call.hang_up()
 
+    # -- a reply ended by a pause is final only once the caller has not gone on ---------
+
+    def _answer(self, answer: Answer) -> None:
+        """Score the reply; one ended by a pause is held back (with the next line) for the grace window."""
+        if self.call.finished:  # hung up meanwhile: what was heard is still reported
+            answer = self._listener.complete(answer)
+            if answer.heard is not None:
+                self._emit(answer.heard)
+            return
+        record = self.call.reply(answer.text, words=answer.words, delivery=answer.delivery)
+        self._held = (answer, record)
+        if not answer.resumable or self.settings.turn_resume_grace_ms <= 0:
+            self._commit()
+
+    def _speculation(self) -> Speculation | None:
+        if self._held is None:
+            return None
+        answer = self._held[0]
+        return Speculation(answer.reply, answer.hearing.ended_at, self.settings.turn_resume_grace_ms / 1000,
+                           self._commit)
+
+    def _commit(self) -> bool:
+        """The held reply is final: decide again on its final words, report it and its score.
+
+        False when the final words lead elsewhere than the partial ones did: the line being
+        said is then the wrong one (the caller stops it, and the call says the right one).
+        """
+        held, self._held = self._held, None
+        if held is None:
+            return True
+        answer, record = held
+        moved = False
+        if answer.final is not None:
+            answer = self._listener.complete(answer)
+            self.call.retry_last()
+            first, record = record, self.call.reply(answer.text, words=answer.words, delivery=answer.delivery)
+            moved = record.next_turn != first.next_turn
+            if moved:
+                log.info("final words %r lead to %s, not %s: the answer changes", answer.text, record.next_turn,
+                         first.next_turn)
+        if answer.heard is not None:
+            self._emit(answer.heard)
+        self._emit(ev.TurnScored(record))
+        return not moved
+
+    def _resume(self, spoken: Resumed) -> None:
+        """The caller went on after a false end: take the score back and hear the rest of the same reply."""
+        answer, _ = self._held
+        self._held = None
+        self.call.retry_last()
+        self._voice.stop()
+        self._answer(self._listener.resume(answer, spoken))
+
     def _do_retry(self) -> None:
+        self._commit()
         self._voice.stop()
         self._capture.take_back()
         if self.call.records:

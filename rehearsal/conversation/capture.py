@@ -11,15 +11,20 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rehearsal.call import events as ev
-from rehearsal.voice.hearing import Ear
+from rehearsal.conversation.hearing import Ear
+from rehearsal.conversation.reply import Reply
 from rehearsal.voice.interfaces import SAMPLE_RATE, AudioChunk, Recognizer, Transcript, VoiceUnavailable
-from rehearsal.voice.reply import Reply, looks_unfinished
 
 HOLD_AFTER_MS = 120  # trailing silence past this is fed to the recogniser only if speech resumes
 SETTLE_LEAD_MS = 250  # finishing the words takes Vosk ~100-200 ms on a busy machine
 MIN_SETTLE_MS = 200  # but not in the ~150 ms pause at a comma: restarting costs more than it saves
 
 RecognizerProvider = Callable[[], Recognizer | None]
+
+
+def settle_after_ms(end_wait_ms: int) -> int:
+    """Start finishing the words this far into a pause, so they are ready when it ends the reply."""
+    return max(MIN_SETTLE_MS, end_wait_ms - SETTLE_LEAD_MS)
 
 
 def transcript_of(text: str) -> Transcript:
@@ -61,20 +66,18 @@ class ReplyCapture:
         if self.reply is not None:
             self.reply.add(chunk)
 
-    def add(self, chunk: AudioChunk, event: str | None) -> None:
-        """Add a chunk heard while listening; `event` is what the endpointer made of it.
+    def add(self, chunk: AudioChunk, event: str | None, end_wait_ms: int | None = None) -> None:
+        """Add a chunk heard while listening; `event` is what the endpointer made of it, and
+        `end_wait_ms` the pause that would end the reply now (from the end-of-turn policy).
 
         A pause is held back from the recogniser (it only gets it if speech follows), and
         most of the way to the end of the reply the recogniser is asked to settle, so the
         words are ready the moment the pause ends the reply.
         """
-        self.reply.add(chunk, hold=event == "speech_end" or self._ear.silence_ms() > HOLD_AFTER_MS)
-        if event == "speech_end" or self._ear.silence_ms() >= self._settle_after_ms():
+        silence = self._ear.silence_ms()
+        self.reply.add(chunk, hold=event == "speech_end" or silence > HOLD_AFTER_MS)
+        if event == "speech_end" or (end_wait_ms is not None and silence >= settle_after_ms(end_wait_ms)):
             self.reply.settle()
-
-    def _settle_after_ms(self) -> int:
-        """Start finishing the words this far into a pause, so they are ready when it ends the reply."""
-        return max(MIN_SETTLE_MS, self._ear.end_silence_ms() - SETTLE_LEAD_MS)
 
     # -- the recogniser ----------------------------------------------------------------
 
@@ -91,21 +94,21 @@ class ReplyCapture:
         return None
 
     def _on_partial(self, turn_id: str, text: str) -> None:
-        """From the recognition thread: show the words, and wait longer if they trail off."""
+        """From the recognition thread: show the words (the end-of-turn policy reads them from the reply)."""
         self._emit(ev.Partial(turn_id, text))
-        self._ear.set_unfinished(looks_unfinished(text))
 
     def on_recognizer_error(self, exc: Exception) -> None:
         self._emit(ev.Notice("error", f"Speech recognition failed ({exc}); the audio is kept. "
                                       "Type your reply to go on."))
 
-    def transcribe(self, reply: Reply, quiet: bool = False) -> Transcript | None:
+    def transcribe(self, reply: Reply, quiet: bool = False, wait_s: float | None = None) -> Transcript | None:
         """The reply's words (this also stops its recognition thread); None when there are none.
 
-        Unless `quiet`, a person is told why there are no words, so they type them.
+        Unless `quiet`, a person is told why there are no words, so they type them. `wait_s`
+        bounds the wait for a recogniser that has fallen behind (see `Reply.finish`).
         """
         try:
-            transcript = reply.finish()
+            transcript = reply.finish(wait_s)
         except Exception as exc:  # noqa: BLE001
             if not quiet:
                 self.on_recognizer_error(exc)

@@ -1,5 +1,5 @@
 """The caller's side of a voice call: the microphone, the call's audio clock, the level meter,
-and the endpointer that says where the caller's speech starts and ends.
+and the voice activity detector (the endpointer) that says when the caller speaks.
 
 Time inside a turn is counted in microphone audio (`audio_s`, seconds of samples read), not
 wall time, so silence, prompts and time limits mean the same with a real device and with the
@@ -109,15 +109,11 @@ class Ear:
         if self._endpointer is not None and hasattr(self._endpointer, "set_far_end"):
             self._endpointer.set_far_end(level)
 
-    def set_unfinished(self, unfinished: bool) -> None:
-        """The words so far trail off ("and", "um"): the endpointer waits longer for the end."""
-        if self._endpointer is not None and hasattr(self._endpointer, "set_unfinished"):
-            self._endpointer.set_unfinished(unfinished)
+    def quick_start(self, quick: bool) -> None:
+        """While the caller may be resuming a reply just ended, start speech on less voiced audio."""
+        if self._endpointer is not None and hasattr(self._endpointer, "set_quick_start"):
+            self._endpointer.set_quick_start(quick)
 
     def silence_ms(self) -> int:
         """Trailing silence in the reply so far, as the endpointer counts it (auto mode only)."""
         return getattr(self._endpointer, "silence_ms", 0) if self.auto else 0
-
-    def end_silence_ms(self) -> int:
-        """How long a pause ends the reply just now (longer while the words look unfinished)."""
-        return getattr(self._endpointer, "trailing_silence_ms", self.settings.end_silence_ms)

@@ -1,0 +1,154 @@
+"""The end-of-turn policy on scripted word timings (no audio): it must hold through a thinking
+pause that a fixed silence timer would cut, and still answer fast when the caller is done."""
+
+from __future__ import annotations
+
+import pytest
+
+from rehearsal.conversation.turn_end import (
+    TurnPolicy,
+    TurnSignals,
+    TurnState,
+    looks_unfinished,
+    speaking_rate,
+    unmet_expectations,
+)
+from rehearsal.judging.judge import Judge
+from rehearsal.settings import Settings
+
+STEP_MS = 20
+WORD_S = 0.3  # each word's length in the scripted replies (about 200 wpm with no gaps)
+LAG_S = 0.15  # the recogniser shows a word this long after it ends
+
+
+def timed(*parts: str | float) -> list[tuple[str, float, float]]:
+    """Words (0.3 s each) and pauses (seconds) -> (word, start, end) in reply time."""
+    out, t = [], 0.0
+    for part in parts:
+        if isinstance(part, float):
+            t += part
+            continue
+        for word in part.split():
+            out.append((word, t, t + WORD_S))
+            t += WORD_S
+    return out
+
+
+def first_end(words, *, policy=None, expects=(), judge=None, lag_s=LAG_S, until_s=None):
+    """Step through the reply every 20 ms as the listening loop does; return the END decision's
+    time (seconds after the reply's first word) and reason, or None if it never ends."""
+    policy = policy or TurnPolicy()
+    judge = judge or Judge()
+    last = words[-1][2]
+    t = 0.0
+    until_s = until_s if until_s is not None else last + policy.cap_ms / 1000 + 0.5
+    while t <= until_s:
+        spoken = [w for w in words if w[1] < t]
+        if spoken:
+            end_of_speech = max(w[2] for w in spoken)
+            silence_ms = int(max(0.0, t - end_of_speech) * 1000) if t > end_of_speech else 0
+            text = " ".join(w[0] for w in words if w[2] + lag_s <= t)
+            unmet = unmet_expectations(judge.judge(text), expects) if expects else ()
+            decision = policy.decide(TurnSignals(silence_ms, text, end_of_speech - words[0][1], unmet))
+            if silence_ms > 0 and decision.state is TurnState.END:
+                return round(t, 3), decision.reason
+        t = round(t + STEP_MS / 1000, 3)
+    return None
+
+
+def test_a_pause_after_an_open_sentence_is_waited_out_where_a_done_reply_ends_fast():
+    # Same 0.7 s pause: a fixed timer either cuts the first or makes the second slow.
+    paused = timed("I wanted to thank you and", 0.7, "ask for some feedback")
+    done = timed("I wanted to thank you for the call")
+    end, _ = first_end(paused)
+    assert end > paused[-1][2], "cut off inside the pause after 'and'"
+    assert end - paused[-1][2] <= 0.45
+    end, reason = first_end(done)
+    assert end - done[-1][2] <= 0.45, reason
+
+
+@pytest.mark.parametrize("opening", ["so I was hoping", "I was wondering what I could", "and um", "I wanted to ask how"])
+def test_open_endings_fillers_and_questions_under_way_hold_a_one_second_pause(opening):
+    words = timed(opening, 1.0, "get some feedback on my interview")
+    end, _ = first_end(words)
+    assert end > words[-1][2], f"cut off after {opening!r}"
+
+
+def test_a_reply_that_has_not_done_what_the_turn_asks_gets_more_patience():
+    # Finished words, then a pause: the turn asks for a feedback request, not there yet.
+    words = timed("thank you for calling me back", 0.7, "could you tell me what I could improve")
+    end, reason = first_end(words, expects=["gratitude", "feedback_request"])
+    assert end > words[-1][2], "cut off before the feedback request"
+    # Once the request is made the reply ends fast.
+    assert end - words[-1][2] <= 0.5, reason
+    # A turn that asks only for thanks has been answered at the pause: the same words end there.
+    end, reason = first_end(words, expects=["gratitude"])
+    assert end < words[5][2] + 0.8 and "not yet" not in reason
+
+
+def test_the_hard_cap_ends_even_an_open_sentence():
+    words = timed("I was going to say that")
+    policy = TurnPolicy(cap_ms=1200, open_ms=3000)
+    end, reason = first_end(words, policy=policy)
+    assert reason == "hard cap" and end - words[-1][2] == pytest.approx(1.2, abs=0.03)
+
+
+def test_no_words_yet_waits_longer_than_a_done_reply_but_not_forever():
+    policy = TurnPolicy()
+    assert policy.decide(TurnSignals(400, "")).state is TurnState.CONTINUE
+    assert policy.decide(TurnSignals(policy.no_words_ms, "")).state is TurnState.END
+    assert policy.decide(TurnSignals(policy.done_ms, "sure that works")).state is TurnState.END
+
+
+def test_a_slow_speaker_gets_longer_waits():
+    policy = TurnPolicy()
+    fast = TurnSignals(320, "thanks so much for your time", speech_s=1.8)  # 200 wpm
+    slow = TurnSignals(320, "thanks so much for your time", speech_s=4.0)  # 90 wpm
+    assert policy.decide(fast).state is TurnState.END
+    decision = policy.decide(slow)
+    assert decision.state is TurnState.CONTINUE and "slow speaker" in decision.reason
+    assert speaking_rate(6, 4.0) == pytest.approx(90.0)
+    assert speaking_rate(1, 4.0) is None and speaking_rate(5, 0.5) is None
+
+
+def test_punctuation_from_a_recogniser_that_writes_it():
+    policy = TurnPolicy()
+    assert policy.wait(TurnSignals(0, "Thanks, I appreciate it."))[0] == policy.closed_ms
+    assert policy.wait(TurnSignals(0, "Thanks for that,"))[0] == policy.open_ms
+    assert policy.wait(TurnSignals(0, "I was hoping to."))[0] == policy.closed_ms  # the full stop wins
+
+
+def test_unmet_expectations_come_from_the_judge_and_leave_tone_out():
+    judge = Judge()
+    assert unmet_expectations(judge.judge("thank you so much"), ["gratitude", "feedback_request", "tone"]) == (
+        "feedback_request",)
+    assert unmet_expectations(judge.judge("thank you so much"), ["feedback_request"], asked_before=True) == ()
+    assert unmet_expectations(judge.judge("thanks, could you tell me what I could improve"),
+                              ["gratitude", "feedback_request"]) == ()
+
+
+def test_looks_unfinished():
+    assert looks_unfinished("thank you for the call and")
+    assert looks_unfinished("I was wondering um")
+    assert looks_unfinished("it was you know")
+    assert looks_unfinished("I wanted to ask if you")
+    assert not looks_unfinished("thank you so much for your time")
+    assert not looks_unfinished("thank you")
+    assert not looks_unfinished("it was nice to talk to you")
+    assert not looks_unfinished("")
+
+
+def test_thresholds_are_settings():
+    policy = TurnPolicy.from_settings(Settings(end_silence_ms=420, turn_open_ms=1800, turn_unmet_ms=1000,
+                                               turn_max_pause_ms=3000, turn_no_words_ms=650))
+    assert (policy.done_ms, policy.open_ms, policy.unmet_ms, policy.cap_ms, policy.no_words_ms) == (
+        420, 1800, 1000, 3000, 650)
+
+
+def test_words_from_a_recogniser_that_is_behind_are_not_trusted():
+    policy = TurnPolicy()
+    stale = TurnSignals(400, "I really appreciate the", speech_s=3.0, behind_s=0.8)
+    decision = policy.decide(stale)
+    # Not the long wait of an open sentence (the rest is only not decoded yet), nor a slow speaker.
+    assert decision.wait_ms == policy.no_words_ms and "behind" in decision.reason
+    assert policy.decide(TurnSignals(400, "I really appreciate the", speech_s=1.5)).wait_ms == policy.open_ms
