@@ -28,7 +28,7 @@ sys.path.insert(0, str(REPO / "tests"))
 
 from judge_data import Row, training_rows  # noqa: E402
 
-from rehearsal.judging.judge import Judge  # noqa: E402
+from rehearsal.judging.judge import _STANDING_ASKS, Judge  # noqa: E402
 from rehearsal.judging.learned import MODEL_PATH, LearnedReader  # noqa: E402
 
 FIRST_CONTACT = REPO / "tests" / "data" / "judge_first_contact_signals.tsv"
@@ -211,10 +211,16 @@ def predict(spec: dict, examples: list[Example]) -> dict[str, np.ndarray]:
     for ex in examples:
         for dim, (p, _) in reader.decide(ex.text_feats, ex.signals).items():
             choice = reader.choose(dim, p, ex.signals)
-            if dim == "feedback_request" and "r:ask:asks" in ex.signals:
-                choice = 1  # an explicit ask stands (as in rehearsal.judging.judge._hybrid)
+            if dim == "feedback_request" and _stands(ex.signals):
+                choice = 1  # an explicit ask stands (as in rehearsal.judging.judge._stands)
             out[dim].append(choice)
     return {dim: np.array(v) for dim, v in out.items()}
+
+
+def _stands(signals: list[str]) -> bool:
+    return any(f"r:ask:{note}" in signals for note in _STANDING_ASKS) or (
+        "r:ask:asks about the candidacy" in signals and "c:reason" in signals
+    )
 
 
 def agreement(spec: dict, examples: list[Example]) -> dict[str, float]:

@@ -96,7 +96,7 @@ FEEDBACK_TOPIC = _rx(
     r"\bmistakes?\b",
     r"\b(?:missing|lacking)\b",
     r"\b(?:held|hold) (?:me|my \w+|\w+ application) back\b|\bheld back\b",
-    r"\bconcerns?\b|\bred flags?\b|\braised? (?:any )?(?:concerns|questions|anything|flags|issues)\b",
+    r"\bconcerns?\b|\bred flags?\b|\braised? (?:any )?(?:concerns|questions|anything|flags|issues|eyebrows)\b",
     r"\blose points\b|\blost points\b",
     r"\b(?:deciding|main|key|biggest) (?:factor|reason|concern|issue|problem)\b",
     r"\breasons?\b(?! (?:you|why you))",
@@ -148,6 +148,7 @@ REQUEST_FRAME = _rx(
     r"\b(?:any|some|your) (?:\w+ )?(?:feedback|advice|tips|pointers|thoughts|insights?|suggestions|help|input) (?:\w+ ){0,3}(?:is|are|would be) (?:\w+ )?(?:welcome|appreciated|helpful|great|useful)\b",
     r"\bi (?:just |really |only |simply )?(?:want|wanted|was hoping|am hoping|hope|hoped|am calling|was calling|called|am trying|need|needed) to (?:\w+ )?(?:know|understand|hear|ask|learn|get|find out)\b",
     r"\bi (?:was|am) hoping (?:you|for|to)\b",
+    r"\b(?:important|helpful|useful) (?:for me )?to (?:know|understand|hear|learn)\b|\b(?:is |it is )?possible to (?:know|hear|understand|ask|get|learn)\b",
     r"\bi (?:am|was|keep) (?:left )?(?:curious|wondering|asking myself)\b",
     # "...I'm all ears", "happy to hear it", "were there any answers that": open invitations.
     r"\bi am (?:all ears|listening)\b|\bfire away\b|\b(?:happy|glad|keen|open|eager|ready) to hear\b",
@@ -206,6 +207,17 @@ STRONG_REQUEST = _rx(
     # "It'd help me a lot to know how my portfolio landed with the team."
     r"\b(?:help|helpful|useful|go a long way) (?:\w+ ){0,3}to (?:know|hear|understand|learn) (?:how|what|where|why|whether|if) (?:my|i|me)\b",
     r"\bhow my (?:\w+ ){0,2}(?:landed|went down|came across|was received|compared|stacked up)\b",
+    # One part of the interview asked about: "which part was not good", "the technical part, it was okay or not?"
+    r"\bwhich (?:part|parts|bit|bits|section|sections|answer|answers|question|questions|one|ones) (?:of (?:the|my) \w+ )?(?:i (?:\w+ ){0,2}(?:do|did|done|need)|was (?:not|weak|bad|poor|the)|were (?:not|weak|bad|poor|the)|went|let me|lost|needs?|did not|could)\b",
+    r"\b(?:was|were|is|did) (?:\w+ ){0,2}(?:okay|ok|fine|good|alright|all right|well|enough|strong enough|good enough) or not\b",
+    # Conditional invitations: "if the panel said anything about my portfolio, I'd like to hear it".
+    r"\bif (?:(?!open|opens|opening|openings|role|roles|position|positions|vacancy|vacancies|comes|came|job|jobs)\w+ ){0,5}(?:anything|something) (?:(?!open|opens|opening|openings|role|roles|position|positions|vacancy|vacancies|comes|came|job|jobs)\w+ ){0,8}i would (?:\w+ )?(?:like|love|welcome|appreciate|want|be (?:glad|happy|keen|grateful)) (?:to )?(?:hear|know|learn)\b",
+    # Advice for the next candidate: "What would you tell a friend going in for that interview?"
+    r"\bwhat (?:would|do) you (?:tell|say to|advise) (?:\w+ ){0,3}(?:going (?:in|into)|preparing|applying|interviewing|in my (?:shoes|position))\b",
+    r"\bwhat advice would you\b",
+    # A small piece asked for: "I'd love a line or two on my portfolio review", "point me to the answers that dragged".
+    r"\b(?:a line|a few lines|a word|a few words|a note|a sentence|a quick word) (?:or two )?(?:on|about) (?:my|how i|the way i)\b",
+    r"\b(?:point me (?:to|at|towards)|show me|flag|highlight) (?:\w+ ){0,2}(?:answers?|parts?|bits?|sections?|questions?|mistakes?|where i|what i)\b",
 )
 # Asks for something else, about the interview but not about how it went: returning a pass,
 # expenses, a reference, a referral. A question only about these is not a feedback request.
@@ -223,7 +235,9 @@ OTHER_REQUEST = re.compile(
     r"|(?:decision|outcome) (?:\w+ )?(?:could|would|might|can) (?:\w+ )?change|change the (?:decision|outcome)"
     r"|look (?:at (?:\w+ ){0,3})?again|another (?:round|interview|chance|look)|more (?:work )?samples|i would like you to know|i want you to know"
     # Who got the job and what they are paid: "what the starting salary was for the person you hired".
-    r"|(?:starting|the) salary (?:was|is|for|of)|the person you (?:hired|picked|chose)|(?:who|whom) (?:you|they) (?:hired|picked|chose|went with))\b"
+    r"|(?:starting|the) salary (?:was|is|for|of)|the person you (?:hired|picked|chose)|(?:who|whom) (?:you|they) (?:hired|picked|chose|went with)"
+    # About the other candidate's standing, or a different arrangement: "whether they were on the original shortlist", "a job share".
+    r"|(?:they|he|she|the (?:other )?(?:candidate|person|hire)) (?:were|was) (?:on the (?:\w+ )?shortlist|internal|external|already)|job share|(?:they|you) would consider (?:a|an|me|taking))\b"
 )
 # A question about the caller themself ("how far off was I?", "did my references check out?") asks
 # for insight into the candidacy, unless it asks for something else (these words).
@@ -255,7 +269,7 @@ ALREADY_KNOWN = re.compile(r"\bi (?:already |now |do |fully )?(?:know|understand
 # Own reflection reported, not asked: "I've been thinking about what I could have done differently".
 REFLECTED = re.compile(
     r"\b(?:thinking|thought|reflecting|reflected|going over|gone over|went over|replaying|replayed|wrote down|written down"
-    r"|noted down|worked out|figured out|mulling over|mulled over|made a list of)(?: (?:a lot|long and hard|hard|carefully|it through))?(?: about| on)?$"
+    r"|noted down|worked out|figured out|mulling over|mulled over|made a list of|talked me through|walked me through|took me through|taken me through|ran me through|run me through)(?: (?:a lot|long and hard|hard|carefully|it through))?(?: about| on)?$"
 )
 # Negators that, just before a topic word, take the topic away ("do not want feedback").
 TOPIC_NEGATORS = frozenset({"not", "no", "never", "forget", "without"})
