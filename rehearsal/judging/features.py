@@ -138,14 +138,17 @@ def context_ask(norm: Normalized, flags: list[str], said: frozenset[str] | None 
     """A short reply that is a feedback request because of the manager's line before it: "Why?" or
     "Such as?" after the news or a reason, "Yes please." after an offer of feedback; `said` is the
     manager's content words, for a word handed back as a question ("Overqualified how?")."""
-    if not norm.words or len(norm.words) > 10 or re.search(r"\b(?:no|not now|not really)$", norm.text):
+    if not norm.words or len(norm.words) > 20 or re.search(r"\b(?:no|not now|not really)$", norm.text):
         return None
     if "c:offer" in flags:
-        m = _ACCEPT.match(norm.text)
+        # Taking it up may come with a reason ("By email, if that's alright, I'm on the train.").
+        m = _ACCEPT.match(norm.text) if len(norm.words) <= 12 else None
         if m is None and not _TURNED_DOWN.search(norm.text):
             m = _ACCEPT_IN.search(norm.text)  # "That's very generous, thank you, I'd really appreciate hearing them."
         if m is not None and not norm.text.startswith("no "):
             return norm.evidence(m.start(), m.end(), "takes up the offer of feedback")
+    if len(norm.words) > 10:
+        return None
     if {"c:bad", "c:reason", "c:tease", "c:offer"} & set(flags):
         m = _FOLLOW_UP.match(norm.text)
         if m is not None:

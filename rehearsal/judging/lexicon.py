@@ -148,7 +148,7 @@ REQUEST_FRAME = _rx(
     r"\b(?:any|some|your) (?:\w+ )?(?:feedback|advice|tips|pointers|thoughts|insights?|suggestions|help|input) (?:\w+ ){0,3}(?:is|are|would be) (?:\w+ )?(?:welcome|appreciated|helpful|great|useful)\b",
     r"\bi (?:just |really |only |simply )?(?:want|wanted|was hoping|am hoping|hope|hoped|am calling|was calling|called|am trying|need|needed) to (?:\w+ )?(?:know|understand|hear|ask|learn|get|find out)\b",
     r"\bi (?:was|am) hoping (?:you|for|to)\b",
-    r"\b(?:important|helpful|useful) (?:for me )?to (?:know|understand|hear|learn)\b|\b(?:is |it is )?possible to (?:know|hear|understand|ask|get|learn)\b",
+    r"\b(?:important|helpful|useful) (?:(?:for|to) me )?to (?:know|understand|hear|learn)\b|\b(?:is |it is )?possible to (?:know|hear|understand|ask|get|learn)\b",
     r"\bi (?:am|was|keep) (?:left )?(?:curious|wondering|asking myself)\b",
     # "...I'm all ears", "happy to hear it", "were there any answers that": open invitations.
     r"\bi am (?:all ears|listening)\b|\bfire away\b|\b(?:happy|glad|keen|open|eager|ready) to hear\b",
@@ -215,6 +215,8 @@ STRONG_REQUEST = _rx(
     # Advice for the next candidate: "What would you tell a friend going in for that interview?"
     r"\bwhat (?:would|do) you (?:tell|say to|advise) (?:\w+ ){0,3}(?:going (?:in|into)|preparing|applying|interviewing|in my (?:shoes|position))\b",
     r"\bwhat advice would you\b",
+    # What would have met the bar: "would acting up as shift lead have counted, or did it need a formal title?"
+    r"\bwould (?:\w+ ){1,6}have (?:counted|been enough|been sufficient|qualified|been (?:okay|acceptable|good enough))\b",
     # A small piece asked for: "I'd love a line or two on my portfolio review", "point me to the answers that dragged".
     r"\b(?:a line|a few lines|a word|a few words|a note|a sentence|a quick word) (?:or two )?(?:on|about) (?:my|how i|the way i)\b",
     r"\b(?:point me (?:to|at|towards)|show me|flag|highlight) (?:\w+ ){0,2}(?:answers?|parts?|bits?|sections?|questions?|mistakes?|where i|what i)\b",
@@ -249,7 +251,7 @@ OTHER_ASK = re.compile(
     r"|repeat|say that again|benefits|hr|contact|job description|received?|get my|got my|confirm|meet|start date"
     r"|starts|status|another chance|one more|change your mind|appeal|wast\w*|link|note|available|a minute|a moment"
     r"|again|look at|second look|idea how much|exception|whatever|what i needed|what i wanted|even|listening|all i get|another look|put in a word|word for me|forward|refer|pass (?:it|my \w+) on"
-    r"|a second|bad time|good time|okay time|hold|leave|address|directions|parking|expenses|reimburse\w*|invoice)\b"
+    r"|a second|bad time|good time|okay time|hold|leave|address|directions|parking|expenses|reimburse\w*|invoice|careers|website|web page|portal)\b"
 )
 TAG_QUESTION = re.compile(r"\b(?:did|do|are|is|were|have|would|will|can|could) (?:you|it|they|we|not)(?: not)?$")
 # Feedback refused or only mentioned, not asked for.

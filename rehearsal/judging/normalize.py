@@ -61,7 +61,8 @@ _SLIPS: dict[tuple[str, ...], str] = {
     ("post", "things"): "postings", ("any", "way"): "anyway", ("a", "pre", "she", "ate"): "appreciate",
     ("wandering",): "wondering", ("pointer",): "pointers", ("thank", "ya"): "thank you",
     ("thank", "u"): "thank you", ("some", "one"): "someone", ("career", "s"): "careers",
-    ("i", "be"): "i would be",  # "I'd be grateful" with the "'d" swallowed
+    ("i", "be"): "i would be",
+    ("was", "their"): "was there", ("is", "their"): "is there", ("were", "their"): "were there",  # "I'd be grateful" with the "'d" swallowed
 }
 _MAX_SLIP = max(len(k) for k in _SLIPS)
 _SLIP_FIRST = frozenset(k[0] for k in _SLIPS)

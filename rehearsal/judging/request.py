@@ -142,7 +142,12 @@ def _taken_back(sentence: str, m: re.Match[str], refused: list[tuple[int, int]])
 
 def _negated_before(sentence: str, pos: int) -> bool:
     before = sentence[:pos].split()[-2:]
+    if len(before) == 2 and before[0] == "no" and before[1] in _NO_MATTER:
+        return False  # "okay, no problem, which part do I need to work on": reassurance, not a negation
     return any(w in lx.TOPIC_NEGATORS for w in before)
+
+
+_NO_MATTER = frozenset({"problem", "problems", "worries", "worry", "bother", "rush", "pressure", "hurry", "stress"})
 
 
 def _mentioned(sentence: str, topic: re.Match[str]) -> bool:
