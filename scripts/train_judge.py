@@ -2,6 +2,7 @@
 
     .venv/bin/python scripts/train_judge.py            # train on every training row, write the model
     .venv/bin/python scripts/train_judge.py --without-blind1   # the model blind1 was first measured with
+    .venv/bin/python scripts/train_judge.py --without-blind3   # without blind3 and classes4
 
 Training rows: tests/data/judge_labelled.tsv, the two older blind sets, and the hard sets with the
 manager's line before each reply (tests/data/judge_hard_*.tsv; see tests/judge_data.py for which
@@ -240,8 +241,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
     parser.add_argument("--without-blind1", action="store_true", help="the model as it was before blind1 was added")
+    parser.add_argument("--without-blind3", action="store_true", help="without blind3 and classes4 (the rows before this session)")
     args = parser.parse_args()
-    rows = training_rows(include_blind1=not args.without_blind1)
+    rows = training_rows(include_blind1=not args.without_blind1, include_blind3=not (args.without_blind1 or args.without_blind3))
     spec = train(rows)
     args.out.write_text(json.dumps(spec, separators=(",", ":")) + "\n")
     size = args.out.stat().st_size
