@@ -117,7 +117,7 @@ FEEDBACK_TOPIC = _rx(
     r"\btoo (?:nervous|quiet|junior|senior|much|long|short|vague|technical)\b",
     r"\b(?:learn|learning) from\b",
     r"\b(?:suggest|recommend)\b|\bfell down\b|\btipped (?:it|the)\b|\bto fix\b",
-    r"\bwhat (?:the|you|they|your|the team|the panel) (?:\w+ )?(?:thought|think|felt|made of it|wrote|said|noted|had to say)\b",
+    r"\bwhat (?:the|you|they|your|the team|the panel) (?:\w+ )?(?:thought|think|felt|made of it|made of me|made of my|wrote|said|noted|had to say)\b",
     r"\black of\b",
     r"\b(?:did|does|do) not (?:work|land|go well)\b(?! out)|\bnot (?:good|strong|clear) enough\b",
     r"\bnotes (?:from|on|about)\b|\b(?:where|when|how) i (?:lost|went|fell|messed|slipped|could|should)\b|\blost (?:you|them|the panel)\b",
@@ -136,7 +136,7 @@ FEEDBACK_TOPIC = _rx(
 )
 # A sentence that asks: typed with "?", or starting (after small talk) with a question word.
 QUESTION_START = re.compile(
-    r"^(?:in|on|at|for|about|with) (?:what|which|whose)\b|\b(?:what|where|how|why|which) (?:should|could|can|do|did|would|might|will) (?:i|you)\b|(?:^|\b(?:thanks|thank you|so|and|but|okay|ok|well|um|uh|like|also|then|sorry|honestly|hi|hey|right|just|now|please|question|look|listen)\s)"
+    r"^(?:in|on|at|for|about|with) (?:what|which|whose)\b|\b(?:what|where|how|why|which) (?:should|could|can|do|did|would|might|will) (?:i|you)\b|(?:^|\b(?:thanks|thank you|so|and|but|okay|ok|well|um|uh|like|also|then|sorry|honestly|hi|hey|right|just|now|please|question|look|listen|actually|surprised|curious)\s)"
     r"(?:what|why|how|where|which|who|when|could|can|would|will(?! do\b)|(?:do|did|does)(?= (?:you|i|we|they|he|she|my|the|your|it|that|this|any|anyone|someone))|is|was|were|are|should|may|might|any|mind|have|has)\b"
 )
 REQUEST_FRAME = _rx(
@@ -148,8 +148,8 @@ REQUEST_FRAME = _rx(
     r"\b(?:any|some|your) (?:\w+ )?(?:feedback|advice|tips|pointers|thoughts|insights?|suggestions|help|input) (?:\w+ ){0,3}(?:is|are|would be) (?:\w+ )?(?:welcome|appreciated|helpful|great|useful)\b",
     r"\bi (?:just |really |only |simply )?(?:want|wanted|was hoping|am hoping|hope|hoped|am calling|was calling|called|am trying|need|needed) to (?:\w+ )?(?:know|understand|hear|ask|learn|get|find out)\b",
     r"\bi (?:was|am) hoping (?:you|for|to)\b",
-    r"\b(?:important|helpful|useful) (?:(?:for|to) me )?to (?:know|understand|hear|learn)\b|\b(?:is |it is )?possible to (?:know|hear|understand|ask|get|learn)\b",
-    r"\bi (?:am|was|keep) (?:left )?(?:curious|wondering|asking myself)\b",
+    r"\b(?:it is|it would be|would be) (?:\w+ )?(?:important|helpful|useful) (?:(?:for|to) me )?to (?:know|understand|hear|learn)\b|\b(?:is |it is )?possible to (?:know|hear|understand|ask|get|learn)\b",
+    r"\bi (?:am|was|keep) (?:left |just |really |still |a bit |a little |genuinely )?(?:curious|wondering|asking myself)\b",
     # "...I'm all ears", "happy to hear it", "were there any answers that": open invitations.
     r"\bi am (?:all ears|listening)\b|\bfire away\b|\b(?:happy|glad|keen|open|eager|ready) to hear\b",
     r"\b(?:is|was|are|were) there (?:any|anything|something|a|one|parts?)\b|\bif there (?:is|was|are|were) (?:any|anything|something|a|one)\b",
@@ -215,6 +215,10 @@ STRONG_REQUEST = _rx(
     # Advice for the next candidate: "What would you tell a friend going in for that interview?"
     r"\bwhat (?:would|do) you (?:tell|say to|advise) (?:\w+ ){0,3}(?:going (?:in|into)|preparing|applying|interviewing|in my (?:shoes|position))\b",
     r"\bwhat advice would you\b",
+    r"\bwhat (?:is|was) (?:the )?one thing (?:\w+ ){0,4}(?:work on|improve|change|do differently|do better|have done)\b",
+    r"\bwhat made (?:the other candidate|the successful candidate|the other person|them|him|her) (?:\w+ ){0,2}(?:stronger|better|stand out|the (?:stronger|better|right|stand out))\b",
+    r"\bhow did my (?:\w+ ){0,3}(?:go|land|come across)\b",
+    r"\bdid (?:\w+ ){1,2}(?:say|mention|note|notice|flag|think) (?:anything|something) (?:\w+ ){0,2}(?:about|on) my\b",
     # What would have met the bar: "would acting up as shift lead have counted, or did it need a formal title?"
     r"\bwould (?:\w+ ){1,6}have (?:counted|been enough|been sufficient|qualified|been (?:okay|acceptable|good enough))\b",
     # A small piece asked for: "I'd love a line or two on my portfolio review", "point me to the answers that dragged".

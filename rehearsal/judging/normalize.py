@@ -70,7 +70,7 @@ _SLIP_FIRST = frozenset(k[0] for k in _SLIPS)
 _YOUR_NOUNS = frozenset(
     "time help feedback team company honesty call consideration advice email postings careers "
     "website interview decision process patience candor candour insight perspective thoughts offer "
-    "kindness input notes opinion take office recruiter panel role job position hire manager boss supervisor".split()
+    "kindness input notes opinion take office recruiter panel role job position hire manager boss supervisor mind".split()
 )
 
 # Key words the lexicons rely on: a garbled token close enough to one of these becomes it.
