@@ -88,7 +88,8 @@ FEEDBACK_TOPIC = _rx(
     r"\bdifferently\b",
     r"\b(?:work|focus|brush up) on\b|\b(?:should|could|need to|ought to) (?:\w+ )?(?:be )?(?:working|focusing) on\b",
     # "anything that might help me next time": what would help, asked for indirectly.
-    r"\b(?:anything|something|whatever) (?:\w+ ){0,4}(?:help|helps|give|put|set) me\b",
+    r"\b(?:anything|something|whatever)(?! it takes) (?:\w+ ){0,4}(?:help|helps|give|put|set) me\b",
+    r"\bput (?:you|them|the panel|the team|the committee|people) off\b",
     r"\b(?:fell|fall|falls) flat\b|\bmiss(?:ed)? the mark\b|\b(?:did|does) not (?:convince|impress|persuade)\b|\btighten(?:ed)? up\b",
     r"\b(?:anything|something) (?:that )?you (?:noticed|spotted|saw|picked up on)\b",
     r"\b(?:develop|strengthen|stronger|weak|weaker|weakest|weakness|weaknesses)\b",
@@ -215,6 +216,9 @@ STRONG_REQUEST = _rx(
     # Advice for the next candidate: "What would you tell a friend going in for that interview?"
     r"\bwhat (?:would|do) you (?:tell|say to|advise) (?:\w+ ){0,3}(?:going (?:in|into)|preparing|applying|interviewing|in my (?:shoes|position))\b",
     r"\bwhat advice would you\b",
+    # What the other candidate had: "what made the difference between me and the person you hired?"
+    r"\bwhat made the difference\b|\b(?:the )?differences? between me and\b",
+    r"\bwhat (?:did )?(?:the other candidate|the successful candidate|the other person|the person you (?:hired|picked|chose)|they|he|she) (?:have|had|bring|brought|offer|offered|do|did|show|showed) that i\b",
     r"\bwhat (?:is|was) (?:the )?one thing (?:\w+ ){0,4}(?:work on|improve|change|do differently|do better|have done)\b",
     r"\bwhat made (?:the other candidate|the successful candidate|the other person|them|him|her) (?:\w+ ){0,2}(?:stronger|better|stand out|the (?:stronger|better|right|stand out))\b",
     r"\bhow did my (?:\w+ ){0,3}(?:go|land|come across)\b",
@@ -243,7 +247,9 @@ OTHER_REQUEST = re.compile(
     # Who got the job and what they are paid: "what the starting salary was for the person you hired".
     r"|(?:starting|the) salary (?:was|is|for|of)|the person you (?:hired|picked|chose)|(?:who|whom) (?:you|they) (?:hired|picked|chose|went with)"
     # About the other candidate's standing, or a different arrangement: "whether they were on the original shortlist", "a job share".
-    r"|(?:they|he|she|the (?:other )?(?:candidate|person|hire)) (?:were|was) (?:on the (?:\w+ )?shortlist|internal|external|already)|job share|(?:they|you) would consider (?:a|an|me|taking))\b"
+    r"|(?:they|he|she|the (?:other )?(?:candidate|person|hire)) (?:were|was) (?:on the (?:\w+ )?shortlist|internal|external|already)|job share|(?:they|you) would consider (?:a|an|me|taking)"
+    # A jab dressed as a request: "I'd be grateful if you stopped calling that feedback".
+    r"|if you (?:would |could )?(?:stopped|stop|quit))\b"
 )
 # A question about the caller themself ("how far off was I?", "did my references check out?") asks
 # for insight into the candidacy, unless it asks for something else (these words).

@@ -84,6 +84,8 @@ def _ask(
     frames = [m for m in lx.REQUEST_FRAME.finditer(sentence) if not _inside(m, refused)]
     frames = [m for m in frames if not sentence[: m.start()].endswith("what ")]  # "just what I needed to hear"
     frames = [m for m in frames if not _inside(m, reflected)]
+    # "I know exactly where I went wrong": already known, it asks nothing.
+    frames = [m for m in frames if not lx.ALREADY_KNOWN.search(sentence[: m.start()].rstrip())]
     question = norm.words[norm.word_at(base)].sentence in norm.questions
     starts = _question_starts(norm, sentence)
     for topic in topics:
