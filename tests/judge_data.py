@@ -35,6 +35,9 @@ HARD_BLIND2 = Path(__file__).parent / "data" / "judge_hard_blind2.tsv"
 # held-out slice (is_holdout) out of training.
 HARD_BLIND3 = Path(__file__).parent / "data" / "judge_hard_blind3.tsv"
 HARD_CLASSES4 = Path(__file__).parent / "data" / "judge_hard_classes4.tsv"
+# HARD_BLIND4: a fourth blind set, measured once at the end of session judge2 (docs/judge.md); not
+# read and not trained on, so the next session can study it (or keep it held out).
+HARD_BLIND4 = Path(__file__).parent / "data" / "judge_hard_blind4.tsv"
 FORMS = ("text", "recognized")
 DIMENSIONS = ("gratitude", "feedback_request", "tone_negative", "tone_3way", "door_open")
 
