@@ -2,6 +2,7 @@
 
     .venv/bin/python scripts/train_judge.py            # train on every training row, write the model
     .venv/bin/python scripts/train_judge.py --without-blind1   # the model blind1 was first measured with
+    .venv/bin/python scripts/train_judge.py --without-blind3   # without blind3 and classes4
 
 Training rows: tests/data/judge_labelled.tsv, the two older blind sets, and the hard sets with the
 manager's line before each reply (tests/data/judge_hard_*.tsv; see tests/judge_data.py for which
@@ -28,7 +29,7 @@ sys.path.insert(0, str(REPO / "tests"))
 
 from judge_data import Row, training_rows  # noqa: E402
 
-from rehearsal.judging.judge import Judge  # noqa: E402
+from rehearsal.judging.judge import _STANDING_ASKS, Judge  # noqa: E402
 from rehearsal.judging.learned import MODEL_PATH, LearnedReader  # noqa: E402
 
 FIRST_CONTACT = REPO / "tests" / "data" / "judge_first_contact_signals.tsv"
@@ -211,10 +212,16 @@ def predict(spec: dict, examples: list[Example]) -> dict[str, np.ndarray]:
     for ex in examples:
         for dim, (p, _) in reader.decide(ex.text_feats, ex.signals).items():
             choice = reader.choose(dim, p, ex.signals)
-            if dim == "feedback_request" and "r:ask:asks" in ex.signals:
-                choice = 1  # an explicit ask stands (as in rehearsal.judging.judge._hybrid)
+            if dim == "feedback_request" and _stands(ex.signals):
+                choice = 1  # an explicit ask stands (as in rehearsal.judging.judge._stands)
             out[dim].append(choice)
     return {dim: np.array(v) for dim, v in out.items()}
+
+
+def _stands(signals: list[str]) -> bool:
+    return any(f"r:ask:{note}" in signals for note in _STANDING_ASKS) or (
+        "r:ask:asks about the candidacy" in signals and "c:reason" in signals
+    )
 
 
 def agreement(spec: dict, examples: list[Example]) -> dict[str, float]:
@@ -234,8 +241,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
     parser.add_argument("--without-blind1", action="store_true", help="the model as it was before blind1 was added")
+    parser.add_argument("--without-blind3", action="store_true", help="without blind3 and classes4 (the rows before this session)")
     args = parser.parse_args()
-    rows = training_rows(include_blind1=not args.without_blind1)
+    rows = training_rows(include_blind1=not args.without_blind1, include_blind3=not (args.without_blind1 or args.without_blind3))
     spec = train(rows)
     args.out.write_text(json.dumps(spec, separators=(",", ":")) + "\n")
     size = args.out.stat().st_size

@@ -25,8 +25,8 @@ RULES = Judge(learned=False)
 
 # Set a little under the figures measured when the model was trained (docs/judge.md), so they
 # catch a broken model or feature change without being flaky; everything here is deterministic.
-HARD_FLOOR = {"gratitude": 0.97, "feedback_request": 0.83, "tone_negative": 0.85, "tone_3way": 0.80}
-EVERYDAY_FLOOR = {"gratitude": 0.97, "feedback_request": 0.95, "tone_negative": 0.95, "tone_3way": 0.94}
+HARD_FLOOR = {"gratitude": 0.97, "feedback_request": 0.93, "tone_negative": 0.90, "tone_3way": 0.85}
+EVERYDAY_FLOOR = {"gratitude": 0.97, "feedback_request": 0.97, "tone_negative": 0.95, "tone_3way": 0.94}
 
 
 def test_the_held_out_slice_is_never_trained_on():
@@ -124,3 +124,47 @@ def test_training_is_deterministic():
     reader = learned.LearnedReader(first)
     v = Judge(learned=reader).judge("Thanks so much for your time, what could I do better?")
     assert v.gratitude.detected and v.feedback_request.detected
+
+
+@pytest.mark.parametrize(
+    ("context", "reply", "asks"),
+    [
+        # Taking up an offer of feedback, by naming how or when, or later in the reply.
+        ("Do you want the feedback now, or shall I email it across?", "By email, if that's alright, I'm on the train.", True),
+        ("Would it help if I sent you the panel's notes?", "That would be brilliant, thank you.", True),
+        ("I'm happy to share what the panel said.", "That's kind of you, thanks, I'd love to hear it.", True),
+        ("Would you like some feedback on the presentation?", "Not right now, maybe another time.", False),
+        # The manager's word handed back as a question; the same word handed back as a jab asks nothing.
+        ("We thought you were overqualified.", "Overqualified how?", True),
+        ("The panel felt you were a little nervous.", "Nervous in which answers?", True),
+        ("We thought you were overqualified.", "Overqualified. Right.", False),
+        # Comments named but not given.
+        ("The panel left a few notes on your answers.", "Oh, what did they say?", True),
+        ("The panel left a few notes on your answers.", "I'd rather not hear them, thanks.", False),
+        ("The panel left a few notes on your answers.", "Sorry, you cut out there. Could you repeat that?", False),
+    ],
+)
+def test_the_manager_line_decides_short_replies(context, reply, asks):
+    for text in (reply, reply.lower().replace(",", "").replace(".", "").replace("?", "")):
+        assert JUDGE.judge(text, context).feedback_request.detected is asks, (context, text)
+
+
+@pytest.mark.parametrize(
+    ("reply", "asks"),
+    [
+        ("And the written test, was it good enough or not?", True),
+        ("Which part of the interview was the weakest?", True),
+        ("Which part of the building is reception in?", False),
+        ("No pressure, but if the panel said anything about my case study, I'd like to hear it.", True),
+        ("If anything else opens up on the team, I'd love to hear about it.", False),
+        ("What made the difference between me and the person you hired?", True),
+        ("Can you tell me who you hired?", False),
+        ("Would running the weekend rota have counted, or did it need a formal title?", True),
+        ("My mentor already walked me through what I could have done differently.", False),
+        ("I know exactly where I went wrong, it was the coding exercise.", False),
+        ("Could you point me to the careers page?", False),
+    ],
+)
+def test_request_classes_in_both_forms(reply, asks):
+    for text in (reply, reply.lower().replace(",", "").replace(".", "").replace("?", "").replace("'", "")):
+        assert JUDGE.judge(text).feedback_request.detected is asks, text

@@ -73,6 +73,8 @@ _BAD_NEWS = re.compile(
 _REASON = re.compile(
     r"\b(?:because|the reason|came down to|the panel|we felt|they felt|the team felt|stronger|more experience|lacked|lacking"
     r"|concern|not quite|fell short|gap|weaker|did not (?:quite )?(?:show|demonstrate|come across)"
+    r"|(?:better|right|stronger|closer) fit|(?:were|was|are) looking for (?:a bit |a little |slightly |much )?(?:more|less|someone|somebody)|overqualified|underqualified"
+    r"|some of your|(?:a bit|a little|slightly|quite) (?:too )?(?:rehearsed|nervous|quiet|long|short|vague|junior|senior|general|generic)"
     r"|you (?:came across|seemed|were a|did not|lacked|could have|ran|went)|your (?:answers|examples|presentation|salary|technical|test|references|answer))\b"
 )
 _ADVICE = re.compile(
@@ -82,8 +84,9 @@ _ADVICE = re.compile(
 _QUESTION = re.compile(r"\b(?:any questions|anything else|is there anything|what can i|how can i|can i help|do you have)\b")
 # The manager offers feedback, or asks leave to be frank: "yes please" then accepts it.
 _OFFER = re.compile(
-    r"\b(?:would you like|do you want|shall i|should i|can i|could i|i can|i could|happy to|glad to|i would be happy to|i am happy to|want me to)"
-    r" (?:\w+ ){0,5}(?:feedback|notes|thoughts|share|send|go through|walk you through|talk you through|mention|run through|pointers|scoring|scores?|scorecard|sheet|honest|candid|frank|blunt|comments)\b"
+    r"\b(?:would you like|do you want|shall i|should i|can i|could i|i can|i could|happy to|glad to|i would be happy to|i am happy to|want me to"
+    r"|would it help if i|would it be (?:useful|helpful) if i|would it help to)"
+    r" (?:\w+ ){0,7}(?:feedback|notes|thoughts|share|send|go through|walk you through|talk you through|mention|run through|pointers|scoring|scores?|scorecard|sheet|honest|candid|frank|blunt|comments)\b"
     r"|\bdo you mind if i (?:am|was|be|give|share) (?:\w+ )?(?:candid|honest|frank|blunt|some|my)\b|\bcan i be (?:honest|frank|candid|blunt)\b"
     r"|\bbe gentle\b|\bone more thing i (?:could|can|should|would) mention\b|\bwant to be too harsh\b|\bhappy to share\b"
 )
@@ -91,6 +94,7 @@ _OFFER = re.compile(
 _TEASE = re.compile(
     r"\b(?:there (?:were|was|are|is) (?:a few|two|three|some|one|a couple of) (?:main )?(?:\w+ )?(?:things?|issues?|areas?|points?|reasons?|concerns?))"
     r"|\bone thing (?:that )?(?:counted|went|stood|worked)\b|\b(?:others|other candidates|they) were stronger\b"
+    r"|\b(?:left|leave|had|made|wrote|gave|noted) (?:some|a few|a couple of|two|three|several) (?:\w+ )?(?:comments|notes|remarks|observations|thoughts)\b"
     r"|\b(?:some|a few|a couple of) (?:concerns|reservations|doubts|questions)\b|\bnot able to go into\b|\bwere (?:solid|strong|good|fine)\b"
 )
 # Replies that ask for the reasons, or for more of them, right after the news: "Why?", "Such as?", "How so?".
@@ -99,12 +103,15 @@ _FOLLOW_UP = re.compile(
     r"|for what reason|on what basis|based on what|can i ask why|may i ask why|such as|like what|which (?:was|were|ones?|areas?|one|things?)"
     r"|(?:they|that|those|it) (?:were|was|being)|what (?:were|was|are|is) (?:they|it|that|those)|in what (?:way|sense|respect)|how so"
     r"|meaning what|meaning|what do you mean|what does that mean|anything else|what else|for example|for instance|tell me more|go on|such as what"
-    r"|about what|and the rest|what about the rest|anything (?:general|more|at all)|(?:in )?what (?:areas?|respects?|sense|way))\b"
+    r"|about what|and the rest|what about the rest|what did (?:they|he|she|you|it|the panel|the team|the committee|the interviewers?) (?:\w+ )?(?:say|think|mention|write|note|flag|put)"
+    r"|what (?:were|are) the (?:comments|notes|concerns|issues)|which ones|anything (?:general|more|at all)|(?:in )?what (?:areas?|respects?|sense|way))\b"
 )
 # Replies that take up an offer of feedback: "Yes please.", "Go ahead.", "I'd like that."
 _ACCEPT = re.compile(
     r"^(?:oh |well |um |okay |ok |right )*(?:yes|yeah|yep|sure|please|go on|go ahead|fire away|i would (?:like|love|welcome|appreciate) (?:that|it|them|those)"
-    r"|please do|both|absolutely|definitely|of course|not at all|by all means|that would be (?:\w+ )?(?:great|helpful|useful|good|lovely|brilliant)|be as)\b"
+    r"|please do|both|absolutely|definitely|of course|not at all|by all means|that would be (?:\w+ )?(?:great|helpful|useful|good|lovely|brilliant|perfect|amazing|fantastic|wonderful|kind|appreciated)|be as"
+    r"|that would (?:\w+ )?help|(?:by |over |on )?e ?mail|(?:over |on )?the phone|phone (?:is )?(?:fine|good|please)|(?:right )?now(?: is)? (?:fine|good|great|perfect|okay|ok|works|please)"
+    r"|either|whichever|that works)\b"
 )
 
 
@@ -127,20 +134,49 @@ def context_flags(context: str | None) -> list[str]:
     return flags or ["c:other"]
 
 
-def context_ask(norm: Normalized, flags: list[str]) -> Evidence | None:
+def context_ask(norm: Normalized, flags: list[str], said: frozenset[str] | None = None) -> Evidence | None:
     """A short reply that is a feedback request because of the manager's line before it: "Why?" or
-    "Such as?" after the news or a reason, "Yes please." after an offer of feedback."""
-    if not norm.words or len(norm.words) > 10 or re.search(r"\b(?:no|not now|not really)$", norm.text):
+    "Such as?" after the news or a reason, "Yes please." after an offer of feedback; `said` is the
+    manager's content words, for a word handed back as a question ("Overqualified how?")."""
+    if not norm.words or len(norm.words) > 20 or re.search(r"\b(?:no|not now|not really)$", norm.text):
         return None
     if "c:offer" in flags:
-        m = _ACCEPT.match(norm.text)
+        # Taking it up may come with a reason ("By email, if that's alright, I'm on the train.").
+        m = _ACCEPT.match(norm.text) if len(norm.words) <= 12 else None
+        if m is None and not _TURNED_DOWN.search(norm.text):
+            m = _ACCEPT_IN.search(norm.text)  # "That's very generous, thank you, I'd really appreciate hearing them."
         if m is not None and not norm.text.startswith("no "):
             return norm.evidence(m.start(), m.end(), "takes up the offer of feedback")
+    if len(norm.words) > 10:
+        return None
     if {"c:bad", "c:reason", "c:tease", "c:offer"} & set(flags):
         m = _FOLLOW_UP.match(norm.text)
         if m is not None:
             return norm.evidence(m.start(), m.end(), "asks for the reasons (after the manager's line)")
+        if said is not None:
+            m = _ECHO_ASK.match(norm.text)
+            if m is not None and m.group(1) in said:  # "Overqualified how?" after "we felt you were overqualified"
+                return norm.evidence(m.start(), m.end(), "asks for the reasons (after the manager's line)")
     return None
+
+
+# Taking up an offer later in a reply; the offer turned down ("I'd rather not hear them") is not.
+_ACCEPT_IN = re.compile(
+    r"\bi would (?:\w+ )?(?:like|love|appreciate|welcome|value) (?:\w+ )?(?:hearing|to hear|that|it|them|those|the notes|the feedback|the comments)\b"
+    r"|\b(?:yes please|please do|please go ahead|go ahead|fire away|please send)\b"
+)
+_TURNED_DOWN = re.compile(r"\b(?:not|no|rather not|never|do not|later)\b")
+
+
+# The manager's word handed back with a question after it: "Nervous how?", "Rehearsed in which answers?"
+_ECHO_ASK = re.compile(
+    r"^(?:so |but |and |um |well |okay |ok |sorry )*(?:too |a bit |a little )?(\w+) (?:how|in what|in which|which|like what|like how|meaning|such as|exactly how|how exactly|in what way|what do you mean)\b"
+)
+
+
+def context_words(context: str | None) -> frozenset[str]:
+    """The manager's content words (normalised), for replies that hand one back."""
+    return frozenset(w.text for w in normalize(context).words) - _STOP if context else frozenset()
 
 
 def context_features(norm: Normalized, flags: list[str], context: str | None = None) -> list[str]:

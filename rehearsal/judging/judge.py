@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from rehearsal.judging import door, gratitude, learned, request, tone
 from rehearsal.judging.learned import LearnedReader
 from rehearsal.judging.learned import load as learned_reader
-from rehearsal.judging.features import context_ask, context_features, context_flags, signal_features, text_features
+from rehearsal.judging.features import context_ask, context_features, context_flags, context_words, signal_features, text_features
 from rehearsal.judging.normalize import Normalized, normalize
 from rehearsal.judging.verdict import Detection, Evidence, Tone, Verdict
 
@@ -63,24 +63,24 @@ class Judge:
         if not norm.words:  # only punctuation or noise
             return _silent(text)
         flags = context_flags(context)
-        rules = self._rules(norm, flags)
+        rules = self._rules(norm, flags, context)
         if self._reader is None:
             return _verdict(text, rules, rules.tone)
         feats = text_features(norm)
         decisions = self._reader.read(norm, feats, _signals(norm, rules, flags, context))
-        return _hybrid(text, norm, rules, decisions)
+        return _hybrid(text, norm, rules, decisions, flags)
 
     def learned_inputs(self, text: str, context: str | None = None) -> tuple[Normalized, list[TextFeature], list[str]]:
         """What the learned reader sees of a reply (for training: scripts/train_judge.py)."""
         norm = normalize(text)
         flags = context_flags(context)
-        return norm, text_features(norm), _signals(norm, self._rules(norm, flags), flags, context)
+        return norm, text_features(norm), _signals(norm, self._rules(norm, flags, context), flags, context)
 
-    def _rules(self, norm: Normalized, flags: list[str]) -> _Rules:
+    def _rules(self, norm: Normalized, flags: list[str], context: str | None = None) -> _Rules:
         thanks = gratitude.find(norm, self._extra["gratitude"])
         asks = request.find(norm, self._extra["feedback_request"])
         if not asks.asks:
-            follow_up = context_ask(norm, flags)  # "Why?" right after "we went with someone else"
+            follow_up = context_ask(norm, flags, context_words(context))  # "Why?" right after "we went with someone else"
             if follow_up is not None:
                 asks.asks.append(follow_up)
         door_found, door_rejected = door.find(norm, self._extra["door_open"])
@@ -108,12 +108,12 @@ def _verdict(text: str, rules: _Rules, final_tone: Tone) -> Verdict:
     )
 
 
-def _hybrid(text: str, norm: Normalized, rules: _Rules, decisions: dict[str, learned.Decision]) -> Verdict:
+def _hybrid(text: str, norm: Normalized, rules: _Rules, decisions: dict[str, learned.Decision], flags: list[str]) -> Verdict:
     """The rules' evidence where the reader agrees with them; its own reasons where it does not."""
     whole = Evidence(text, 0, len(text))  # the last resort: the reader found no single words
     grat = _overrule(rules.thanks.sincere, rules.thanks.rejected, decisions["gratitude"], "not read as sincere thanks", whole)
     asks = _overrule(rules.asks.asks, rules.asks.rejected, decisions["feedback_request"], "not read as a feedback request", whole)
-    if not asks.detected and any(a.note == "asks" for a in rules.asks.asks):
+    if not asks.detected and any(_stands(a, flags) for a in rules.asks.asks):
         # An explicit ask ("Would you be open to sharing any feedback?") stands: the reader reads the
         # reply as one bag of words, and a long reply about other things can outweigh one clear ask.
         asks = _detection(rules.asks.asks, rules.asks.rejected)
@@ -137,6 +137,15 @@ def _hybrid(text: str, norm: Normalized, rules: _Rules, decisions: dict[str, lea
         tone=verdict_tone,
         door_open=_detection(rules.door, rules.door_rejected),
     )
+
+
+def _stands(ask: Evidence, flags: list[str]) -> bool:
+    """An ask the reader may not take away: an explicit one, or a question about the caller right
+    after the manager gave a reason ("Could you give me an example of one that ran long?")."""
+    return ask.note in _STANDING_ASKS or (ask.note == "asks about the candidacy" and "c:reason" in flags)
+
+
+_STANDING_ASKS = frozenset({"asks", "asks for the reasons (after the manager's line)", "takes up the offer of feedback"})
 
 
 def _overrule(found: list[Evidence], rejected: list[Evidence], decision: learned.Decision, why_not: str, whole: Evidence) -> Detection:

@@ -88,7 +88,8 @@ FEEDBACK_TOPIC = _rx(
     r"\bdifferently\b",
     r"\b(?:work|focus|brush up) on\b|\b(?:should|could|need to|ought to) (?:\w+ )?(?:be )?(?:working|focusing) on\b",
     # "anything that might help me next time": what would help, asked for indirectly.
-    r"\b(?:anything|something|whatever) (?:\w+ ){0,4}(?:help|helps|give|put|set) me\b",
+    r"\b(?:anything|something|whatever)(?! it takes) (?:\w+ ){0,4}(?:help|helps|give|put|set) me\b",
+    r"\bput (?:you|them|the panel|the team|the committee|people) off\b",
     r"\b(?:fell|fall|falls) flat\b|\bmiss(?:ed)? the mark\b|\b(?:did|does) not (?:convince|impress|persuade)\b|\btighten(?:ed)? up\b",
     r"\b(?:anything|something) (?:that )?you (?:noticed|spotted|saw|picked up on)\b",
     r"\b(?:develop|strengthen|stronger|weak|weaker|weakest|weakness|weaknesses)\b",
@@ -96,7 +97,7 @@ FEEDBACK_TOPIC = _rx(
     r"\bmistakes?\b",
     r"\b(?:missing|lacking)\b",
     r"\b(?:held|hold) (?:me|my \w+|\w+ application) back\b|\bheld back\b",
-    r"\bconcerns?\b|\bred flags?\b|\braised? (?:any )?(?:concerns|questions|anything|flags|issues)\b",
+    r"\bconcerns?\b|\bred flags?\b|\braised? (?:any )?(?:concerns|questions|anything|flags|issues|eyebrows)\b",
     r"\blose points\b|\blost points\b",
     r"\b(?:deciding|main|key|biggest) (?:factor|reason|concern|issue|problem)\b",
     r"\breasons?\b(?! (?:you|why you))",
@@ -117,7 +118,7 @@ FEEDBACK_TOPIC = _rx(
     r"\btoo (?:nervous|quiet|junior|senior|much|long|short|vague|technical)\b",
     r"\b(?:learn|learning) from\b",
     r"\b(?:suggest|recommend)\b|\bfell down\b|\btipped (?:it|the)\b|\bto fix\b",
-    r"\bwhat (?:the|you|they|your|the team|the panel) (?:\w+ )?(?:thought|think|felt|made of it|wrote|said|noted|had to say)\b",
+    r"\bwhat (?:the|you|they|your|the team|the panel) (?:\w+ )?(?:thought|think|felt|made of it|made of me|made of my|wrote|said|noted|had to say)\b",
     r"\black of\b",
     r"\b(?:did|does|do) not (?:work|land|go well)\b(?! out)|\bnot (?:good|strong|clear) enough\b",
     r"\bnotes (?:from|on|about)\b|\b(?:where|when|how) i (?:lost|went|fell|messed|slipped|could|should)\b|\blost (?:you|them|the panel)\b",
@@ -136,7 +137,7 @@ FEEDBACK_TOPIC = _rx(
 )
 # A sentence that asks: typed with "?", or starting (after small talk) with a question word.
 QUESTION_START = re.compile(
-    r"^(?:in|on|at|for|about|with) (?:what|which|whose)\b|\b(?:what|where|how|why|which) (?:should|could|can|do|did|would|might|will) (?:i|you)\b|(?:^|\b(?:thanks|thank you|so|and|but|okay|ok|well|um|uh|like|also|then|sorry|honestly|hi|hey|right|just|now|please|question|look|listen)\s)"
+    r"^(?:in|on|at|for|about|with) (?:what|which|whose)\b|\b(?:what|where|how|why|which) (?:should|could|can|do|did|would|might|will) (?:i|you)\b|(?:^|\b(?:thanks|thank you|so|and|but|okay|ok|well|um|uh|like|also|then|sorry|honestly|hi|hey|right|just|now|please|question|look|listen|actually|surprised|curious)\s)"
     r"(?:what|why|how|where|which|who|when|could|can|would|will(?! do\b)|(?:do|did|does)(?= (?:you|i|we|they|he|she|my|the|your|it|that|this|any|anyone|someone))|is|was|were|are|should|may|might|any|mind|have|has)\b"
 )
 REQUEST_FRAME = _rx(
@@ -148,7 +149,8 @@ REQUEST_FRAME = _rx(
     r"\b(?:any|some|your) (?:\w+ )?(?:feedback|advice|tips|pointers|thoughts|insights?|suggestions|help|input) (?:\w+ ){0,3}(?:is|are|would be) (?:\w+ )?(?:welcome|appreciated|helpful|great|useful)\b",
     r"\bi (?:just |really |only |simply )?(?:want|wanted|was hoping|am hoping|hope|hoped|am calling|was calling|called|am trying|need|needed) to (?:\w+ )?(?:know|understand|hear|ask|learn|get|find out)\b",
     r"\bi (?:was|am) hoping (?:you|for|to)\b",
-    r"\bi (?:am|was|keep) (?:left )?(?:curious|wondering|asking myself)\b",
+    r"\b(?:it is|it would be|would be) (?:\w+ )?(?:important|helpful|useful) (?:(?:for|to) me )?to (?:know|understand|hear|learn)\b|\b(?:is |it is )?possible to (?:know|hear|understand|ask|get|learn)\b",
+    r"\bi (?:am|was|keep) (?:left |just |really |still |a bit |a little |genuinely )?(?:curious|wondering|asking myself)\b",
     # "...I'm all ears", "happy to hear it", "were there any answers that": open invitations.
     r"\bi am (?:all ears|listening)\b|\bfire away\b|\b(?:happy|glad|keen|open|eager|ready) to hear\b",
     r"\b(?:is|was|are|were) there (?:any|anything|something|a|one|parts?)\b|\bif there (?:is|was|are|were) (?:any|anything|something|a|one)\b",
@@ -206,6 +208,26 @@ STRONG_REQUEST = _rx(
     # "It'd help me a lot to know how my portfolio landed with the team."
     r"\b(?:help|helpful|useful|go a long way) (?:\w+ ){0,3}to (?:know|hear|understand|learn) (?:how|what|where|why|whether|if) (?:my|i|me)\b",
     r"\bhow my (?:\w+ ){0,2}(?:landed|went down|came across|was received|compared|stacked up)\b",
+    # One part of the interview asked about: "which part was not good", "the technical part, it was okay or not?"
+    r"\bwhich (?:part|parts|bit|bits|section|sections|answer|answers|question|questions|one|ones) (?:of (?:the|my) \w+ )?(?:i (?:\w+ ){0,2}(?:do|did|done|need)|was (?:not|weak|bad|poor|the)|were (?:not|weak|bad|poor|the)|went|let me|lost|needs?|did not|could)\b",
+    r"\b(?:was|were|is|did) (?:\w+ ){0,2}(?:okay|ok|fine|good|alright|all right|well|enough|strong enough|good enough) or not\b",
+    # Conditional invitations: "if the panel said anything about my portfolio, I'd like to hear it".
+    r"\bif (?:(?!open|opens|opening|openings|role|roles|position|positions|vacancy|vacancies|comes|came|job|jobs)\w+ ){0,5}(?:anything|something) (?:(?!open|opens|opening|openings|role|roles|position|positions|vacancy|vacancies|comes|came|job|jobs)\w+ ){0,8}i would (?:\w+ )?(?:like|love|welcome|appreciate|want|be (?:glad|happy|keen|grateful)) (?:to )?(?:hear|know|learn)\b",
+    # Advice for the next candidate: "What would you tell a friend going in for that interview?"
+    r"\bwhat (?:would|do) you (?:tell|say to|advise) (?:\w+ ){0,3}(?:going (?:in|into)|preparing|applying|interviewing|in my (?:shoes|position))\b",
+    r"\bwhat advice would you\b",
+    # What the other candidate had: "what made the difference between me and the person you hired?"
+    r"\bwhat made the difference\b|\b(?:the )?differences? between me and\b",
+    r"\bwhat (?:did )?(?:the other candidate|the successful candidate|the other person|the person you (?:hired|picked|chose)|they|he|she) (?:have|had|bring|brought|offer|offered|do|did|show|showed) that i\b",
+    r"\bwhat (?:is|was) (?:the )?one thing (?:\w+ ){0,4}(?:work on|improve|change|do differently|do better|have done)\b",
+    r"\bwhat made (?:the other candidate|the successful candidate|the other person|them|him|her) (?:\w+ ){0,2}(?:stronger|better|stand out|the (?:stronger|better|right|stand out))\b",
+    r"\bhow did my (?:\w+ ){0,3}(?:go|land|come across)\b",
+    r"\bdid (?:\w+ ){1,2}(?:say|mention|note|notice|flag|think) (?:anything|something) (?:\w+ ){0,2}(?:about|on) my\b",
+    # What would have met the bar: "would acting up as shift lead have counted, or did it need a formal title?"
+    r"\bwould (?:\w+ ){1,6}have (?:counted|been enough|been sufficient|qualified|been (?:okay|acceptable|good enough))\b",
+    # A small piece asked for: "I'd love a line or two on my portfolio review", "point me to the answers that dragged".
+    r"\b(?:a line|a few lines|a word|a few words|a note|a sentence|a quick word) (?:or two )?(?:on|about) (?:my|how i|the way i)\b",
+    r"\b(?:point me (?:to|at|towards)|show me|flag|highlight) (?:\w+ ){0,2}(?:answers?|parts?|bits?|sections?|questions?|mistakes?|where i|what i)\b",
 )
 # Asks for something else, about the interview but not about how it went: returning a pass,
 # expenses, a reference, a referral. A question only about these is not a feedback request.
@@ -223,7 +245,11 @@ OTHER_REQUEST = re.compile(
     r"|(?:decision|outcome) (?:\w+ )?(?:could|would|might|can) (?:\w+ )?change|change the (?:decision|outcome)"
     r"|look (?:at (?:\w+ ){0,3})?again|another (?:round|interview|chance|look)|more (?:work )?samples|i would like you to know|i want you to know"
     # Who got the job and what they are paid: "what the starting salary was for the person you hired".
-    r"|(?:starting|the) salary (?:was|is|for|of)|the person you (?:hired|picked|chose)|(?:who|whom) (?:you|they) (?:hired|picked|chose|went with))\b"
+    r"|(?:starting|the) salary (?:was|is|for|of)|the person you (?:hired|picked|chose)|(?:who|whom) (?:you|they) (?:hired|picked|chose|went with)"
+    # About the other candidate's standing, or a different arrangement: "whether they were on the original shortlist", "a job share".
+    r"|(?:they|he|she|the (?:other )?(?:candidate|person|hire)) (?:were|was) (?:on the (?:\w+ )?shortlist|internal|external|already)|job share|(?:they|you) would consider (?:a|an|me|taking)"
+    # A jab dressed as a request: "I'd be grateful if you stopped calling that feedback".
+    r"|if you (?:would |could )?(?:stopped|stop|quit))\b"
 )
 # A question about the caller themself ("how far off was I?", "did my references check out?") asks
 # for insight into the candidacy, unless it asks for something else (these words).
@@ -235,7 +261,7 @@ OTHER_ASK = re.compile(
     r"|repeat|say that again|benefits|hr|contact|job description|received?|get my|got my|confirm|meet|start date"
     r"|starts|status|another chance|one more|change your mind|appeal|wast\w*|link|note|available|a minute|a moment"
     r"|again|look at|second look|idea how much|exception|whatever|what i needed|what i wanted|even|listening|all i get|another look|put in a word|word for me|forward|refer|pass (?:it|my \w+) on"
-    r"|a second|bad time|good time|okay time|hold|leave|address|directions|parking|expenses|reimburse\w*|invoice)\b"
+    r"|a second|bad time|good time|okay time|hold|leave|address|directions|parking|expenses|reimburse\w*|invoice|careers|website|web page|portal)\b"
 )
 TAG_QUESTION = re.compile(r"\b(?:did|do|are|is|were|have|would|will|can|could) (?:you|it|they|we|not)(?: not)?$")
 # Feedback refused or only mentioned, not asked for.
@@ -255,7 +281,7 @@ ALREADY_KNOWN = re.compile(r"\bi (?:already |now |do |fully )?(?:know|understand
 # Own reflection reported, not asked: "I've been thinking about what I could have done differently".
 REFLECTED = re.compile(
     r"\b(?:thinking|thought|reflecting|reflected|going over|gone over|went over|replaying|replayed|wrote down|written down"
-    r"|noted down|worked out|figured out|mulling over|mulled over|made a list of)(?: (?:a lot|long and hard|hard|carefully|it through))?(?: about| on)?$"
+    r"|noted down|worked out|figured out|mulling over|mulled over|made a list of|talked me through|walked me through|took me through|taken me through|ran me through|run me through)(?: (?:a lot|long and hard|hard|carefully|it through))?(?: about| on)?$"
 )
 # Negators that, just before a topic word, take the topic away ("do not want feedback").
 TOPIC_NEGATORS = frozenset({"not", "no", "never", "forget", "without"})

@@ -61,6 +61,8 @@ _SLIPS: dict[tuple[str, ...], str] = {
     ("post", "things"): "postings", ("any", "way"): "anyway", ("a", "pre", "she", "ate"): "appreciate",
     ("wandering",): "wondering", ("pointer",): "pointers", ("thank", "ya"): "thank you",
     ("thank", "u"): "thank you", ("some", "one"): "someone", ("career", "s"): "careers",
+    ("i", "be"): "i would be",
+    ("was", "their"): "was there", ("is", "their"): "is there", ("were", "their"): "were there",  # "I'd be grateful" with the "'d" swallowed
 }
 _MAX_SLIP = max(len(k) for k in _SLIPS)
 _SLIP_FIRST = frozenset(k[0] for k in _SLIPS)
@@ -68,7 +70,7 @@ _SLIP_FIRST = frozenset(k[0] for k in _SLIPS)
 _YOUR_NOUNS = frozenset(
     "time help feedback team company honesty call consideration advice email postings careers "
     "website interview decision process patience candor candour insight perspective thoughts offer "
-    "kindness input notes opinion take office recruiter panel role job position hire manager boss supervisor".split()
+    "kindness input notes opinion take office recruiter panel role job position hire manager boss supervisor mind".split()
 )
 
 # Key words the lexicons rely on: a garbled token close enough to one of these becomes it.

@@ -84,6 +84,8 @@ def _ask(
     frames = [m for m in lx.REQUEST_FRAME.finditer(sentence) if not _inside(m, refused)]
     frames = [m for m in frames if not sentence[: m.start()].endswith("what ")]  # "just what I needed to hear"
     frames = [m for m in frames if not _inside(m, reflected)]
+    # "I know exactly where I went wrong": already known, it asks nothing.
+    frames = [m for m in frames if not lx.ALREADY_KNOWN.search(sentence[: m.start()].rstrip())]
     question = norm.words[norm.word_at(base)].sentence in norm.questions
     starts = _question_starts(norm, sentence)
     for topic in topics:
@@ -142,7 +144,12 @@ def _taken_back(sentence: str, m: re.Match[str], refused: list[tuple[int, int]])
 
 def _negated_before(sentence: str, pos: int) -> bool:
     before = sentence[:pos].split()[-2:]
+    if len(before) == 2 and before[0] == "no" and before[1] in _NO_MATTER:
+        return False  # "okay, no problem, which part do I need to work on": reassurance, not a negation
     return any(w in lx.TOPIC_NEGATORS for w in before)
+
+
+_NO_MATTER = frozenset({"problem", "problems", "worries", "worry", "bother", "rush", "pressure", "hurry", "stress"})
 
 
 def _mentioned(sentence: str, topic: re.Match[str]) -> bool:
