@@ -245,4 +245,13 @@ class ManagerVoice:
 
 
 def _level(audio: Audio | None) -> float | None:
-    return None if audio is None else rms(audio.pcm)
+    """How loud the line's speech is, for the echo gate: the 90th percentile of its 30 ms frames.
+
+    Not the whole line's RMS: a line with pauses between sentences (Piper's, or any natural
+    voice) averages low, and its loud syllables' echo would then pass the gate as the caller.
+    """
+    if audio is None:
+        return None
+    frame = max(1, audio.rate * 30 // 1000) * 2  # 16-bit mono
+    levels = sorted(rms(audio.pcm[i:i + frame]) for i in range(0, len(audio.pcm) - frame + 1, frame))
+    return levels[int(len(levels) * 0.9)] if levels else rms(audio.pcm)
