@@ -62,3 +62,14 @@ def test_garbled_key_words_snap(garbled, word):
 @pytest.mark.parametrize("word", ["interviewer", "candidates", "experienced", "honesty", "thanked", "different"])
 def test_real_words_do_not_snap(word):
     assert snap(word) == word
+
+
+def test_british_and_american_spellings_of_a_verb_judge_alike():
+    # Whisper writes "practice", a British typist "practise": the same ask in both forms.
+    from rehearsal.judging.judge import Judge
+
+    advice = "Honestly, you rushed your answers. Slow down and pause."
+    judge = Judge()
+    typed = judge.judge("Thank you, that's really helpful. How could I practise that?", advice)
+    heard = judge.judge("thank you that really helpful how could i practice that", advice)
+    assert typed.feedback_request.detected and heard.feedback_request.detected

@@ -48,6 +48,10 @@ _CONTRACTIONS: dict[str, str] = {
     "gonna": "going to", "wanna": "want to", "thankyou": "thank you", "thx": "thanks",
     "ty": "thank you", "advise": "advice",
 }
+# British and American spellings of the same verb: a recognizer writes one, a typist the other.
+_SPELLINGS: dict[str, str] = {
+    "practise": "practice", "practised": "practiced", "practising": "practicing", "practises": "practices",
+}
 _SUFFIXES = {"'s": "", "'d": " would", "'ll": " will", "'ve": " have", "'re": " are", "n't": " not"}
 
 # Multi-word slips a recognizer makes, mended before anything else looks at the words.
@@ -170,6 +174,8 @@ def _canonical(token: str) -> tuple[str, ...]:
 def _expand(token: str) -> str:
     if token in _CONTRACTIONS:
         return _CONTRACTIONS[token]
+    if token in _SPELLINGS:
+        return _SPELLINGS[token]
     for suffix, spelled in _SUFFIXES.items():
         if token.endswith(suffix) and len(token) > len(suffix):
             return token[: -len(suffix)] + spelled
