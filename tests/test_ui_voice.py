@@ -102,7 +102,8 @@ async def test_no_microphone_is_a_notice_and_the_call_goes_on_typed():
         await wait_for(pilot, lambda: len(hook.of(ev.Listening)) == 2)
         reply.value = GOOD_FIT
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, ScorecardScreen))
+        # The scorecard is pushed before its cards mount: wait for them, not just the screen.
+        await wait_for(pilot, lambda: isinstance(app.screen, ScorecardScreen) and len(app.screen.query(TurnCard)) == 2)
         assert [c.record.reply for c in app.screen.query(TurnCard)] == [GOOD_OPENING, GOOD_FIT]
 
 
