@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import _skip_or_fail
+
 from rehearsal import paths
 from rehearsal.cli.main import main
 from rehearsal.settings import Settings
@@ -342,10 +344,24 @@ def test_cli_says_when_an_install_was_not_checked(tmp_path, capsys):
     assert "already installed" in capsys.readouterr().err
 
 
-def test_cli_list_with_nothing_installed(capsys):
+def test_cli_list_with_nothing_installed(capsys, monkeypatch):
+    from rehearsal.voice import whisper_models
+
+    monkeypatch.setattr(whisper_models, "list_whisper", lambda: [])  # hide the packaged Whisper model
     assert main(["models", "list"]) == 0
     out = capsys.readouterr().out
     assert "rehearsal models install" in out and "typed replies only" in out
+
+
+def test_cli_list_says_whisper_is_in_use_when_only_whisper_is_there(capsys, monkeypatch):
+    from rehearsal.voice import whisper, whisper_models
+
+    if not whisper_models.list_whisper() or not whisper.whisper_available():
+        _skip_or_fail("needs faster-whisper and a Whisper model (the [test] extra installs both)")
+    assert main(["models", "list"]) == 0
+    out = capsys.readouterr().out
+    assert "typed replies only" not in out
+    assert "In use: the Whisper model marked *" in out
 
 
 def test_leftovers_of_a_killed_install_are_cleared(tmp_path):

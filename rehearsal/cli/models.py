@@ -127,7 +127,12 @@ def run_list(args: argparse.Namespace) -> int:
             print(f" {mark} {model.name:<34} {model.size_bytes / 1e6:7.0f} MB")
     else:
         print("Installed: none. Voice replies need one: run `rehearsal models install`.")
-    if used is None:
+    from rehearsal.voice.engine_choice import choose_engine
+
+    engine, engine_path = choose_engine(settings.load())
+    if engine == "whisper" and engine_path is not None:
+        print("In use: the Whisper model marked * below (Vosk models are not used).")
+    elif used is None:
         print("In use: none (typed replies only).")
     elif not any(m.path == used for m in installed):
         state = "" if used.is_dir() else " - not found: fix model_path in the settings"

@@ -31,6 +31,12 @@ MODEL_LINES: dict[ModelStatus, str] = {
 }
 
 
+NO_MODEL = (
+    "No speech model, so this call takes typed replies. To answer aloud, run "
+    "`rehearsal models install whisper-tiny.en` (English, about 75 MB) or `rehearsal models install` (Vosk)."
+)
+
+
 class BriefingScreen(Screen[None]):
     BINDINGS = [
         Binding("enter", "start", "Start call", tooltip="Call the manager now", id="briefing.start", priority=True),
@@ -180,5 +186,5 @@ class BriefingScreen(Screen[None]):
 
         typed = self.typed or self.app.recognizer is None
         if not self.typed and typed:
-            self.notify("No speech model, so this call takes typed replies.", severity="warning", timeout=5)
+            self.notify(NO_MODEL, severity="warning", timeout=8)
         self.app.push_screen(CallScreen(self.scenario, typed=typed, scenario_path=self.scenario_path))
