@@ -6,7 +6,7 @@ import sys
 from collections.abc import Callable
 from typing import TypeVar
 
-from rehearsal.voice.model_store import AlreadyInstalled, ModelInstallError, Progress
+from rehearsal.voice.model_files import AlreadyInstalled, ModelInstallError, Progress
 
 T = TypeVar("T")
 

@@ -17,8 +17,15 @@ from pathlib import Path
 
 from rehearsal import paths
 from rehearsal.settings import Settings
-from rehearsal.voice import model_store
-from rehearsal.voice.model_store import AlreadyInstalled, ModelInstallError, Progress
+from rehearsal.voice.model_files import (
+    AlreadyInstalled,
+    ModelInstallError,
+    Progress,
+    check_name,
+    fetch_verified,
+    verify_sha256,
+)
+from rehearsal.voice.model_zip import unzip
 from rehearsal.voice.whisper import looks_like_whisper_model
 
 HOST = "https://huggingface.co"
@@ -140,7 +147,7 @@ def install(
         known = ", ".join(CATALOG)
         raise ModelInstallError(f"{name} is not a Whisper model this program knows; it can install {known}. "
                                 "For another CTranslate2 Whisper model, use --from FOLDER_OR_ZIP.")
-    model_store._check_name(name)
+    check_name(name)
     root = paths.models_dir()
     target = root / name
     if target.exists() and not force:
@@ -180,12 +187,7 @@ def _download_files(entry: WhisperEntry, dest: Path, base_url: str | None, progr
             if progress:
                 progress(before + n, total)
 
-        try:
-            model_store._download(entry.url(file, base_url), dest / file, step)
-        except ModelInstallError as exc:  # its sentences name the Vosk site; this is another host
-            raise ModelInstallError(str(exc).replace("the Vosk models site", "the model host")
-                                    .replace("The Vosk models site", "The model host")) from exc
-        model_store._verify_hash(dest / file, sha256)
+        fetch_verified(entry.url(file, base_url), dest / file, sha256, step, site="the model host")
         done += size
 
 
@@ -193,7 +195,7 @@ def _check_files(entry: WhisperEntry, model: Path, *, required: bool) -> None:
     """A local copy of a known model: the files that are there must be the published ones."""
     for file, (_size, sha256) in entry.files.items():
         if (model / file).is_file():
-            model_store._verify_hash(model / file, sha256)
+            verify_sha256(model / file, sha256)
         elif required:
             raise ModelInstallError(f"{file} is missing from the model.")
 
@@ -214,7 +216,7 @@ def _from_local(source: Path, work: Path) -> Path:
         return work / "model"
     if not zipfile.is_zipfile(source):
         raise ModelInstallError(f"{source} is not a zip file. Give the model's folder, or a zip of it.")
-    return _root(model_store.extract_zip(source, work / "unpacked"))
+    return _root(unzip(source, work / "unpacked"))
 
 
 def _root(folder: Path) -> Path:
