@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import http.client
+import os
 import re
 import shutil
 import time
@@ -129,3 +130,19 @@ def verify_sha256(path: Path, expected: str) -> None:
             f"The checksum does not match: SHA-256 {actual}, expected {expected}. The file is damaged "
             "or not the release expected; nothing was installed. Download it again."
         )
+
+
+def move_into_place(folder: Path, target: Path) -> None:
+    """Rename `folder` to `target` (replacing what is there), so a model appears whole or not at all."""
+    old = None
+    if target.exists():
+        old = target.with_name(f".replaced-{target.name}-{os.getpid()}")
+        target.rename(old)
+    try:
+        folder.rename(target)
+    except BaseException:
+        if old is not None:
+            old.rename(target)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

@@ -11,7 +11,6 @@ Ctrl-C, leaves nothing half-installed.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import tempfile
@@ -27,6 +26,7 @@ from rehearsal.voice.model_files import (
     Progress,
     check_name,
     fetch_verified,
+    move_into_place,
     remove_stale_temps,
     verify_sha256,
 )
@@ -227,18 +227,7 @@ def _place(model: Path, target: Path) -> None:
             "That does not look like a Vosk model (no am/final.mdl, conf/ and graph/ inside). "
             "Use a model zip from the Vosk models page."
         )
-    old = None
-    if target.exists():
-        old = target.with_name(f".replaced-{target.name}-{os.getpid()}")
-        target.rename(old)
-    try:
-        model.rename(target)
-    except BaseException:
-        if old is not None:
-            old.rename(target)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    move_into_place(model, target)
 
 
 # ---------------------------------------------------------------- sources

@@ -23,6 +23,7 @@ from rehearsal.voice.model_files import (
     Progress,
     check_name,
     fetch_verified,
+    move_into_place,
     verify_sha256,
 )
 from rehearsal.voice.model_zip import unzip
@@ -169,7 +170,7 @@ def install(
         if not looks_like_whisper_model(model):
             raise ModelInstallError("That does not look like a CTranslate2 Whisper model (model.bin, config.json "
                                     "and tokenizer.json or vocabulary.txt). Use a faster-whisper model folder.")
-        _place(model, target)
+        move_into_place(model, target)
         return target
     except OSError as exc:
         raise ModelInstallError(f"Could not write the model into {root} ({exc.strerror or exc}). Free some disk "
@@ -227,18 +228,3 @@ def _root(folder: Path) -> Path:
     if len(children) == 1 and children[0].is_dir() and not children[0].is_symlink():
         return children[0]
     return folder
-
-
-def _place(model: Path, target: Path) -> None:
-    old = None
-    if target.exists():
-        old = target.with_name(f".replaced-{target.name}-{id(model)}")
-        target.rename(old)
-    try:
-        model.rename(target)
-    except BaseException:
-        if old is not None:
-            old.rename(target)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
