@@ -30,7 +30,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import wave
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -41,7 +40,7 @@ from virtual_user import speech_wav, wav_pcm  # noqa: E402
 
 from rehearsal.voice.echo import PassThrough, WebRtcEchoCanceller  # noqa: E402
 from rehearsal.voice.echo_backends import BACKENDS  # noqa: E402
-from rehearsal.voice.echo_devices import level as rms  # noqa: E402
+from rehearsal.media import read_wav, rms  # noqa: E402
 from rehearsal.voice.interfaces import Audio, AudioChunk, VoiceUnavailable  # noqa: E402
 
 MANAGER = ["Thanks for calling back. I have a few minutes.",
@@ -51,8 +50,7 @@ CALLER = "Thank you, could you tell me what I could improve?"
 
 def espeak(text: str, path: Path) -> Audio:
     subprocess.run(["espeak-ng", "-v", "en-us", "-s", "170", "-w", str(path), text], check=True)
-    with wave.open(str(path)) as w:
-        return Audio(w.readframes(w.getnframes()), w.getframerate())
+    return read_wav(path)
 
 
 def endpointer_verdict(cleaned: bytes, start: int, gate: float) -> tuple[bool, bool]:

@@ -1,6 +1,6 @@
 """The engines a call needs, gathered in one place so the CLI and the TUI inject them.
 
-Tests build a `Services` with fakes (rehearsal.voice.fakes); real use calls
+Tests build a `Services` with fakes (tests/fakes.py); real use calls
 `default_services()`, which creates nothing heavy until it is asked for.
 """
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, YamlConfigSettingsSource
 
 from rehearsal import paths
@@ -55,6 +55,16 @@ class Settings(BaseSettings):
     whisper_model_path: Path | None = Field(None, description="Whisper model folder; none = the installed one.")
     theme: str = Field("textual-dark", description="Textual theme name.")
     keep_audio: bool = Field(True, description="Keep recordings of calls; off keeps transcripts only.")
+    keymap: dict[str, str] = Field(
+        default_factory=dict, description="Other keys for the app's key bindings: binding id -> keys (docs/keys.md).")
+
+    @field_validator("keymap", mode="before")
+    @classmethod
+    def _digit_keys(cls, value: object) -> object:
+        """YAML reads `session.line: 1` as the number 1: that is the key 1."""
+        if isinstance(value, dict):
+            return {k: str(v) if isinstance(v, int) and not isinstance(v, bool) else v for k, v in value.items()}
+        return value
 
     @classmethod
     def settings_customise_sources(

@@ -28,13 +28,3 @@ ALL_VERDICTS = [SILENCE] + [
     verdict(thanks=t, asks=a, door=d, tone=tone)
     for t, a, d, tone in product([False, True], [False, True], [False, True], ["positive", "neutral", "negative"])
 ]
-
-
-class ScriptedJudge:
-    """Returns the given verdicts in order, whatever the reply text."""
-
-    def __init__(self, verdicts: list[Verdict]) -> None:
-        self._queue = list(verdicts)
-
-    def judge(self, text: str, context: str | None = None) -> Verdict:
-        return self._queue.pop(0)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from rehearsal.call.engine import Call
 from rehearsal.call.events import CallEnded, ManagerSpeaking, ReplyHeard, TurnScored
-from rehearsal.judging.verdict import Detection, Evidence, Tone, Verdict
 from rehearsal.scenario.model import Scenario
 from rehearsal.voice.interfaces import Audio, Transcript
+from fakes import FakeJudge
 
 SCENARIO = {
     "id": "follow-up",
@@ -37,27 +37,8 @@ def scenario(**changes) -> Scenario:
     return Scenario.model_validate({**SCENARIO, **changes})
 
 
-def _find(text: str, words: list[str]) -> Detection:
-    low = text.lower()
-    for word in words:
-        at = low.find(word)
-        if at >= 0:
-            return Detection(True, 1.0, [Evidence(text[at:at + len(word)], at, at + len(word))])
-    return Detection(False, 0.0)
-
-
-class KeywordJudge:
-    def judge(self, text: str, context: str | None = None) -> Verdict:
-        negative = _find(text, ["ridiculous", "waste"])
-        tone = Tone("negative", -0.8, negative.evidence) if negative.detected else Tone("positive", 0.6)
-        return Verdict(
-            text=text,
-            gratitude=_find(text, ["thank", "appreciate"]),
-            feedback_request=_find(text, ["feedback"]),
-            tone=tone,
-            door_open=_find(text, ["future", "keep an eye"]),
-            silent=not text.strip(),
-        )
+def fake_judge() -> FakeJudge:
+    return FakeJudge(thanks=("thank", "appreciate"), door=("future", "keep an eye"), rude=("ridiculous", "waste"))
 
 
 GOOD = ["Thank you for the call, could you share feedback?", "I appreciate it and would love future roles."]
@@ -75,7 +56,7 @@ def record_call(store, replies: list[str], *, sc: Scenario | None = None, audio:
     """Drive a Call with typed replies through a recorder, as the voice loop would."""
     sc = sc or scenario()
     rec = store.recorder(sc, mode="voice" if audio else "typed", keep_audio=keep_audio)
-    call = Call(sc, KeywordJudge())
+    call = Call(sc, fake_judge())
     for n, reply in enumerate(replies):
         rec(ManagerSpeaking(call.current_id, call.manager_line, beep() if audio else None))
         rec(ReplyHeard(call.current_id, Transcript(reply), beep(0.3) if audio else None))

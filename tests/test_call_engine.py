@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from rehearsal.call.engine import Call
-from rehearsal.judging.verdict import Detection, Evidence, Tone, Verdict
 from rehearsal.scenario.model import Scenario
+from fakes import FakeJudge
 
 SCENARIO = Scenario.model_validate(
     {
@@ -46,30 +46,13 @@ SCENARIO = Scenario.model_validate(
 )
 
 
-def _det(word: str, text: str) -> Detection:
-    if word and word in text:
-        start = text.index(word)
-        return Detection(True, 0.9, [Evidence(word, start, start + len(word))])
-    return Detection(False, 0.1)
-
-
-class ScriptedJudge:
+def fake_judge() -> FakeJudge:
     """Detects fixed words, so the tests exercise the engine and not the real judge."""
-
-    def judge(self, text: str, context: str | None = None) -> Verdict:
-        tone = "negative" if "unfair" in text else ("positive" if "love" in text else "neutral")
-        return Verdict(
-            text=text,
-            gratitude=_det("thanks", text),
-            feedback_request=_det("feedback", text),
-            tone=Tone(tone, {"negative": -0.8, "neutral": 0.0, "positive": 0.7}[tone]),
-            door_open=_det("postings", text),
-            silent=not text.strip(),
-        )
+    return FakeJudge(thanks=("thanks",), rude=("unfair",), warm=("love",), plain="neutral")
 
 
 def test_the_happy_path_branches_on_what_was_said():
-    call = Call(SCENARIO, ScriptedJudge())
+    call = Call(SCENARIO, fake_judge())
     assert call.manager_line == "Dana speaking. How can I help?"
     first = call.reply("thanks, any feedback? I love this")
     assert first.next_turn == "answer"
@@ -85,7 +68,7 @@ def test_the_happy_path_branches_on_what_was_said():
 
 
 def test_no_feedback_request_makes_the_manager_ask_what_for():
-    call = Call(SCENARIO, ScriptedJudge())
+    call = Call(SCENARIO, fake_judge())
     record = call.reply("thanks for picking up")
     assert record.next_turn == "what_for"
     assert "feedback_request" in record.score.missed
@@ -94,18 +77,18 @@ def test_no_feedback_request_makes_the_manager_ask_what_for():
 
 
 def test_asked_before_looks_only_at_earlier_turns():
-    call = Call(SCENARIO, ScriptedJudge())
+    call = Call(SCENARIO, fake_judge())
     call.reply("thanks")  # no request -> what_for
     call.reply("could I get feedback")  # -> answer
     record = call.reply("I'll watch the postings")
     assert record.next_turn == "warm_bye"
 
-    call = Call(SCENARIO, ScriptedJudge(), start_at="answer")
+    call = Call(SCENARIO, fake_judge(), start_at="answer")
     assert call.reply("I'll watch the postings").next_turn == "bye"
 
 
 def test_silence_is_judged_not_a_crash():
-    call = Call(SCENARIO, ScriptedJudge())
+    call = Call(SCENARIO, fake_judge())
     record = call.reply("   ")
     assert record.verdict.silent
     assert record.next_turn == "anyone"
@@ -113,13 +96,13 @@ def test_silence_is_judged_not_a_crash():
 
 
 def test_negative_tone_ends_the_call_coldly():
-    call = Call(SCENARIO, ScriptedJudge(), start_at="what_for")
+    call = Call(SCENARIO, fake_judge(), start_at="what_for")
     assert call.reply("this was unfair").next_turn == "cold_bye"
     assert call.result().closing_line == "I have to go."
 
 
 def test_retry_takes_back_the_last_reply():
-    call = Call(SCENARIO, ScriptedJudge())
+    call = Call(SCENARIO, fake_judge())
     call.reply("hello")
     assert call.current_id == "what_for"
     assert call.retry_last() == "hello"
@@ -128,14 +111,14 @@ def test_retry_takes_back_the_last_reply():
 
 
 def test_skip_scores_as_silence_and_moves_on():
-    call = Call(SCENARIO, ScriptedJudge())
+    call = Call(SCENARIO, fake_judge())
     record = call.skip()
     assert record.skipped and record.cue == "Skipped."
     assert call.current_id == "anyone"
 
 
 def test_hang_up_ends_the_call_without_a_closing_line():
-    call = Call(SCENARIO, ScriptedJudge())
+    call = Call(SCENARIO, fake_judge())
     call.reply("thanks, feedback?")
     call.hang_up()
     assert call.finished
@@ -147,13 +130,13 @@ def test_hang_up_ends_the_call_without_a_closing_line():
 
 def test_unknown_start_turn_is_refused():
     with pytest.raises(KeyError):
-        Call(SCENARIO, ScriptedJudge(), start_at="nope")
+        Call(SCENARIO, fake_judge(), start_at="nope")
 
 
 def test_result_serialises_to_plain_json():
     import json
 
-    call = Call(SCENARIO, ScriptedJudge())
+    call = Call(SCENARIO, fake_judge())
     call.reply("thanks, feedback")
     data = json.loads(json.dumps(call.result().to_dict()))
     turn = data["turns"][0]
@@ -162,14 +145,14 @@ def test_result_serialises_to_plain_json():
 
 
 def test_a_caller_who_already_asked_is_not_expected_to_ask_again():
-    call = Call(SCENARIO, ScriptedJudge())
+    call = Call(SCENARIO, fake_judge())
     call.reply("thanks, any feedback? I love this")  # asks in the opener -> answer
     call.retry_last()
     call.reply("thanks")  # no request -> what_for, which expects one
     record = call.reply("ok")  # still no request
     assert record.score.parts["feedback_request"] == 0.0
 
-    call = Call(SCENARIO, ScriptedJudge(), start_at="hello")
+    call = Call(SCENARIO, fake_judge(), start_at="hello")
     call.reply("feedback")  # asked -> answer
     call.current_id = "what_for"  # a turn that expects a request, reached after asking
     record = call.reply("ok")
@@ -178,16 +161,16 @@ def test_a_caller_who_already_asked_is_not_expected_to_ask_again():
 
 
 def test_good_things_the_turn_did_not_ask_for_are_credited_not_penalised():
-    call = Call(SCENARIO, ScriptedJudge(), start_at="answer")  # expects door_open and tone
+    call = Call(SCENARIO, fake_judge(), start_at="answer")  # expects door_open and tone
     record = call.reply("thanks, I will watch the postings, love it")
     assert record.score.parts == {"door_open": 1.0, "tone": 1.0, "gratitude": 1.0}
     assert record.score.score == 100.0
-    plain = Call(SCENARIO, ScriptedJudge(), start_at="answer").reply("I will watch the postings")
+    plain = Call(SCENARIO, fake_judge(), start_at="answer").reply("I will watch the postings")
     assert "gratitude" not in plain.score.parts  # not expected, not done: no penalty
 
 
 def test_a_hung_up_call_cannot_meet_the_target():
-    call = Call(SCENARIO, ScriptedJudge())
+    call = Call(SCENARIO, fake_judge())
     call.reply("thanks, feedback please, love it")
     call.hang_up()
     result = call.result()

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import wave
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from echo_rig import FRAME, caller_at, loopback, loopbacks_loaded, measure, record, final_delay_ms, replay
+from rehearsal.media import read_wav
 from rehearsal.voice.interfaces import Audio, AudioChunk
 from virtual_user import speech_wav, wav_pcm
 
@@ -32,8 +31,7 @@ CALLER = "Thank you, could you tell me what I could improve?"
 
 def _espeak(text: str, path: Path) -> Audio:
     subprocess.run(["espeak-ng", "-v", "en-us", "-s", "170", "-w", str(path), text], check=True)
-    with wave.open(str(path)) as w:
-        return Audio(w.readframes(w.getnframes()), w.getframerate())
+    return read_wav(path)
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +104,7 @@ def test_only_the_caller_starts_a_reply_on_the_cleaned_signal(takes, speech, lev
     learnt the room (the first line), the manager's voice never starts a reply; the caller does,
     while the manager is still talking (barge-in). (During the first ~2 s at -6 dB it did once in
     ~13 takes, and at 0 dB the residue still starts replies: docs/echo.md, "What remains".)"""
-    from rehearsal.voice.echo_devices import level as rms
+    from rehearsal.media import rms
 
     take = takes[level]
     start = caller_at(take)

@@ -8,7 +8,7 @@ import re
 import pytest
 from judge_data import load_rows
 
-from rehearsal.judging import lexicon, tone_cues
+from rehearsal.judging import lexicon, lexicon_request, tone_cues
 from rehearsal.judging.judge import Judge
 from rehearsal.judging.normalize import normalize
 from rehearsal.judging.phraseset import PhraseSet, _split_top_level
@@ -17,7 +17,8 @@ from rehearsal.judging.tips import cue_for, tips_for
 from rehearsal.scenario.model import Weights
 
 PHRASE_SETS = {
-    name: value for name, value in vars(lexicon).items() if isinstance(value, PhraseSet)
+    name: value for module in (lexicon, lexicon_request) for name, value in vars(module).items()
+    if isinstance(value, PhraseSet)
 } | {f"tone {i}": cue for i, (cue, _) in enumerate(tone_cues.NEGATIVE_CUES + tone_cues.POSITIVE_CUES)}
 
 

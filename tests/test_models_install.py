@@ -17,7 +17,7 @@ from conftest import _skip_or_fail
 from rehearsal import paths
 from rehearsal.cli.main import main
 from rehearsal.settings import Settings
-from rehearsal.voice import model_store
+from rehearsal.voice import model_files, model_store, model_zip
 from rehearsal.voice.model_store import AlreadyInstalled, ModelInstallError, find_model, install, list_installed
 
 MODEL_FILES = {"am/final.mdl": b"acoustic", "conf/mfcc.conf": b"--sample-frequency=16000\n", "graph/Gr.fst": b"g" * 1000}
@@ -188,12 +188,12 @@ def test_zip_bomb_is_refused(server, tmp_path):
 
 
 def test_too_large_in_total_is_refused(server, tmp_path, monkeypatch):
-    monkeypatch.setattr(model_store, "MAX_UNPACKED_BYTES", 500)
+    monkeypatch.setattr(model_zip, "MAX_UNPACKED_BYTES", 500)
     _hostile(server, tmp_path, [], "unpack to")
 
 
 def test_too_many_files_is_refused(server, tmp_path, monkeypatch):
-    monkeypatch.setattr(model_store, "MAX_FILES", 3)
+    monkeypatch.setattr(model_zip, "MAX_FILES", 3)
     _hostile(server, tmp_path, [(zipfile.ZipInfo(f"vosk-model-test/x{i}"), b"") for i in range(3)], "more than a model")
 
 
@@ -266,7 +266,7 @@ def test_full_disk_is_a_sentence(server, monkeypatch):
     def no_space(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(model_store, "_extract_member", no_space)
+    monkeypatch.setattr(model_zip, "_extract_member", no_space)
     with pytest.raises(ModelInstallError, match="No space left on device.*Free some disk space"):
         install("vosk-model-test", url=url, sha256=sha(data))
     assert leftovers() == []
@@ -373,7 +373,7 @@ def test_leftovers_of_a_killed_install_are_cleared(tmp_path):
     (stale / "unpacked").mkdir(parents=True)
     fresh = root / ".installing-other-def"
     fresh.mkdir()
-    old = time.time() - 2 * model_store.STALE_TEMP_S
+    old = time.time() - 2 * model_files.STALE_TEMP_S
     os.utime(stale, (old, old))
     src = tmp_path / "vosk-model-x.zip"
     src.write_bytes(build_zip(MODEL_FILES))

@@ -10,7 +10,7 @@ from rehearsal.scenario.model import Scenario
 from rehearsal.settings import Settings
 from rehearsal.ui.screens.briefing import BriefingScreen
 from rehearsal.ui.screens.settings import SettingsScreen
-from rehearsal.voice.fakes import FakeSpeaker, FakeSynthesizer
+from fakes import FakeSpeaker, FakeSynthesizer
 from ui_support import make_app, make_services, sync, wait_for
 
 TWO_VOICES = Scenario.model_validate({

@@ -16,7 +16,8 @@ from rehearsal.scenario.loader import load_file, load_text
 from rehearsal.scenario.model import Scenario
 from rehearsal.scenario.schema import MODELINE, json_schema
 from rehearsal.scenario.validate import check_scenario
-from scenario_support import ALL_VERDICTS, SILENCE, ScriptedJudge, verdict
+from fakes import FakeJudge
+from scenario_support import ALL_VERDICTS, SILENCE, verdict
 
 BUILTIN = sorted(paths.builtin_scenarios_dir().glob("*.yaml"))
 IDS = [p.stem for p in BUILTIN]
@@ -77,7 +78,7 @@ def _explore(scenario: Scenario):
             continue
         for v in ALL_VERDICTS:
             script = [*way_to[state], v]
-            call = Call(scenario, ScriptedJudge(script))
+            call = Call(scenario, FakeJudge(verdicts=script))
             for _ in script:
                 call.reply("...")
             nxt = (call.current_id, any(x.feedback_request.detected for x in script))
@@ -129,7 +130,7 @@ def test_the_longest_path_is_a_phone_call_not_a_maze():
     for path in BUILTIN:
         scenario = load_file(path)
         replies = 0
-        call = Call(scenario, ScriptedJudge([verdict(thanks=True)] * 50))
+        call = Call(scenario, FakeJudge(verdicts=[verdict(thanks=True)] * 50))
         while not call.finished and replies < 50:
             call.reply("thanks")
             replies += 1
@@ -183,7 +184,7 @@ PATHS = [
 @pytest.mark.parametrize(("scenario_id", "replies", "expected"), PATHS)
 def test_a_call_follows_the_branches(scenario_id: str, replies: list, expected: list[str]):
     scenario = load_file(paths.builtin_scenarios_dir() / f"{scenario_id}.yaml")
-    call = Call(scenario, ScriptedJudge(replies))
+    call = Call(scenario, FakeJudge(verdicts=replies))
     seen = [call.current_id]
     for _ in replies:
         call.reply("...")

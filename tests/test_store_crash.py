@@ -26,12 +26,12 @@ CHILD = textwrap.dedent(
     from rehearsal.call.events import ManagerSpeaking, ReplyHeard, TurnScored
     from rehearsal.store import open_store
     from rehearsal.voice.interfaces import Transcript
-    from store_support import GOOD, KeywordJudge, beep, scenario
+    from store_support import GOOD, beep, fake_judge, scenario
 
     store = open_store(Path(sys.argv[1]))
     sc = scenario()
     rec = store.recorder(sc, mode="voice", keep_audio=True)
-    call = Call(sc, KeywordJudge())
+    call = Call(sc, fake_judge())
     rec(ManagerSpeaking(call.current_id, call.manager_line, beep()))
     rec(ReplyHeard(call.current_id, Transcript(GOOD[0]), beep()))
     rec(TurnScored(call.reply(GOOD[0])))

@@ -10,7 +10,7 @@ from rehearsal.call.engine import Call
 from rehearsal.call.events import CallEnded, ManagerSpeaking, ReplyHeard, TurnScored
 from rehearsal.store import open_store, wavfile
 from rehearsal.voice.interfaces import Transcript
-from store_support import GOOD, POOR, KeywordJudge, beep, record_call, scenario
+from store_support import GOOD, POOR, beep, fake_judge, record_call, scenario
 
 
 @pytest.fixture
@@ -76,7 +76,7 @@ def test_empty_stats(store):
 def test_single_turn_retries_do_not_count_as_attempts(store):
     sc = scenario()
     rec = store.recorder(sc, mode="typed", start_turn="vague", keep_audio=False)
-    call = Call(sc, KeywordJudge(), start_at="vague")
+    call = Call(sc, fake_judge(), start_at="vague")
     rec(TurnScored(call.reply(GOOD[1])))
     rec(CallEnded(call.result()))
     assert store.list_sessions()[0].start_turn == "vague"
@@ -120,7 +120,7 @@ def test_reply_audio_is_on_disk_before_the_turn_is_scored(store):
 def test_a_retried_turn_replaces_the_old_one(store):
     sc = scenario()
     rec = store.recorder(sc, mode="typed", keep_audio=False)
-    call = Call(sc, KeywordJudge())
+    call = Call(sc, fake_judge())
     rec(TurnScored(call.reply("Hi.")))
     call.retry_last()
     rec(TurnScored(call.reply(GOOD[0])))
@@ -149,7 +149,7 @@ def test_recorder_is_thread_safe(store):
 
 def test_events_after_close_are_ignored(store):
     rec = store.recorder(scenario(), mode="typed", keep_audio=False)
-    call = Call(scenario(), KeywordJudge())
+    call = Call(scenario(), fake_judge())
     rec(TurnScored(call.reply(GOOD[0])))
     rec.close()
     rec(TurnScored(call.reply(GOOD[1])))
@@ -161,7 +161,7 @@ def test_a_call_with_no_reply_is_not_kept(store, ending):
     """Ctrl-C, EOF at once, an abandoned retry: the manager spoke, the caller never answered."""
     sc = scenario()
     rec = store.recorder(sc, mode="voice", keep_audio=True)
-    call = Call(sc, KeywordJudge())
+    call = Call(sc, fake_judge())
     rec(ManagerSpeaking(call.current_id, call.manager_line, beep()))
     assert (store.recordings_root / rec.session_id).is_dir()  # written at once, as ever
     if ending == "hung_up":
@@ -179,7 +179,7 @@ def test_a_call_with_no_reply_is_not_kept(store, ending):
 def test_the_first_reply_keeps_the_call_with_the_line_before_it(store):
     sc = scenario()
     rec = store.recorder(sc, mode="voice", keep_audio=True)
-    call = Call(sc, KeywordJudge())
+    call = Call(sc, fake_judge())
     rec(ManagerSpeaking(call.current_id, call.manager_line, beep()))
     rec(ReplyHeard(call.current_id, Transcript(GOOD[0]), beep(0.3)))
     assert [s.id for s in store.list_sessions()] == [rec.session_id]  # heard, not yet scored: kept

@@ -258,7 +258,7 @@ async def test_without_the_history_screen_home_still_works(monkeypatch):
 async def test_settings_microphone_test_moves_the_meter(monkeypatch):
     from rehearsal.ui.screens import settings
     from rehearsal.ui.widgets.meters import LevelMeter
-    from rehearsal.voice.fakes import FakeMicrophone
+    from fakes import FakeMicrophone
 
     monkeypatch.setattr(settings, "MIC_TEST_S", 0.6)
     levels: list[float] = []

@@ -8,7 +8,7 @@ from rehearsal.ui.messages import CallUpdate, PartialTranscript
 from rehearsal.ui.screens.call import CallScreen
 from rehearsal.ui.screens.scorecard import ScorecardScreen
 from rehearsal.ui.widgets.turn_card import TurnCard
-from rehearsal.voice.fakes import FakeMicrophone, FakeRecognizer, FakeSpeaker, FakeSynthesizer, Script
+from fakes import FakeMicrophone, FakeRecognizer, FakeSpeaker, FakeSynthesizer, Script
 from rehearsal.voice.interfaces import VoiceUnavailable
 from ui_support import GOOD_FIT, GOOD_OPENING, make_app, make_services, sync, wait_for
 

@@ -15,7 +15,7 @@ from rehearsal.call import events as ev
 from rehearsal.call.engine import Call
 from rehearsal.settings import Settings
 from virtual_user import VirtualCaller, speech_wav, wav_pcm
-from voice_support import SCENARIO, Events, ScriptedJudge
+from voice_support import SCENARIO, Events, fake_judge
 
 pytestmark = [pytest.mark.audio, pytest.mark.vosk]
 
@@ -40,7 +40,7 @@ def real_runner(events: Events, recognizer, settings: Settings):
     from rehearsal.voice.tts import create_synthesizer
 
     speaker = create_speaker(settings)
-    runner = CallRunner(Call(SCENARIO, ScriptedJudge()), events, synthesizer=create_synthesizer(settings),
+    runner = CallRunner(Call(SCENARIO, fake_judge()), events, synthesizer=create_synthesizer(settings),
                         speaker=speaker, microphone=create_microphone(settings), recognizer=lambda: recognizer,
                         settings=settings)
     return runner, speaker

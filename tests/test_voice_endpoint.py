@@ -10,7 +10,7 @@ import pytest
 from rehearsal.media import rms
 from rehearsal.settings import Settings
 from rehearsal.voice.endpoint import Activity, VadEndpointer, create_endpointer
-from rehearsal.voice.fakes import silence, tone
+from fakes import silence, tone
 from rehearsal.voice.interfaces import AudioChunk
 
 CHUNK = 640  # 20 ms

@@ -11,8 +11,8 @@ from rehearsal.call import events as ev
 from rehearsal.call.engine import Call
 from rehearsal.conversation.loop import NUDGE, CallRunner
 from rehearsal.settings import Settings
-from rehearsal.voice.fakes import FakeMicrophone, FakeRecognizer, FakeSpeaker, FakeSynthesizer, Script
-from voice_support import SCENARIO, Events, ScriptedJudge
+from fakes import FakeMicrophone, FakeRecognizer, FakeSpeaker, FakeSynthesizer, Script
+from voice_support import SCENARIO, Events, fake_judge
 
 SPEED = 20.0
 
@@ -24,7 +24,7 @@ def make(events: Events, *, mic=True, scripts=(), settings=None, synth=None, rec
     microphone = FakeMicrophone(speed=SPEED, **mic_kw) if mic else None
     rec = FakeRecognizer(scripts) if recognizer == "fake" else recognizer
     provider = (lambda: rec) if isinstance(rec, FakeRecognizer) else rec
-    runner = CallRunner(Call(SCENARIO, ScriptedJudge()), events, synthesizer=synth, speaker=speaker,
+    runner = CallRunner(Call(SCENARIO, fake_judge()), events, synthesizer=synth, speaker=speaker,
                         microphone=microphone, recognizer=provider, settings=settings)
     return runner, synth, speaker, microphone, rec
 
@@ -269,7 +269,7 @@ def _chunks(pcm: bytes):
 def test_a_reply_settled_in_a_pause_goes_on_in_a_new_segment_with_shifted_timings():
     import time
 
-    from rehearsal.voice.fakes import silence, tone
+    from fakes import silence, tone
     from rehearsal.conversation.reply import Reply
 
     rec = FakeRecognizer(["thank you", "for the feedback"])
@@ -292,7 +292,7 @@ def test_a_reply_settled_in_a_pause_goes_on_in_a_new_segment_with_shifted_timing
 
 
 def test_trailing_silence_is_kept_but_never_decoded():
-    from rehearsal.voice.fakes import silence, tone
+    from fakes import silence, tone
     from rehearsal.conversation.reply import Reply
 
     rec = FakeRecognizer(["thanks"])
@@ -335,7 +335,7 @@ def test_a_false_end_stops_the_manager_and_the_reply_goes_on_as_one():
 
 
 def test_the_managers_echo_after_a_reply_is_not_the_caller_going_on():
-    from rehearsal.voice.fakes import silence, tone
+    from fakes import silence, tone
 
     events = Events()
     runner, _, speaker, mic, _ = make(events, scripts=[Script("thanks for the feedback", word_seconds=0.25)])
@@ -402,3 +402,23 @@ def test_an_answer_begun_on_partial_words_is_decided_again_on_the_final_ones():
     assert spoken[:2] == ["Dana speaking. How can I help?", "We found a better fit."]
     assert "What can I do for you?" not in spoken
     assert len(speaker.played) == 3  # the manager's first line, the line begun on the partial, the right one
+
+
+def test_a_broken_display_is_logged_once_with_its_traceback_and_the_call_goes_on(caplog):
+    events = Events()
+
+    def broken_display(event):
+        events(event)
+        if isinstance(event, ev.ManagerDone):
+            raise ValueError("the widget is gone")
+
+    runner, *_ = make(events, mic=False)
+    runner._sink = broken_display
+    replies = iter(["thanks, any feedback?", "ok"])
+    events.on(ev.Listening, lambda e: runner.submit_text(next(replies)), times=2)
+    with caplog.at_level("WARNING", logger="rehearsal.conversation.loop"):
+        finish(runner, events)
+    assert events.names()[-1] == "CallEnded" and len(events.of(ev.ManagerDone)) == 3
+    [record] = [r for r in caplog.records if r.name == "rehearsal.conversation.loop"]
+    assert "display failed on ManagerDone" in record.getMessage()
+    assert record.exc_info and "the widget is gone" in str(record.exc_info[1])

@@ -6,12 +6,12 @@ typed calls), so the tests see what a person would, without devices or a model.
 
 from __future__ import annotations
 
-from rehearsal.judging.verdict import Detection, Evidence, Tone, Verdict
 from rehearsal.scenario.model import Scenario
 from rehearsal.services import Services
 from rehearsal.settings import Settings
 from rehearsal.ui.app import RehearsalApp
 from rehearsal.ui.sources import StaticSource
+from fakes import FakeJudge
 
 SCENARIO = Scenario.model_validate(
     {
@@ -53,33 +53,10 @@ GOOD_OPENING = "Thanks so much for the interview, could you share any feedback?"
 GOOD_FIT = "I appreciate that, I will keep an eye on your postings."
 
 
-def _find(word: str, text: str) -> Detection:
-    at = text.lower().find(word)
-    if at < 0:
-        return Detection(False, 0.0)
-    return Detection(True, 0.9, [Evidence(text[at : at + len(word)], at, at + len(word))])
-
-
-class KeywordJudge:
-    """Enough of a judge for screen tests: a keyword per dimension, with its span."""
-
-    def judge(self, text: str, context: str | None = None) -> Verdict:
-        rude = _find("ridiculous", text)
-        tone = Tone("negative", -0.8, rude.evidence) if rude.detected else Tone("positive", 0.6)
-        return Verdict(
-            text=text,
-            gratitude=_find("thank", text),
-            feedback_request=_find("feedback", text),
-            tone=tone if text.strip() else Tone("neutral", 0.0),
-            door_open=_find("postings", text),
-            silent=not text.strip(),
-        )
-
-
 def make_services(settings: Settings | None = None, **factories) -> Services:
     return Services(
         settings=settings or Settings(input_mode="typed"),
-        judge_factory=lambda phrases=None: KeywordJudge(),
+        judge_factory=lambda phrases=None: FakeJudge(),
         **factories,
     )
 

@@ -6,8 +6,8 @@ import threading
 from collections.abc import Callable
 
 from rehearsal.call import events as ev
-from rehearsal.judging.verdict import Detection, Evidence, Tone, Verdict
 from rehearsal.scenario.model import Scenario
+from fakes import FakeJudge
 
 SCENARIO = Scenario.model_validate(
     {
@@ -36,23 +36,8 @@ SCENARIO = Scenario.model_validate(
 )
 
 
-def _det(word: str, text: str) -> Detection:
-    if word in text:
-        start = text.index(word)
-        return Detection(True, 0.9, [Evidence(word, start, start + len(word))])
-    return Detection(False, 0.1)
-
-
-class ScriptedJudge:
-    def judge(self, text: str, context: str | None = None) -> Verdict:
-        return Verdict(
-            text=text,
-            gratitude=_det("thanks", text),
-            feedback_request=_det("feedback", text),
-            tone=Tone("neutral", 0.0),
-            door_open=_det("postings", text),
-            silent=not text.strip(),
-        )
+def fake_judge() -> FakeJudge:
+    return FakeJudge(thanks=("thanks",), rude=(), plain="neutral")
 
 
 class Events:

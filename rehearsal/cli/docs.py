@@ -11,6 +11,7 @@ TOPICS: dict[str, tuple[str, str]] = {
     "coaching": ("coaching.md", "the coach's loop: assign, collect bundles, review"),
     "judge": ("judge.md", "how replies are scored, and how well the judge agrees with people"),
     "models": ("speech-models.md", "speech models: install, offline install, languages"),
+    "keys": ("keys.md", "the app's keys, and the keymap setting that changes them"),
     "schema": ("scenario.schema.json", "the JSON Schema of scenario files (for editors)"),
 }
 

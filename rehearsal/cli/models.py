@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from rehearsal.cli.progress import install_with_progress
+
 
 def add_parser(sub) -> None:
     p = sub.add_parser(
@@ -43,26 +45,11 @@ def run_install(args: argparse.Namespace) -> int:
 
     if _wants_whisper(args):
         return _install_whisper(args)
-    bar = ProgressBar(sys.stderr)
-    try:
-        path = model_store.install(
-            args.name,
-            from_path=args.from_path,
-            url=args.url,
-            sha256=args.sha256,
-            unverified=args.unverified,
-            force=args.force,
-            progress=bar.update,
-        )
-    except model_store.AlreadyInstalled as exc:
-        bar.close()
-        print(str(exc), file=sys.stderr)
-        return 0
-    except model_store.ModelInstallError as exc:
-        bar.close()
-        print(f"rehearsal models install: {exc}", file=sys.stderr)
-        return 1
-    bar.close()
+    path = install_with_progress("rehearsal models install", lambda progress: model_store.install(
+        args.name, from_path=args.from_path, url=args.url, sha256=args.sha256, unverified=args.unverified,
+        force=args.force, progress=progress))
+    if isinstance(path, int):
+        return path
     checked = args.sha256 or (not args.unverified and model_store.pinned_hash(path.name) and not _is_dir(args.from_path))
     note = "" if checked else " (not checked against a known SHA-256)"
     print(f"Installed {path.name} in {path}{note}")
@@ -81,7 +68,7 @@ def _wants_whisper(args: argparse.Namespace) -> bool:
 
 
 def _install_whisper(args: argparse.Namespace) -> int:
-    from rehearsal.voice import model_store, whisper_models
+    from rehearsal.voice import whisper_models
     from rehearsal.voice.whisper import whisper_available
 
     if args.sha256 or args.unverified:
@@ -89,19 +76,10 @@ def _install_whisper(args: argparse.Namespace) -> int:
               "program knows; --sha256 and --unverified are for Vosk zips.", file=sys.stderr)
         return 1
     name = args.name or "whisper-tiny.en"
-    bar = ProgressBar(sys.stderr)
-    try:
-        path = whisper_models.install(name, from_path=args.from_path, base_url=args.url, force=args.force,
-                                      progress=bar.update)
-    except model_store.AlreadyInstalled as exc:
-        bar.close()
-        print(str(exc), file=sys.stderr)
-        return 0
-    except model_store.ModelInstallError as exc:
-        bar.close()
-        print(f"rehearsal models install: {exc}", file=sys.stderr)
-        return 1
-    bar.close()
+    path = install_with_progress("rehearsal models install", lambda progress: whisper_models.install(
+        name, from_path=args.from_path, base_url=args.url, force=args.force, progress=progress))
+    if isinstance(path, int):
+        return path
     checked = name in whisper_models.CATALOG
     print(f"Installed {path.name} in {path}" + ("" if checked else " (not checked against a known SHA-256)"))
     if not whisper_available():
@@ -167,43 +145,6 @@ def _list_whisper() -> None:
     for model in found:
         mark = "*" if model.path == used else " "
         print(f" {mark} {model.name:<34} {model.path}")
-
-
-class ProgressBar:
-    """A rich progress bar on a terminal; on a non-terminal (a log), a line every 10%."""
-
-    def __init__(self, stream):
-        self._stream = stream
-        self._tty = stream.isatty()
-        self._shown = -1
-        self._progress = None
-        self._task = None
-
-    def update(self, done: int, total: int | None) -> None:
-        if self._tty:
-            self._bar(total).update(self._task, completed=done, total=total)
-        elif total:
-            step = int(min(done / total, 1.0) * 10)
-            if step != self._shown:
-                self._stream.write(f"Downloading: {min(done / total, 1.0):.0%} of {total / 1e6:.1f} MB\n")
-                self._stream.flush()
-                self._shown = step
-
-    def _bar(self, total: int | None):
-        if self._progress is None:
-            from rich.console import Console
-            from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn, TransferSpeedColumn
-
-            self._progress = Progress("Downloading", BarColumn(), DownloadColumn(), TransferSpeedColumn(),
-                                      TimeRemainingColumn(), console=Console(file=self._stream), transient=False)
-            self._progress.start()
-            self._task = self._progress.add_task("download", total=total)
-        return self._progress
-
-    def close(self) -> None:
-        if self._progress is not None:
-            self._progress.stop()
-            self._progress = None
 
 
 # Vosk model names carry a language code: vosk-model-small-ko-0.22, vosk-model-de-0.21.

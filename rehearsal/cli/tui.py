@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
     from rehearsal import paths
     from rehearsal.services import default_services
     from rehearsal.ui.app import RehearsalApp
-    from rehearsal.ui.terminal import native_stderr_to
+    from rehearsal.ui.terminal import app_log_to, native_stderr_to
 
     services = default_services()
     if args.model:
@@ -38,6 +38,7 @@ def run(args: argparse.Namespace) -> int:
             return 2
         services.settings.model_path = model
     app = RehearsalApp(services, typed=args.typed, open_scenario=args.scenario)
-    with native_stderr_to(paths.data_dir() / "logs" / "audio-warnings.log"):
+    logs = paths.data_dir() / "logs"
+    with native_stderr_to(logs / "audio-warnings.log"), app_log_to(logs / "rehearsal.log"):
         app.run()
     return app.return_code or 0

@@ -69,26 +69,18 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_install(args: argparse.Namespace) -> int:
-    from rehearsal.cli.models import ProgressBar
+    from rehearsal.cli.progress import install_with_progress
     from rehearsal.voice import voices
 
     if not args.name and args.from_path is None:
         print("rehearsal voices install: name a voice (see rehearsal voices list) or give --from FILE.onnx.",
               file=sys.stderr)
         return 2
-    bar = ProgressBar(sys.stderr)
-    try:
-        voice = voices.install(args.name, from_path=args.from_path, base_url=args.url, sha256=args.sha256,
-                               unverified=args.unverified, force=args.force, progress=bar.update)
-    except voices.AlreadyInstalled as exc:
-        bar.close()
-        print(str(exc), file=sys.stderr)
-        return 0
-    except voices.ModelInstallError as exc:
-        bar.close()
-        print(f"rehearsal voices install: {exc}", file=sys.stderr)
-        return 1
-    bar.close()
+    voice = install_with_progress("rehearsal voices install", lambda progress: voices.install(
+        args.name, from_path=args.from_path, base_url=args.url, sha256=args.sha256, unverified=args.unverified,
+        force=args.force, progress=progress))
+    if isinstance(voice, int):
+        return voice
     checked = bool(args.sha256) or (not args.unverified and voices.CATALOG.get(voice.name, None) is not None
                                     and voices.CATALOG[voice.name].sha256 is not None)
     note = "" if checked else " (not checked against a known SHA-256)"

@@ -63,6 +63,7 @@ class CallRunner:
         self._listener = Listener(call, self.settings, self._emit, ear=self._ear, capture=self._capture,
                                   voice=self._voice, controls=self._controls)
         self._held: tuple[Answer, object] | None = None  # a reply scored but not yet reported
+        self._sink_failed = False
         self._thread = threading.Thread(target=self._run, name="call-runner", daemon=True)
 
     # -- controls, callable from any thread -------------------------------------------
@@ -240,4 +241,7 @@ class CallRunner:
         try:
             self._sink(event)
         except Exception:  # noqa: BLE001 - a broken display must not end the call
-            pass
+            if not self._sink_failed:  # once: a display that breaks tends to break on every event
+                self._sink_failed = True
+                log.exception("the call's display failed on %s; the call goes on (later failures are not logged)",
+                              type(event).__name__)

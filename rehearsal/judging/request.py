@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from rehearsal.judging import lexicon as lx
+from rehearsal.judging import lexicon_request as lx
 from rehearsal.judging.normalize import Normalized
 from rehearsal.judging.verdict import Evidence
 

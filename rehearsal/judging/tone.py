@@ -8,7 +8,7 @@ and a forward look make a reply positive.
 
 from __future__ import annotations
 
-from rehearsal.judging import lexicon as lx
+from rehearsal.judging import lexicon_request as lx
 from rehearsal.judging import tone_cues as cues
 from rehearsal.judging.gratitude import BARE, GratitudeFinding
 from rehearsal.judging.normalize import Normalized

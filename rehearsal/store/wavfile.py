@@ -2,34 +2,15 @@
 
 from __future__ import annotations
 
-import io
 import os
 import tempfile
-import wave
 from pathlib import Path
 
-from rehearsal.voice.interfaces import Audio
+from rehearsal.media import Audio, encode_wav
+from rehearsal.media import decode_wav as decode
+from rehearsal.media import read_wav as read
 
-
-def encode(audio: Audio) -> bytes:
-    buf = io.BytesIO()
-    with wave.open(buf, "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(audio.rate)
-        w.writeframes(audio.pcm)
-    return buf.getvalue()
-
-
-def decode(data: bytes) -> Audio:
-    """Read a 16-bit mono WAV; raises ValueError for anything else."""
-    try:
-        with wave.open(io.BytesIO(data), "rb") as w:
-            if w.getnchannels() != 1 or w.getsampwidth() != 2:
-                raise ValueError("not 16-bit mono audio")
-            return Audio(pcm=w.readframes(w.getnframes()), rate=w.getframerate())
-    except (wave.Error, EOFError) as exc:
-        raise ValueError(f"not a WAV file ({exc})") from exc
+__all__ = ["decode", "read", "write_atomic"]  # the readers are rehearsal.media's, under the store's names
 
 
 def write_atomic(path: Path, audio: Audio) -> Path:
@@ -38,7 +19,7 @@ def write_atomic(path: Path, audio: Audio) -> Path:
     fd, tmp = tempfile.mkstemp(prefix=".", suffix=".wav.tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(encode(audio))
+            f.write(encode_wav(audio))
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
@@ -47,6 +28,3 @@ def write_atomic(path: Path, audio: Audio) -> Path:
         raise
     return path
 
-
-def read(path: Path) -> Audio:
-    return decode(path.read_bytes())

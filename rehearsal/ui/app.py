@@ -60,6 +60,9 @@ class RehearsalApp(App[None]):
         self.recognizer: Recognizer | None = None
         if services.settings.theme in self.available_themes:
             self.theme = services.settings.theme
+        from rehearsal.ui.keymap import apply_keymap
+
+        self.keymap_problems = apply_keymap(self, services.settings.keymap)
 
     @property
     def typed_default(self) -> bool:
@@ -75,7 +78,7 @@ class RehearsalApp(App[None]):
             self.load_model()
         from rehearsal import settings as settings_module
 
-        problems = settings_module.problems()
+        problems = settings_module.problems() + self.keymap_problems
         if problems:  # whole, in a dialog to read and copy from: each names the file and line to fix
             self.show_problem("Some settings were not used (the defaults apply)", "\n".join(problems))
 

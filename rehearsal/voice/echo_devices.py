@@ -16,17 +16,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-import numpy as np
-
+from rehearsal.media import rms
 from rehearsal.voice.echo import EchoCanceller, EchoMode, PassThrough, create_echo_canceller
 from rehearsal.voice.interfaces import AudioChunk, Microphone
 from rehearsal.voice.speaker import SoundDeviceSpeaker
-
-
-def level(pcm: bytes) -> float:
-    """RMS 0..1 of int16 audio (the meter's scale)."""
-    samples = np.frombuffer(pcm[: len(pcm) // 2 * 2], dtype="<i2").astype(np.float32) / 32768.0
-    return float(np.sqrt(np.mean(samples * samples))) if len(samples) else 0.0
 
 
 class EchoReferenceSpeaker(SoundDeviceSpeaker):
@@ -57,12 +50,7 @@ class EchoCancelledMicrophone:
         if self._on_raw is not None:
             self._on_raw(chunk)
         cleaned = self.canceller.near_end(chunk.pcm, chunk.at)
-        return AudioChunk(pcm=cleaned, at=chunk.at, level=level(cleaned))
-
-    def drain(self) -> None:
-        drain = getattr(self._mic, "drain", None)
-        if drain is not None:
-            drain()
+        return AudioChunk(pcm=cleaned, at=chunk.at, level=rms(cleaned))
 
     def stop(self) -> None:
         self._mic.stop()

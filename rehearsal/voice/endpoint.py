@@ -16,9 +16,9 @@ from collections import deque
 from dataclasses import dataclass
 from enum import Enum
 
-import numpy as np
 import webrtcvad
 
+from rehearsal.media import rms
 from rehearsal.settings import Settings
 from rehearsal.voice.interfaces import SAMPLE_RATE, AudioChunk
 
@@ -111,8 +111,7 @@ class VadEndpointer:
         return gate
 
     def _frame(self, frame: bytes) -> str | None:
-        samples = np.frombuffer(frame, dtype="<i2").astype(np.float32) / 32768.0
-        level = float(np.sqrt(np.mean(samples * samples)))
+        level = rms(frame)
         voiced = level >= self._gate() and self._vad.is_speech(frame, SAMPLE_RATE)
         if self._echo_tail_ms > 0:
             self._echo_tail_ms = max(0, self._echo_tail_ms - FRAME_MS)

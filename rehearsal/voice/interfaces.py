@@ -6,14 +6,13 @@ and are re-exported here, so an engine needs only this module.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from rehearsal.media import SAMPLE_RATE, Audio, AudioChunk, Transcript, Word
 
 __all__ = [
-    "SAMPLE_RATE", "Audio", "AudioChunk", "Endpointer", "LevelCallback", "Microphone", "Playback",
+    "SAMPLE_RATE", "Audio", "AudioChunk", "Endpointer", "Microphone", "Playback",
     "RecognitionSession", "Recognizer", "Speaker", "Synthesizer", "Transcript", "VoiceSpec",
     "VoiceUnavailable", "Word",
 ]
@@ -117,6 +116,3 @@ class Endpointer(Protocol):
 
     @property
     def in_speech(self) -> bool: ...
-
-
-LevelCallback = Callable[[float], None]

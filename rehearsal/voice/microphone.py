@@ -88,14 +88,6 @@ class SoundDeviceMicrophone:
         if not stream.active or time.monotonic() - self._last_data > SILENT_STREAM_S:
             self._error = LOST
 
-    def drain(self) -> None:
-        """Drop audio queued so far (heard while nobody was listening)."""
-        while True:
-            try:
-                self._queue.get_nowait()
-            except queue.Empty:
-                return
-
     def stop(self) -> None:
         self._stopping = True
         stream, self._stream = self._stream, None

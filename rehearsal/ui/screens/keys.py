@@ -10,13 +10,15 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Label, Static
 
-KEY_NAMES = {"slash": "/", "enter": "Enter", "escape": "Esc", "space": "Space", "up": "↑", "down": "↓"}
+from rehearsal.ui.keymap import keys_of
 
-# Keys every screen has, from the app itself.
+KEY_NAMES = {"slash": "/", "enter": "Enter", "escape": "Esc", "space": "Space", "up": "↑", "down": "↓", "f1": "F1"}
+
+# Keys every screen has, from the app itself: (binding id, key, name, what it does).
 APP_KEYS = [
-    ("F1", "Keys", "This list"),
-    ("ctrl+p", "Commands", "Search every command (history, settings, theme, keys)"),
-    ("ctrl+q", "Quit", "Leave rehearsal"),
+    ("app.keys", "f1", "Keys", "This list"),
+    ("", "ctrl+p", "Commands", "Search every command (history, settings, theme, keys)"),
+    ("app.quit", "ctrl+q", "Quit", "Leave rehearsal"),
 ]
 
 
@@ -37,9 +39,14 @@ def screen_keys(screen: Screen) -> list[tuple[str, str, str]]:
         what = binding.tooltip or binding.description
         if allowed is None:
             what += " (not now)"
-        keys = ", ".join(KEY_NAMES.get(key.strip(), key.strip()) for key in binding.key.split(","))
-        rows.append((keys, binding.description, what))
-    return rows + APP_KEYS
+        rows.append((_shown(keys_of(screen.app, binding)), binding.description, what))
+    for binding_id, key, name, what in APP_KEYS:
+        rows.append((_shown(keys_of(screen.app, Binding(key, "", id=binding_id or None))), name, what))
+    return rows
+
+
+def _shown(keys: str) -> str:
+    return ", ".join(KEY_NAMES.get(key.strip(), key.strip()) for key in keys.split(","))
 
 
 class KeysScreen(ModalScreen[None]):

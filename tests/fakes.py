@@ -1,4 +1,7 @@
-"""Stand-ins for every engine in voice/interfaces.py, for tests and for the TUI's demo mode.
+"""The tests' stand-ins: one for every engine in rehearsal/voice/interfaces.py, and one judge.
+
+The package ships none of them (tests/test_architecture.py checks): the app's typed mode
+runs on the real judge with no speech engine at all.
 
 They behave like the real ones where the call loop can tell the difference: audio arrives
 in 20 ms chunks on a clock, playback takes time and can be stopped, a device can be lost,
@@ -10,7 +13,6 @@ from __future__ import annotations
 
 import threading
 import time
-import wave
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -18,7 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-from rehearsal.media import Word
+from rehearsal.judging.verdict import Detection, Evidence, Tone, ToneLabel, Verdict
+from rehearsal.media import Word, read_wav, rms
 from rehearsal.voice.interfaces import (
     SAMPLE_RATE,
     Audio,
@@ -27,7 +30,6 @@ from rehearsal.voice.interfaces import (
     VoiceSpec,
     VoiceUnavailable,
 )
-from rehearsal.media import rms
 
 CHUNK_SAMPLES = 320  # 20 ms at 16 kHz
 TTS_RATE = 22_050
@@ -45,13 +47,6 @@ def tone(seconds: float, rate: int = SAMPLE_RATE, freq: float = 220.0, amplitude
 
 def silence(seconds: float, rate: int = SAMPLE_RATE) -> bytes:
     return b"\0\0" * int(seconds * rate)
-
-
-def read_wav(path: Path) -> Audio:
-    with wave.open(str(path), "rb") as w:
-        if w.getsampwidth() != 2 or w.getnchannels() != 1:
-            raise ValueError(f"{path} must be 16-bit mono")
-        return Audio(w.readframes(w.getnframes()), w.getframerate())
 
 
 class FakeSynthesizer:
@@ -315,3 +310,61 @@ class FakeRecognizer:
     @property
     def name(self) -> str:
         return "fake"
+
+
+def find_word(text: str, words: Sequence[str]) -> Detection:
+    """The first of `words` in `text` (any case), quoted with its span."""
+    low = text.lower()
+    for word in words:
+        at = low.find(word)
+        if at >= 0:
+            return Detection(True, 0.9, [Evidence(text[at : at + len(word)], at, at + len(word))])
+    return Detection(False, 0.0)
+
+
+TONE_SCORES: dict[ToneLabel, float] = {"negative": -0.8, "neutral": 0.0, "positive": 0.6}
+
+
+class FakeJudge:
+    """The tests' judge, so a test exercises what is around the judge and not the judge itself.
+
+    It finds fixed words (any case) and quotes them: gratitude on `thanks`, a feedback request on
+    `asks`, the door kept open on `door`; the tone is negative on a `rude` word, positive on a
+    `warm` one, else `plain`; an empty reply is silent and neutral. Given `verdicts`, it returns
+    those in order whatever the reply (for tests of the branches a verdict takes).
+    """
+
+    def __init__(
+        self,
+        *,
+        thanks: Sequence[str] = ("thank",),
+        asks: Sequence[str] = ("feedback",),
+        door: Sequence[str] = ("postings",),
+        rude: Sequence[str] = ("ridiculous",),
+        warm: Sequence[str] = (),
+        plain: ToneLabel = "positive",
+        verdicts: Iterable[Verdict] | None = None,
+    ) -> None:
+        self.thanks, self.asks, self.door, self.rude, self.warm, self.plain = thanks, asks, door, rude, warm, plain
+        self._queue = None if verdicts is None else deque(verdicts)
+
+    def judge(self, text: str, context: str | None = None) -> Verdict:
+        if self._queue is not None:
+            return self._queue.popleft()
+        return Verdict(
+            text=text,
+            gratitude=find_word(text, self.thanks),
+            feedback_request=find_word(text, self.asks),
+            tone=self._tone(text),
+            door_open=find_word(text, self.door),
+            silent=not text.strip(),
+        )
+
+    def _tone(self, text: str) -> Tone:
+        if not text.strip():
+            return Tone("neutral", 0.0)
+        for label, words in (("negative", self.rude), ("positive", self.warm)):
+            found = find_word(text, words)
+            if found.detected:
+                return Tone(label, TONE_SCORES[label], found.evidence)
+        return Tone(self.plain, TONE_SCORES[self.plain])
