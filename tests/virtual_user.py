@@ -77,6 +77,14 @@ class Ear:
                 self.offsets.append(last_loud)
                 quiet = True
 
+    def wait_ready(self, timeout: float = 10.0) -> None:
+        """Block until parec delivers sound: it starts late on a busy machine, and a sound played
+        before it runs is never heard (a fixed sleep lost the first second of a line in CI)."""
+        deadline = time.monotonic() + timeout
+        while len(self.heard) < 10 * BLOCK and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert len(self.heard) >= 10 * BLOCK, f"parec recorded nothing in {timeout} s"
+
     def close(self) -> None:
         self._proc.terminate()
         try:
@@ -96,6 +104,8 @@ class VirtualCaller:
              "--latency-msec=60", "--raw"], stdin=subprocess.PIPE)
         self.mic_ear = Ear("vmic_in.monitor")
         self.speaker_ear = Ear("vspeaker.monitor")
+        self.mic_ear.wait_ready()
+        self.speaker_ear.wait_ready()
         self._pending = bytearray()
         self._lock = threading.Lock()
         self._running = True
