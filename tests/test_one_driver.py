@@ -86,3 +86,29 @@ def test_engines_that_cannot_be_made_are_one_notice_and_the_call_goes_on():
                          speak=True, typed=True) is None
     assert build_engines(services, speak=False, listen=False) == build_engines(make_services(), speak=False,
                                                                                listen=False)
+
+
+class _SwallowedCtrlC(io.StringIO):
+    """Stdin on which Ctrl-C lands where Python loses its KeyboardInterrupt (input() clears
+    errors raised while it flushes), then input ends, as when the terminal closes."""
+
+    def readline(self, *args) -> str:
+        import os
+        import signal
+
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            for _ in range(1000):
+                pass
+        except KeyboardInterrupt:
+            pass  # lost, as input() loses it
+        return ""
+
+
+def test_ctrl_c_whose_interrupt_python_loses_still_ends_the_call_as_interrupted(monkeypatch):
+    out = io.StringIO()
+    session = PracticeSession(SCENARIO, make_services(), Console(file=out, highlight=False), typed=True, speak=False)
+    monkeypatch.setattr(sys, "stdin", _SwallowedCtrlC())
+    result = session.run()
+    assert session.interrupted and result.end_reason == "hung_up"
+    assert "Call ended." in out.getvalue() and "No more replies" not in out.getvalue()
