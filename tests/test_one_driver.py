@@ -112,3 +112,26 @@ def test_ctrl_c_whose_interrupt_python_loses_still_ends_the_call_as_interrupted(
     result = session.run()
     assert session.interrupted and result.end_reason == "hung_up"
     assert "Call ended." in out.getvalue() and "No more replies" not in out.getvalue()
+
+
+def test_a_spoken_call_in_the_terminal_hears_the_replies_and_shows_them(monkeypatch):
+    from rehearsal.voice.fakes import FakeMicrophone, FakeRecognizer, FakeSpeaker, FakeSynthesizer, Script
+
+    speed = 20.0
+    mic = FakeMicrophone(speed=speed)
+    opening, fit = "thanks so much for the interview could you share any feedback", "i will keep an eye on your postings"
+    services = make_services(Settings(input_mode="voice", no_speech_prompt_s=30, end_silence_ms=400),
+                             synthesizer_factory=FakeSynthesizer, speaker_factory=lambda: FakeSpeaker(speed=speed),
+                             microphone_factory=lambda: mic,
+                             recognizer_factory=lambda path: FakeRecognizer([Script(opening, lead_s=0.3),
+                                                                             Script(fit, lead_s=0.3)]))
+    out = io.StringIO()
+    session = PracticeSession(SCENARIO, services, Console(file=out, highlight=False), typed=False)
+    lines = {"hello": 3.6, "fit": 2.8}
+    session.sinks.add(lambda e: isinstance(e, ev.Listening) and e.turn_id in lines
+                      and mic.say(("silence", 0.3), ("speech", lines.pop(e.turn_id))))
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))  # nothing typed: the replies are spoken
+    result = session.run()
+    assert result.end_reason == "completed" and [t.reply for t in result.turns] == [opening, fit]
+    shown = out.getvalue()
+    assert "Speak when the manager stops" in shown and f"You: {opening}" in shown and f"You: {fit}" in shown
