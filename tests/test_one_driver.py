@@ -114,13 +114,17 @@ def test_ctrl_c_whose_interrupt_python_loses_still_ends_the_call_as_interrupted(
     assert "Call ended." in out.getvalue() and "No more replies" not in out.getvalue()
 
 
-def test_a_spoken_call_in_the_terminal_hears_the_replies_and_shows_them(monkeypatch):
+def test_a_spoken_call_in_the_terminal_hears_the_replies_and_shows_them(monkeypatch, tmp_path):
+    """Also: the keep_audio setting reaches the store from the services (the store reads no settings)."""
+    from rehearsal.store import open_store
     from rehearsal.voice.fakes import FakeMicrophone, FakeRecognizer, FakeSpeaker, FakeSynthesizer, Script
 
     speed = 20.0
     mic = FakeMicrophone(speed=speed)
     opening, fit = "thanks so much for the interview could you share any feedback", "i will keep an eye on your postings"
-    services = make_services(Settings(input_mode="voice", no_speech_prompt_s=30, end_silence_ms=400),
+    db = tmp_path / "db" / "sessions.sqlite3"
+    services = make_services(Settings(input_mode="voice", no_speech_prompt_s=30, end_silence_ms=400, keep_audio=False),
+                             store_factory=lambda: open_store(db),
                              synthesizer_factory=FakeSynthesizer, speaker_factory=lambda: FakeSpeaker(speed=speed),
                              microphone_factory=lambda: mic,
                              recognizer_factory=lambda path: FakeRecognizer([Script(opening, lead_s=0.3),
@@ -135,3 +139,6 @@ def test_a_spoken_call_in_the_terminal_hears_the_replies_and_shows_them(monkeypa
     assert result.end_reason == "completed" and [t.reply for t in result.turns] == [opening, fit]
     shown = out.getvalue()
     assert "Speak when the manager stops" in shown and f"You: {opening}" in shown and f"You: {fit}" in shown
+    with open_store(db) as store:
+        (saved,) = store.list_sessions()
+        assert saved.mode == "voice" and saved.turn_count == 2 and not list((db.parent / "recordings").rglob("*.wav"))
