@@ -119,7 +119,9 @@ def main() -> int:
     from rehearsal.voice.whisper import load_whisper
 
     settings = Settings(no_speech_prompt_s=20, **({"end_silence_ms": args.end_silence_ms} if args.end_silence_ms else {}))
-    whisper = load_whisper(None)
+    from rehearsal.voice.whisper_models import find_whisper_model
+
+    whisper = load_whisper(find_whisper_model(settings))
     vosk = None
     print(f"end_silence_ms {settings.end_silence_ms}; {args.turns} turns per role; replies spoken by Piper")
     for role in args.roles.split(","):

@@ -7,11 +7,13 @@ variables, the YAML file, the defaults below.
 from __future__ import annotations
 
 import os
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, PrivateAttr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, YamlConfigSettingsSource
 
 from rehearsal import paths
@@ -66,6 +68,14 @@ class Settings(BaseSettings):
             return {k: str(v) if isinstance(v, int) and not isinstance(v, bool) else v for k, v in value.items()}
         return value
 
+    # What was wrong with the file or environment these settings were loaded from (see load()).
+    _problems: tuple[str, ...] = PrivateAttr(default=())
+
+    @property
+    def problems(self) -> tuple[str, ...]:
+        """Sentences for a person, each naming the file (and line) or variable to fix."""
+        return self._problems
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -78,10 +88,21 @@ class Settings(BaseSettings):
         return (init_settings, _Without(settings_cls, env_settings), _YamlFile(settings_cls))
 
 
-# Settings whose value failed validation in the current load; their sources are skipped so
-# the default applies. Filled by load(), read by the sources.
-_ignored: set[str] = set()
-_problems: list[str] = []
+@dataclass
+class _Load:
+    """One load(): the settings whose value failed validation (their sources are skipped so the
+    default applies) and the problems found. Read by the sources while load() builds Settings."""
+
+    ignored: set[str] = field(default_factory=set)
+    problems: list[str] = field(default_factory=list)
+
+
+_loading: ContextVar[_Load | None] = ContextVar("settings_load", default=None)
+
+
+def _current() -> _Load:
+    """The load in progress; Settings() built directly (tests) reports to no one."""
+    return _loading.get() or _Load()
 
 
 class _Without(PydanticBaseSettingsSource):
@@ -95,7 +116,7 @@ class _Without(PydanticBaseSettingsSource):
         return None, field_name, False
 
     def __call__(self) -> dict:
-        return {k: v for k, v in self._inner().items() if k not in _ignored}
+        return {k: v for k, v in self._inner().items() if k not in _current().ignored}
 
 
 class _YamlFile(YamlConfigSettingsSource):
@@ -106,6 +127,7 @@ class _YamlFile(YamlConfigSettingsSource):
         super().__init__(settings_cls, yaml_file=paths.config_file(), yaml_file_encoding="utf-8")
 
     def _read_file(self, file_path: Path) -> dict:
+        _problems = _current().problems
         try:
             data = super()._read_file(file_path)
         except (OSError, UnicodeDecodeError) as exc:
@@ -128,33 +150,37 @@ class _YamlFile(YamlConfigSettingsSource):
         return {k: v for k, v in data.items() if k in Settings.model_fields}
 
     def __call__(self) -> dict:
-        return {k: v for k, v in super().__call__().items() if k not in _ignored}
+        return {k: v for k, v in super().__call__().items() if k not in _current().ignored}
 
 
 def load() -> Settings:
-    """The user's settings. A bad value never stops the app: it is reported (see `problems`)
-    and that setting keeps its default."""
-    _ignored.clear()
-    _problems.clear()
+    """The user's settings. A bad value never stops the app: it is reported (in the result's
+    `problems`) and that setting keeps its default."""
+    state = _Load()
+    token = _loading.set(state)
+    try:
+        settings = _validated(state)
+    finally:
+        _loading.reset(token)
+    settings._problems = tuple(dict.fromkeys(state.problems))
+    return settings
+
+
+def _validated(state: _Load) -> Settings:
     for _ in range(len(Settings.model_fields) + 1):
         try:
             return Settings()
         except ValidationError as exc:
             for err in exc.errors():
                 name = str(err["loc"][0]) if err["loc"] else ""
-                if name in _ignored or name not in Settings.model_fields:
+                if name in state.ignored or name not in Settings.model_fields:
                     raise
-                _ignored.add(name)
+                state.ignored.add(name)
                 env = f"REHEARSAL_{name.upper()}"
                 where = f"environment variable {env}" if env in os.environ else f"{paths.config_file()}"
-                _problems.append(f"{where}: {name} = {err.get('input')!r} is not valid ({err['msg']}); "
-                                 "using the default.")
+                state.problems.append(f"{where}: {name} = {err.get('input')!r} is not valid ({err['msg']}); "
+                                      "using the default.")
     return Settings()
-
-
-def problems() -> list[str]:
-    """What was wrong with the settings at the last load(), as sentences for a person."""
-    return list(dict.fromkeys(_problems))
 
 
 def save(settings: Settings) -> Path:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import rehearsal
 
-CORE = ["scenario", "judging", "call", "voice", "conversation", "store"]
+CORE = ["scenario", "judging", "call", "voice", "conversation", "store", "practice"]
 REPO = Path(__file__).resolve().parents[1]
 
 

@@ -16,7 +16,8 @@ import pytest
 
 from rehearsal.judging.delivery import measure
 from rehearsal.voice.interfaces import SAMPLE_RATE, RecognitionSession, VoiceUnavailable
-from rehearsal.voice.recognizer import WARM_UP_S, RecognizerLoader, VoskRecognizer, load_recognizer, transcribe_audio
+from rehearsal.practice.speech_model import SpeechModel
+from rehearsal.voice.recognizer import WARM_UP_S, VoskRecognizer, load_recognizer, transcribe_audio
 
 pytestmark = pytest.mark.vosk
 
@@ -185,7 +186,7 @@ def test_without_prewarm_there_is_no_spare(ko):
 
 def test_loader_works_in_the_background(ko_model_path):
     done = []
-    loader = RecognizerLoader(ko_model_path, on_done=done.append)
+    loader = SpeechModel(load_recognizer, ko_model_path, on_done=done.append).start()
     if not loader.ready:
         assert loader.get() is None and loader.error is None
     assert loader.wait(60)
@@ -196,7 +197,7 @@ def test_loader_works_in_the_background(ko_model_path):
 
 
 def test_loader_reports_a_missing_model_as_a_sentence(tmp_path):
-    loader = RecognizerLoader(tmp_path / "nowhere")
+    loader = SpeechModel(load_recognizer, tmp_path / "nowhere").start()
     assert loader.wait(10)
     assert loader.get() is None
     assert "rehearsal models install" in loader.error
@@ -219,15 +220,16 @@ def test_broken_model_folder_is_wrapped(tmp_path, capfd):
     assert "VoskAPI" not in capfd.readouterr().err  # Kaldi's own log stays out of the user's terminal
 
 
-def test_nothing_installed(monkeypatch):
-    monkeypatch.delenv("REHEARSAL_MODEL_PATH", raising=False)
+def test_nothing_installed():
     with pytest.raises(VoiceUnavailable, match="No speech model is installed"):
         load_recognizer(None)
 
 
-def test_finds_the_model_from_settings(monkeypatch, ko_model_path):
-    monkeypatch.setenv("REHEARSAL_MODEL_PATH", str(ko_model_path))
-    assert load_recognizer(None).path == ko_model_path
+def test_finds_the_model_from_the_settings_it_is_given(ko_model_path):
+    from rehearsal.settings import Settings
+    from rehearsal.voice.engine_choice import create_recognizer
+
+    assert create_recognizer(Settings(model_path=ko_model_path, recognizer="vosk")).path == ko_model_path
 
 
 # ------------------------------------------------------------------ English words (English model only)

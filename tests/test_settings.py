@@ -17,7 +17,7 @@ def test_file_values_apply_and_environment_wins(monkeypatch):
     monkeypatch.setenv("REHEARSAL_RATE", "190")
     loaded = settings_module.load()
     assert loaded.rate == 190 and loaded.keep_audio is False
-    assert settings_module.problems() == []
+    assert loaded.problems == ()
 
 
 def test_a_bad_value_keeps_its_default_and_is_reported(monkeypatch):
@@ -25,7 +25,7 @@ def test_a_bad_value_keeps_its_default_and_is_reported(monkeypatch):
     monkeypatch.setenv("REHEARSAL_END_SILENCE_MS", "soon")
     loaded = settings_module.load()
     assert loaded.keep_audio is True and loaded.rate == 150 and loaded.end_silence_ms == 350
-    found = "\n".join(settings_module.problems())
+    found = "\n".join(loaded.problems)
     assert "keep_audio = 'maybe' is not valid" in found
     assert "REHEARSAL_END_SILENCE_MS" in found
     assert "unknown setting 'bogus'" in found
@@ -35,7 +35,7 @@ def test_broken_yaml_is_reported_with_its_line():
     _write("rate: 150\nkeep_audio: [\n")
     loaded = settings_module.load()
     assert loaded.rate is None
-    (problem,) = settings_module.problems()
+    (problem,) = loaded.problems
     assert f"{paths.config_file()}:3: not valid YAML" in problem
 
 
@@ -49,10 +49,21 @@ def test_save_writes_only_what_differs_and_round_trips():
 
 def test_a_file_that_is_not_name_value_lines_or_not_text_keeps_the_defaults():
     _write("- rate\n- 150\n")
-    assert settings_module.load().rate is None
-    assert "expected `name: value` lines" in settings_module.problems()[0]
+    loaded = settings_module.load()
+    assert loaded.rate is None and "expected `name: value` lines" in loaded.problems[0]
     paths.config_file().write_bytes(b"rate: \xff\xfe150\n")
-    assert settings_module.load().rate is None
-    assert "cannot be read" in settings_module.problems()[0]
+    loaded = settings_module.load()
+    assert loaded.rate is None and "cannot be read" in loaded.problems[0]
     _write("")
-    assert settings_module.load().rate is None and settings_module.problems() == []
+    loaded = settings_module.load()
+    assert loaded.rate is None and loaded.problems == ()
+
+
+def test_problems_belong_to_the_load_that_found_them():
+    _write("rate: 5\n")
+    bad = settings_module.load()
+    _write("rate: 150\n")
+    good = settings_module.load()
+    assert good.problems == () and "rate = 5 is not valid" in bad.problems[0]
+    assert bad.model_copy(update={"theme": "textual-light"}).problems == bad.problems  # kept by a copy
+    assert settings_module.Settings().problems == ()  # built directly, not loaded: nothing to report

@@ -100,14 +100,6 @@ def test_keep_audio_off_keeps_transcripts_only(store):
     assert detail.turns[1].reply == GOOD[1]
 
 
-def test_keep_audio_setting_is_read_when_not_given(store, isolated_dirs):
-    (isolated_dirs / "config").mkdir()
-    (isolated_dirs / "config" / "config.yaml").write_text("keep_audio: false\n")
-    rec = store.recorder(scenario(), mode="voice")
-    rec(ReplyHeard("hello", Transcript("hi"), beep()))
-    assert not (store.recordings_root / rec.session_id).exists()
-
-
 def test_reply_audio_is_on_disk_before_the_turn_is_scored(store):
     sc = scenario()
     rec = store.recorder(sc, mode="voice", keep_audio=True)

@@ -85,8 +85,9 @@ def test_keys_are_checked_as_textual_names_them():
 def test_a_number_in_yaml_is_that_digit_key():
     paths.config_file().parent.mkdir(parents=True, exist_ok=True)
     paths.config_file().write_text("keymap:\n  session.line: 1\n", encoding="utf-8")
-    assert settings_module.load().keymap == {"session.line": "1"}
-    assert settings_module.problems() == []
+    loaded = settings_module.load()
+    assert loaded.keymap == {"session.line": "1"}
+    assert loaded.problems == ()
 
 
 def test_every_binding_id_is_documented():

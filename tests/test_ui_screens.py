@@ -356,9 +356,9 @@ async def test_settings_problems_open_in_a_dialog_at_start():
 
     paths.config_file().parent.mkdir(parents=True, exist_ok=True)
     paths.config_file().write_text("rate: 5\nbogus: 1\n", encoding="utf-8")
-    settings_module.load()
+    loaded = settings_module.load().model_copy(update={"input_mode": "typed"})
     try:
-        app = make_app()
+        app = make_app(make_services(loaded))
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
             assert isinstance(app.screen, MessageScreen)
@@ -368,4 +368,3 @@ async def test_settings_problems_open_in_a_dialog_at_start():
             assert isinstance(app.screen, HomeScreen)
     finally:
         paths.config_file().unlink()
-        settings_module.load()  # the problems are module state: leave none for the next test

@@ -221,8 +221,8 @@ def test_the_setting_is_checked(monkeypatch):
     from rehearsal import settings
 
     monkeypatch.setenv("REHEARSAL_RECOGNIZER", "siri")
-    assert settings.load().recognizer == "auto"
-    assert any("recognizer" in p for p in settings.problems())
+    loaded = settings.load()
+    assert loaded.recognizer == "auto" and any("recognizer" in p for p in loaded.problems)
 
 
 def test_transcribe_command_hears_english(capsys, whisper_model_path, tmp_path):

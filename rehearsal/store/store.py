@@ -69,14 +69,10 @@ class SessionStore:
         mode: str,
         scenario_path: str | None = None,
         start_turn: str | None = None,
-        keep_audio: bool | None = None,
+        keep_audio: bool = True,  # the caller passes the `keep_audio` setting
     ):
         from rehearsal.store.recorder import SessionRecorder
 
-        if keep_audio is None:
-            from rehearsal import settings
-
-            keep_audio = settings.load().keep_audio
         return SessionRecorder(self, scenario, mode=mode, scenario_path=scenario_path,
                                start_turn=start_turn, keep_audio=keep_audio)
 

@@ -1,25 +1,25 @@
 """The rehearsal app: pick a scenario, take the call, read the scorecard.
 
 The app holds the injected engines (`Services`), the session store when there is one,
-and the speech model, which loads in a worker thread so the first screen never waits.
+and the speech model (`rehearsal.practice.SpeechModel`), which loads in a background thread so
+the first screen never waits.
 """
 
 from __future__ import annotations
 
 import importlib.util
 from collections.abc import Iterable
-from pathlib import Path
 
-from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
 
+from rehearsal.practice.speech_model import SpeechModel
 from rehearsal.services import Services
 from rehearsal.ui.messages import ModelState, ModelStatus
-from rehearsal.ui.sources import CatalogSource, RunnerFactory, ScenarioSource, voice_runner
-from rehearsal.voice.interfaces import Recognizer, VoiceUnavailable
+from rehearsal.ui.sources import CatalogSource, ScenarioSource
+from rehearsal.voice.interfaces import Recognizer
 
 
 def screen_available(name: str) -> bool:
@@ -44,7 +44,6 @@ class RehearsalApp(App[None]):
         services: Services,
         *,
         scenarios: ScenarioSource | None = None,
-        runner_factory: RunnerFactory | None = None,
         typed: bool = False,
         open_scenario: str | None = None,
         store: object | None = None,
@@ -52,17 +51,21 @@ class RehearsalApp(App[None]):
         super().__init__()
         self.services = services
         self.scenarios = scenarios or CatalogSource()
-        self.runner_factory = runner_factory or voice_runner
         self.force_typed = typed
         self.open_scenario = open_scenario
         self.store_error: str | None = None
         self.store = store if store is not None else self._open_store()
-        self.recognizer: Recognizer | None = None
+        self.speech: SpeechModel | None = None
         if services.settings.theme in self.available_themes:
             self.theme = services.settings.theme
         from rehearsal.ui.keymap import apply_keymap
 
         self.keymap_problems = apply_keymap(self, services.settings.keymap)
+
+    @property
+    def recognizer(self) -> Recognizer | None:
+        """The speech model once it has loaded; None while it loads or when there is none."""
+        return self.speech.get() if self.speech is not None else None
 
     @property
     def typed_default(self) -> bool:
@@ -76,9 +79,7 @@ class RehearsalApp(App[None]):
             self.screen.open_scenario(self.open_scenario)
         if not self.typed_default:
             self.load_model()
-        from rehearsal import settings as settings_module
-
-        problems = settings_module.problems() + self.keymap_problems
+        problems = self.services.settings.problems + tuple(self.keymap_problems)
         if problems:  # whole, in a dialog to read and copy from: each names the file and line to fix
             self.show_problem("Some settings were not used (the defaults apply)", "\n".join(problems))
 
@@ -104,19 +105,19 @@ class RehearsalApp(App[None]):
             self.post_message(ModelState("missing", "No speech recogniser is available; replies will be typed."))
             return
         self.model_status = "loading"
-        self._load_model_worker(self.services.settings.model_path)
+        # Set before it starts: a model that loads at once must find itself the current one.
+        self.speech = SpeechModel(self.services.recognizer_factory, self.services.settings.model_path,
+                                  on_done=self._model_loaded)
+        self.speech.start()
 
-    @work(thread=True, exclusive=True, group="model", exit_on_error=False)
-    def _load_model_worker(self, model_path: Path | None) -> None:
-        try:
-            recognizer = self.services.recognizer_factory(model_path)
-        except VoiceUnavailable as exc:
-            self.post_message(ModelState("missing", str(exc)))
-        except Exception as exc:  # noqa: BLE001 - a broken model must not take the app down
-            self.post_message(ModelState("missing", f"The speech model could not be loaded: {exc}"))
+    def _model_loaded(self, model: SpeechModel) -> None:
+        """On the loader's thread. A model replaced by a newer load (the settings changed) says nothing."""
+        if model is not self.speech:
+            return
+        if model.error:
+            self.post_message(ModelState("missing", model.error))
         else:
-            self.recognizer = recognizer
-            self.post_message(ModelState("ready", getattr(recognizer, "name", "")))
+            self.post_message(ModelState("ready", getattr(model.get(), "name", "")))
 
     def on_model_state(self, message: ModelState) -> None:
         self.model_detail = message.detail

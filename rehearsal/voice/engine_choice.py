@@ -55,12 +55,8 @@ def choose_engine(settings, model_path: Path | None = None) -> tuple[str, Path |
     return "vosk", vosk_path
 
 
-def create_recognizer(settings=None, model_path: Path | None = None):
+def create_recognizer(settings, model_path: Path | None = None):
     """The recognizer the settings ask for (see `choose_engine`). Raises VoiceUnavailable with what to do."""
-    if settings is None:
-        from rehearsal import settings as settings_module
-
-        settings = settings_module.load()
     engine, path = choose_engine(settings, model_path)
     if engine == "whisper":
         from rehearsal.voice.whisper import load_whisper

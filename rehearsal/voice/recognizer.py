@@ -2,8 +2,8 @@
 
 One `vosk.Model` is loaded per process and shared: each reply gets its own
 `KaldiRecognizer`, which is the split Vosk's own servers use.
-Loading a model takes seconds, so `RecognizerLoader` does it in a background thread
-while the call starts.
+Loading a model takes seconds, so `rehearsal.practice.SpeechModel` does it in a background
+thread while the call starts.
 """
 
 from __future__ import annotations
@@ -162,15 +162,11 @@ class VoskSession:
         return " ".join(w.text for w in self._words)
 
 
-def load_recognizer(model_path: Path | None = None, *, prewarm: bool = True) -> VoskRecognizer:
-    """Load a Vosk model (None: the installed one). Raises VoiceUnavailable with what to do."""
+def load_recognizer(model_path: Path | None, *, prewarm: bool = True) -> VoskRecognizer:
+    """Load the Vosk model in that folder (None: none is installed; see `engine_choice.create_recognizer`
+    for the one the settings pick). Raises VoiceUnavailable with what to do."""
     if model_path is None:
-        from rehearsal import settings
-        from rehearsal.voice.model_store import find_model
-
-        model_path = find_model(settings.load())
-        if model_path is None:
-            raise VoiceUnavailable(f"No speech model is installed. {INSTALL_HINT}")
+        raise VoiceUnavailable(f"No speech model is installed. {INSTALL_HINT}")
     path = Path(model_path).expanduser()
     if not path.is_dir():
         raise VoiceUnavailable(f"No speech model at {path}. {INSTALL_HINT}")
@@ -190,53 +186,6 @@ def load_recognizer(model_path: Path | None = None, *, prewarm: bool = True) -> 
     finally:
         vosk.SetLogLevel(-2)
     return VoskRecognizer(model, path, time.perf_counter() - started, prewarm=prewarm)
-
-
-class RecognizerLoader:
-    """Loads the recognizer in a background thread so a call can start while it loads."""
-
-    def __init__(
-        self,
-        model_path: Path | None = None,
-        on_done: Callable[[RecognizerLoader], None] | None = None,
-        load: Callable[[Path | None], VoskRecognizer] = load_recognizer,
-    ):
-        self._path = model_path
-        self._on_done = on_done
-        self._load = load
-        self._done = threading.Event()
-        self._recognizer: VoskRecognizer | None = None
-        self._error: str | None = None
-        self._thread = threading.Thread(target=self._run, name="vosk-model-loader", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        try:
-            self._recognizer = self._load(self._path)
-        except VoiceUnavailable as exc:
-            self._error = str(exc)
-        except Exception as exc:  # anything else still reaches the person as a sentence
-            self._error = f"The speech model could not load ({exc}). Typed replies work meanwhile."
-        finally:
-            self._done.set()
-            if self._on_done is not None:
-                self._on_done(self)
-
-    @property
-    def ready(self) -> bool:
-        return self._done.is_set()
-
-    def wait(self, timeout: float | None = None) -> bool:
-        """Block until loading ends (either way); True if it has."""
-        return self._done.wait(timeout)
-
-    def get(self) -> VoskRecognizer | None:
-        """The recognizer once loaded; None while loading or after a failure (see `error`)."""
-        return self._recognizer if self._done.is_set() else None
-
-    @property
-    def error(self) -> str | None:
-        return self._error if self._done.is_set() else None
 
 
 def transcribe_audio(recognizer: VoskRecognizer, pcm: bytes, chunk_seconds: float = 0.2) -> Transcript:

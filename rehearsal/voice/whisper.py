@@ -273,16 +273,12 @@ def looks_like_whisper_model(path: Path) -> bool:
         or (path / "vocabulary.json").is_file())
 
 
-def load_whisper(model_path: Path | None = None, *, partials: bool = True, trim: bool = True,
+def load_whisper(model_path: Path | None, *, partials: bool = True, trim: bool = True,
                  cpu_threads: int | None = None) -> WhisperRecognizer:
-    """Load a Whisper model (None: the installed one). Raises VoiceUnavailable with what to do."""
+    """Load the Whisper model in that folder (None: none is installed; `whisper_models.find_whisper_model`
+    finds the one the settings pick). Raises VoiceUnavailable with what to do."""
     if model_path is None:
-        from rehearsal import settings
-        from rehearsal.voice.whisper_models import find_whisper_model
-
-        model_path = find_whisper_model(settings.load())
-        if model_path is None:
-            raise VoiceUnavailable(f"No Whisper model is installed. {INSTALL_HINT}")
+        raise VoiceUnavailable(f"No Whisper model is installed. {INSTALL_HINT}")
     path = Path(model_path).expanduser()
     if not path.is_dir() or not looks_like_whisper_model(path):
         raise VoiceUnavailable(f"No Whisper model at {path} (it needs model.bin, config.json and a tokenizer). "

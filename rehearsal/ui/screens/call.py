@@ -19,11 +19,11 @@ from textual.widgets import Footer, Input, Static
 
 from rehearsal.ui.widgets.title_bar import TitleBar
 from rehearsal.call import events as ev
-from rehearsal.call.engine import Call, CallResult
+from rehearsal.call.engine import CallResult
+from rehearsal.practice.opening import OpenCall, open_call
 from rehearsal.printable import printable
 from rehearsal.scenario.model import Scenario
 from rehearsal.ui.messages import CallUpdate, EventBridge, MicLevel, PartialTranscript
-from rehearsal.ui.sources import Runner, RunRequest
 from rehearsal.ui.widgets.hint_line import HintLine
 from rehearsal.ui.widgets.meters import LevelMeter, ReplyTimer
 from rehearsal.ui.widgets.turn_log import TurnLog
@@ -53,7 +53,7 @@ class CallScreen(Screen[None]):
         self.scenario_path = scenario_path
         self.start_at = start_at
         self.retry_score = retry_score  # the earlier score of the turn being retried
-        self.runner: Runner | None = None
+        self.runner: OpenCall | None = None
         self.recorder: object | None = None
         self.turn_id = start_at or scenario.start
         self.talking = False
@@ -112,13 +112,11 @@ class CallScreen(Screen[None]):
     @work(thread=True, group="call", exit_on_error=False)
     def _start_call(self) -> None:
         try:
-            judge = self.app.services.judge_factory(self.scenario.phrases)
-            call = Call(self.scenario, judge, start_at=self.start_at)
             self.recorder = self._open_recorder()
             bridge = EventBridge(self, [self.recorder] if self.recorder is not None else [])
             app = self.app
-            request = RunRequest(call, bridge, app.services, self.typed, lambda: app.recognizer)
-            self.runner = app.runner_factory(request)
+            self.runner = open_call(self.scenario, app.services, bridge, typed=self.typed, start_at=self.start_at,
+                                    recognizer=lambda: app.recognizer)
             self.runner.start()
         except Exception as exc:  # noqa: BLE001 - say what went wrong instead of crashing
             self.start_failed = True
@@ -130,7 +128,8 @@ class CallScreen(Screen[None]):
             return None
         try:
             return store.recorder(self.scenario, mode="typed" if self.typed else "voice",
-                                  scenario_path=self.scenario_path, start_turn=self.start_at)
+                                  scenario_path=self.scenario_path, start_turn=self.start_at,
+                                  keep_audio=self.app.services.settings.keep_audio)
         except Exception as exc:  # noqa: BLE001 - the call matters more than its history
             self.post_message(CallUpdate(ev.Notice("warning", f"This call will not be saved ({exc}).")))
             return None
@@ -138,9 +137,8 @@ class CallScreen(Screen[None]):
     @work(thread=True, group="call", exit_on_error=False)
     def _finish(self, result: CallResult) -> None:
         previous = None
-        close = getattr(self.runner, "close", None)
-        if close is not None:
-            close()
+        if self.runner is not None:
+            self.runner.close()
         if self.recorder is not None:
             try:
                 self.recorder.close()
@@ -156,7 +154,7 @@ class CallScreen(Screen[None]):
                                scenario_path=self.scenario_path, retry_score=self.retry_score)
         self.app.switch_screen(card)
 
-    def _engine(self, action: Callable[[Runner], object]) -> None:
+    def _engine(self, action: Callable[[OpenCall], object]) -> None:
         """Run one runner method off the UI thread."""
         runner = self.runner
         if runner is None:
