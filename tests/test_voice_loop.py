@@ -11,6 +11,7 @@ from rehearsal.call import events as ev
 from rehearsal.call.engine import Call
 from rehearsal.conversation.loop import NUDGE, CallRunner
 from rehearsal.settings import Settings
+from rehearsal.voice.interfaces import VoiceSpec
 from rehearsal.voice.fakes import FakeMicrophone, FakeRecognizer, FakeSpeaker, FakeSynthesizer, Script
 from voice_support import SCENARIO, Events, ScriptedJudge
 
@@ -38,7 +39,7 @@ def finish(runner: CallRunner, events: Events, timeout: float = 20) -> None:
 
 def test_typed_call_reports_every_step_in_order():
     events = Events()
-    runner, synth, speaker, _, _ = make(events, mic=False)
+    runner, synth, speaker, _, _ = make(events, mic=False, synth=FakeSynthesizer(by_sentence=True))
     replies = iter(["thanks, any feedback?", "ok"])
     events.on(ev.Listening, lambda e: runner.submit_text(next(replies)), times=2)
     finish(runner, events)
@@ -49,8 +50,15 @@ def test_typed_call_reports_every_step_in_order():
     ]
     spoken = [e.text for e in events.of(ev.ManagerSpeaking)]
     assert spoken == ["Dana speaking. How can I help?", "We found a better fit.", "Goodbye."]
-    assert all(e.audio is not None for e in events.of(ev.ManagerSpeaking))
-    assert len(speaker.played) == 3 and not any(p.stopped for p in speaker.played)
+    # Each line's audio reaches the recording once: on ManagerSpeaking when all of it was rendered
+    # as it began, else (its later sentences still rendering) on ManagerDone.
+    pairs = list(zip(events.of(ev.ManagerSpeaking), events.of(ev.ManagerDone)))
+    assert all((said.audio is None) != (done.audio is None) for said, done in pairs)
+    lines = [said.audio or done.audio for said, done in pairs]
+    assert lines[0].seconds == pytest.approx(synth.render("Dana speaking. How can I help?", VoiceSpec()).seconds)
+    # Played sentence by sentence (the first line has two), all of it, nothing stopped.
+    assert len(speaker.played) >= 3 and not any(p.stopped for p in speaker.played)
+    assert sum(p.audio.seconds for p in speaker.played) == pytest.approx(sum(a.seconds for a in lines))
     result = events.of(ev.CallEnded)[0].result
     assert result.end_reason == "completed" and [t.reply for t in result.turns] == ["thanks, any feedback?", "ok"]
     assert synth.renders[0][1].voice == "en-us" and synth.renders[0][1].rate == 150
