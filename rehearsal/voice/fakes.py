@@ -65,8 +65,9 @@ class FakeSynthesizer:
     """
 
     def __init__(self, *, silent: bool = False, fail: str | None = None, seconds_per_char: float = 0.06,
-                 render_s: float = 0.0, by_sentence: bool = False) -> None:
+                 render_s: float = 0.0, by_sentence: bool = False, hold: threading.Event | None = None) -> None:
         self.by_sentence = by_sentence
+        self.hold = hold  # set: parts after a line's first wait for it (a slow render, held by the test)
         self.silent = silent
         self.fail = fail
         self.seconds_per_char = seconds_per_char
@@ -90,6 +91,8 @@ class FakeSynthesizer:
             raise VoiceUnavailable(self.fail)
         if self.render_s:
             time.sleep(self.render_s)
+        if index and self.hold is not None:
+            self.hold.wait(10)
         seconds = max(0.1, len(part) * self.seconds_per_char)
         pcm = silence(seconds, TTS_RATE) if self.silent else tone(seconds, TTS_RATE, amplitude=0.2)
         pause = silence(0.3, TTS_RATE) if index else b""
