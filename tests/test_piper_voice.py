@@ -55,11 +55,12 @@ def test_rate_hint_sets_the_pace(piper):
 
 
 @needs_piper
-def test_two_people_with_one_voice_do_not_sound_the_same(piper):
+def test_two_people_with_one_voice_do_not_sound_the_same(piper, monkeypatch):
     """The assistant (pitch 70) and the manager (pitch 40) of assistant-answers, both on joe."""
+    monkeypatch.delenv("REHEARSAL_TTS_CACHE", raising=False)  # rendered here, twice, not taken from a cache
     steady = PiperSynthesizer(variation=False)  # Piper's random prosody moves one sentence's pitch by +-5 %
     text = "Good morning, this is the office. How can I help you today?"
-    assert steady.render(text + " ", VoiceSpec()).pcm == steady.render(text + "  ", VoiceSpec()).pcm
+    assert steady.render(text, VoiceSpec()).pcm == PiperSynthesizer(variation=False).render(text, VoiceSpec()).pcm
     assistant = steady.render(text, VoiceSpec("en-us", 180, 70))
     manager = steady.render(text, VoiceSpec("en-us", 165, 40))
     assert piper.cast(VoiceSpec("en-us", 180, 70)).voice.name == piper.cast(VoiceSpec("en-us", 165, 40)).voice.name

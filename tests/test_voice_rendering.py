@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 
 import numpy as np
+import pytest
 
 from rehearsal.conversation.line_audio import Renderer
 from rehearsal.voice import phrasing
@@ -14,6 +15,12 @@ from rehearsal.voice.interfaces import Audio, VoiceSpec
 from rehearsal.voice.rendering import SentenceSynthesizer
 
 RATE = 22_050
+
+
+@pytest.fixture(autouse=True)
+def no_shared_cache(monkeypatch):
+    """Only the folder a test gives: not the suite's (conftest.py), where earlier runs left these renders."""
+    monkeypatch.delenv("REHEARSAL_TTS_CACHE", raising=False)
 
 
 class Engine(SentenceSynthesizer):

@@ -176,8 +176,7 @@ class ManagerVoice:
         finally:
             self._ear.far_end(None)
             self._ear.quick_start(False)
-        self._playback = None
-        self._line_audio = None
+        self._playback = self._line_audio = None
         if not commit():
             return Superseded()
         self._emit(done())
@@ -194,8 +193,7 @@ class ManagerVoice:
         try:
             more = line.ready()
         except Exception as exc:  # noqa: BLE001 - a later sentence failed: the line ends where it got to
-            self._voice_failed(exc)
-            return True
+            return self._voice_failed(exc) or True
         if more is not None:
             if self._play(more) is None:
                 return True
@@ -226,8 +224,7 @@ class ManagerVoice:
         try:
             return line.first() if line is not None else None
         except Exception as exc:  # noqa: BLE001
-            self._voice_failed(exc)
-            return None
+            return self._voice_failed(exc)
 
     def _voice_failed(self, exc: BaseException) -> None:
         """Report a failing synthesiser once, and go on without it (the lines are shown as text)."""
@@ -240,9 +237,9 @@ class ManagerVoice:
         self._emit(ev.Notice("warning", message))
 
     def _cancel_line(self) -> None:
-        if self._line_audio is not None:
-            self._line_audio.cancel()
-            self._line_audio = None
+        line, self._line_audio = self._line_audio, None
+        if line is not None:
+            line.cancel()
 
     def prepare(self, text: str, turn_id: str) -> None:
         """Keep a line rendered all call long (after the lines that may come next), e.g. the nudge."""
