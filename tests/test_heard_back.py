@@ -5,7 +5,8 @@ and the words must be the scenario's: a silent, clipped or garbled voice fails h
 line is recognised straight from the rendered audio; renders are kept on disk between runs
 (REHEARSAL_TTS_CACHE, set in conftest.py), keyed by text, voice, engine version, settings and
 the rendering code, so a change to any of them is heard anew and an unchanged line costs
-nothing to render again. One line also goes through the real speaker path (PortAudio into the
+nothing to render again; what Whisper heard in them is kept too, keyed by the exact audio
+and the recogniser. One line also goes through the real speaker path (PortAudio into the
 virtual speaker, recorded from its monitor), sentence by sentence as a call plays it.
 
 The thresholds come from a first measurement on this machine (benchmarks/bench_tts.py), with
@@ -25,10 +26,15 @@ from rehearsal.settings import Settings
 from rehearsal.voice.casting import spec_for
 from rehearsal.voice.tts import engine_choice
 from rehearsal.voice.interfaces import Audio, VoiceUnavailable
+from rehearsal.voice.rendering import cache_folder
 
 # Word error rate allowed over all built-in lines; the share of a line's words that must be heard right.
 MAX_WER = {"piper": 0.09, "pyttsx3": 0.15}
 MIN_LINE_HITS = 0.5
+# What Whisper heard in each batch of rendered lines, kept next to the renders (heard_back_support.hear_lines):
+# with the renders cached, recognising them again was ~80 s per engine on a busy machine, to hear the same words.
+# In the renders' folder (conftest.py): kept, and cleared, with them.
+HEARD_CACHE = cache_folder() / "heard" if cache_folder() else None
 # Through the speaker, one line: what the render-level test above cannot see is the playback path
 # (the stream's rate, the callback, a line cut short, the gap between sentences), and that path is the
 # same whatever engine rendered the audio (both render 22,050 Hz mono). Every line's words per engine
@@ -78,7 +84,7 @@ def test_every_builtin_line_is_heard_as_written(engine, whisper):
     for text, audio in lines:
         per_word = audio.seconds / max(len(words(text)), 1)
         assert 0.15 < per_word < 1.2, f"{name}: {text!r} lasts {audio.seconds:.2f} s"
-    heard = hear_lines(whisper, lines)
+    heard = hear_lines(whisper, lines, cache=HEARD_CACHE)
     rate = wer([(h.text, h.heard) for h in heard])
     total = sum(len(words(h.text)) for h in heard)
     print(f"\n{name}: word error rate {rate:.1%} over {total} words ({len(lines)} lines); "

@@ -113,6 +113,9 @@ class Renderer:
         with self._wake:
             if drop_ahead:
                 self._drop(lambda job: job.ahead)
+            if self._closed:  # the call is over: nothing renders any more
+                for job in jobs:
+                    job.future.cancel()
             self._queue.extendleft(reversed(jobs))
             self._wake.notify()
         return LineAudio(jobs)
