@@ -106,10 +106,10 @@ def child(engine: str, out_dir: Path) -> dict:
     for reply_s in REPLY_S:
         before, now, stalls = [], [], []
         for s, nexts in turns:
-            lines = [parts[(s, goto)] for goto in dict.fromkeys(nexts)]
-            for chosen in range(len(lines)):
-                before.append(_delay_before(lines, chosen, reply_s))
-                delay, stall = _delay_now(lines, chosen, reply_s)
+            options = [parts[(s, goto)] for goto in dict.fromkeys(nexts)]
+            for chosen in range(len(options)):
+                before.append(_delay_before(options, chosen, reply_s))
+                delay, stall = _delay_now(options, chosen, reply_s)
                 now.append(delay)
                 stalls.append(stall)
         out[f"due_{reply_s}"] = {"before_p50": statistics.median(before), "before_p95": _p95(before),
