@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from concurrent.futures import CancelledError, Future
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 from rehearsal.voice.interfaces import Audio, Synthesizer, VoiceSpec
@@ -170,4 +170,4 @@ class Renderer:
                 job.future.set_exception(exc)
 
 
-__all__ = ["CancelledError", "LineAudio", "Renderer", "join", "parts_of", "render_part"]
+__all__ = ["LineAudio", "Renderer", "join", "parts_of", "render_part"]
