@@ -12,6 +12,10 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 # CI sets this so that a missing audio stack or model fails loudly instead of skipping.
 REQUIRE_VOICE = os.environ.get("REHEARSAL_REQUIRE_VOICE") == "1"
+# The manager's lines rendered by the real engines are kept here between runs (gitignored; CI
+# keeps .cache/ as it keeps the recordings): keyed by text, voice, engine version, settings and
+# the rendering code (rehearsal/voice/rendering.py), so a change to any of them renders anew.
+os.environ.setdefault("REHEARSAL_TTS_CACHE", str(REPO / ".cache" / "tts"))
 
 
 @pytest.fixture(autouse=True)

@@ -50,27 +50,61 @@ def silence(seconds: float, rate: int = SAMPLE_RATE) -> bytes:
 
 
 class FakeSynthesizer:
-    """Renders a tone (or silence) whose length grows with the text: 60 ms a character."""
+    """Renders a tone (or silence) whose length grows with the text: 60 ms a character.
 
-    def __init__(self, *, silent: bool = False, fail: str | None = None, seconds_per_char: float = 0.06) -> None:
+    With `by_sentence`, like the real engines, it renders a line in parts, its sentences
+    (rehearsal.voice.rendering), each after the first preceded by the pause between sentences;
+    else in one part. `render_s` makes each part take that long to render (wall clock), as
+    Piper's do. `renders` lists (line, spec) per part rendered, `part_renders` (line, part
+    index) in the order they were asked for.
+    """
+
+    def __init__(self, *, silent: bool = False, fail: str | None = None, seconds_per_char: float = 0.06,
+                 render_s: float = 0.0, by_sentence: bool = False, hold: threading.Event | None = None) -> None:
+        self.by_sentence = by_sentence
+        self.hold = hold  # set: parts after a line's first wait for it (a slow render, held by the test)
         self.silent = silent
         self.fail = fail
         self.seconds_per_char = seconds_per_char
+        self.render_s = render_s
         self.renders: list[tuple[str, VoiceSpec]] = []
-        self._lock = threading.Lock()
+        self.part_renders: list[tuple[str, int]] = []
+        self.rendered = threading.Condition()
 
-    def render(self, text: str, spec: VoiceSpec) -> Audio:
-        with self._lock:
+    def parts(self, text: str) -> list[str]:
+        from rehearsal.voice.phrasing import sentences
+
+        return (sentences(text) if self.by_sentence else None) or [text]
+
+    def render_part(self, text: str, spec: VoiceSpec, index: int) -> Audio:
+        part = self.parts(text)[index]
+        with self.rendered:
             self.renders.append((text, spec))
+            self.part_renders.append((text, index))
+            self.rendered.notify_all()
         if self.fail:
             raise VoiceUnavailable(self.fail)
-        seconds = max(0.1, len(text) * self.seconds_per_char)
+        if self.render_s:
+            time.sleep(self.render_s)
+        if index and self.hold is not None:
+            self.hold.wait(10)
+        seconds = max(0.1, len(part) * self.seconds_per_char)
         pcm = silence(seconds, TTS_RATE) if self.silent else tone(seconds, TTS_RATE, amplitude=0.2)
-        return Audio(pcm, TTS_RATE)
+        pause = silence(0.3, TTS_RATE) if index else b""
+        return Audio(pause + pcm, TTS_RATE)
+
+    def render(self, text: str, spec: VoiceSpec) -> Audio:
+        pieces = [self.render_part(text, spec, n) for n in range(len(self.parts(text)))]
+        return Audio(b"".join(p.pcm for p in pieces), TTS_RATE)
 
     def rendered_texts(self) -> list[str]:
-        with self._lock:
+        with self.rendered:
             return [text for text, _ in self.renders]
+
+    def wait_for(self, predicate: Callable[[list[tuple[str, int]]], bool], timeout: float) -> bool:
+        """Block until `predicate(part_renders)` holds (True) or `timeout` passes (False)."""
+        with self.rendered:
+            return self.rendered.wait_for(lambda: predicate(list(self.part_renders)), timeout)
 
     def close(self) -> None:
         pass

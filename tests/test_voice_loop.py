@@ -11,6 +11,7 @@ from rehearsal.call import events as ev
 from rehearsal.call.engine import Call
 from rehearsal.conversation.loop import NUDGE, CallRunner
 from rehearsal.settings import Settings
+from rehearsal.voice.interfaces import VoiceSpec
 from fakes import FakeMicrophone, FakeRecognizer, FakeSpeaker, FakeSynthesizer, Script
 from voice_support import SCENARIO, Events, fake_judge
 
@@ -38,7 +39,7 @@ def finish(runner: CallRunner, events: Events, timeout: float = 20) -> None:
 
 def test_typed_call_reports_every_step_in_order():
     events = Events()
-    runner, synth, speaker, _, _ = make(events, mic=False)
+    runner, synth, speaker, _, _ = make(events, mic=False, synth=FakeSynthesizer(by_sentence=True))
     replies = iter(["thanks, any feedback?", "ok"])
     events.on(ev.Listening, lambda e: runner.submit_text(next(replies)), times=2)
     finish(runner, events)
@@ -49,8 +50,15 @@ def test_typed_call_reports_every_step_in_order():
     ]
     spoken = [e.text for e in events.of(ev.ManagerSpeaking)]
     assert spoken == ["Dana speaking. How can I help?", "We found a better fit.", "Goodbye."]
-    assert all(e.audio is not None for e in events.of(ev.ManagerSpeaking))
-    assert len(speaker.played) == 3 and not any(p.stopped for p in speaker.played)
+    # Each line's audio reaches the recording once: on ManagerSpeaking when all of it was rendered
+    # as it began, else (its later sentences still rendering) on ManagerDone.
+    pairs = list(zip(events.of(ev.ManagerSpeaking), events.of(ev.ManagerDone)))
+    assert all((said.audio is None) != (done.audio is None) for said, done in pairs)
+    lines = [said.audio or done.audio for said, done in pairs]
+    assert lines[0].seconds == pytest.approx(synth.render("Dana speaking. How can I help?", VoiceSpec()).seconds)
+    # Played sentence by sentence (the first line has two), all of it, nothing stopped.
+    assert len(speaker.played) >= 3 and not any(p.stopped for p in speaker.played)
+    assert sum(p.audio.seconds for p in speaker.played) == pytest.approx(sum(a.seconds for a in lines))
     result = events.of(ev.CallEnded)[0].result
     assert result.end_reason == "completed" and [t.reply for t in result.turns] == ["thanks, any feedback?", "ok"]
     assert synth.renders[0][1].voice == "en-us" and synth.renders[0][1].rate == 150
@@ -218,16 +226,50 @@ def test_no_model_at_all_keeps_the_audio_and_waits_for_typing():
     assert events.of(ev.TurnScored)[0].record.reply == "thanks"
 
 
-def test_render_ahead_prepares_every_possible_next_line():
+def test_render_ahead_renders_the_first_sentence_of_every_possible_next_line_first():
     events = Events()
-    runner, synth, _, mic, _ = make(events, scripts=["thanks feedback"])
-    seen: list[list[str]] = []
-    events.on(ev.Listening, lambda e: mic.say(("speech", 1.5)))
-    events.on(ev.ReplyHeard, lambda e: seen.append(synth.rendered_texts()))
+    synth = FakeSynthesizer(by_sentence=True)
+    runner, _, _, mic, _ = make(events, scripts=["thanks feedback"], synth=synth)
+    targets = {SCENARIO.turns[t].text for t in ("anyone", "what_for", "answer")}
+    anyone = SCENARIO.turns["anyone"].text  # "Hello? Anyone?": two sentences
+
+    def reply(_):
+        # The caller answers once render-ahead has asked for the lines. Render-ahead runs in the
+        # render worker, which a busy machine may hold up for longer than a sped-up reply lasts:
+        # so the test waits for it (a deadline), where it once raced it.
+        def speak():
+            synth.wait_for(lambda done: targets <= {text for text, _ in done} and (anyone, 1) in done, 10)
+            mic.say(("speech", 1.5))
+
+        threading.Thread(target=speak, daemon=True).start()
+
+    events.on(ev.Listening, reply)
     events.on(ev.TurnScored, lambda e: runner.hang_up())
     finish(runner, events)
-    targets = {SCENARIO.turns[t].text for t in ("anyone", "what_for", "answer")}
-    assert targets <= set(seen[0])
+    ahead = [render for render in synth.part_renders if render[0] in targets]
+    assert set(ahead[:3]) == {(text, 0) for text in targets}  # every first sentence...
+    assert ahead[3] == (anyone, 1)  # ...before any later one
+
+
+def test_a_line_starts_on_its_first_sentence_and_a_barge_in_drops_the_rest():
+    events = Events()
+    second_rendering = threading.Event()  # held: the line's second sentence is still rendering
+    synth = FakeSynthesizer(by_sentence=True, hold=second_rendering)
+    runner, _, speaker, mic, _ = make(events, scripts=["thanks so much"], synth=synth)
+    hello = SCENARIO.turns["hello"].text  # "Dana speaking. How can I help?"
+    events.on(ev.ManagerSpeaking, lambda e: mic.say(("silence", 0.2), ("speech", 1.0)))
+    events.on(ev.ManagerDone, lambda e: second_rendering.set())
+    events.on(ev.TurnScored, lambda e: runner.hang_up())
+    finish(runner, events)
+    said, done = events.of(ev.ManagerSpeaking)[0], events.of(ev.ManagerDone)[0]
+    assert said.audio is None  # it began while its second sentence was still being rendered
+    assert done.interrupted
+    first = synth.render_part(hello, synth.renders[0][1], 0)
+    assert done.audio == first  # the recording keeps what was said: the first sentence
+    # The second sentence, rendered after the barge-in, was never played.
+    assert speaker.played[0].audio == first
+    assert not any(p.audio.seconds == pytest.approx(synth.render_part(hello, synth.renders[0][1], 1).seconds)
+                   for p in speaker.played)
 
 
 def test_skip_retry_and_hang_up():

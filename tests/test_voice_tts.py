@@ -44,8 +44,14 @@ def test_voice_hints_change_the_sound(synth):
 
 def test_repeated_lines_come_from_the_cache(synth):
     spec = VoiceSpec(rate=170)
-    first = synth.render("Keep an eye on our postings.", spec)
-    assert synth.render("Keep an eye on our postings.", spec) is first
+    first = synth.render("Keep an eye on our postings. Thanks.", spec)
+    said = []
+    synth._say, real_say = (lambda sentence, spec: said.append(sentence)), synth._say
+    try:
+        assert synth.render("Keep an eye on our postings. Thanks.", spec) == first
+    finally:
+        synth._say = real_say
+    assert not said  # both sentences came from the cache
 
 
 def test_concurrent_renders_each_get_their_own_line(synth):

@@ -18,13 +18,18 @@ from rehearsal.media import Audio, Transcript
 class ManagerSpeaking:
     turn_id: str
     text: str
-    audio: Audio | None = None  # None in typed mode or when TTS is unavailable
+    # The line's audio, when all of it was rendered as it began (rendered ahead); else ManagerDone
+    # carries it. None in typed mode or when TTS is unavailable.
+    audio: Audio | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class ManagerDone:
     turn_id: str
     interrupted: bool = False  # the caller barged in
+    # The line's audio when ManagerSpeaking could not carry it: the line began while its later
+    # sentences were still being rendered. All of it that was rendered (up to a barge-in).
+    audio: Audio | None = None
 
 
 @dataclass(frozen=True, slots=True)

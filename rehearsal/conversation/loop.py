@@ -8,7 +8,8 @@ The work is split by side of the line; this module only ties the parts together:
   controls.py   the queue of controls, and the interrupts that end what a turn is doing
   hearing.py    the microphone, the call's audio clock, the level meter, the endpointer
   capture.py    the reply being recorded and recognised, or reported when cut short
-  speaking.py   rendering and playing the manager's lines, render-ahead, barge-in
+  speaking.py   playing the manager's lines sentence by sentence, barge-in
+  line_audio.py rendering them part by part in one worker: the due line first, then render-ahead
   listening.py  hearing out a reply: start, end, the nudge, time limits
   turn_end.py   the end-of-turn policy: at every pause, is the caller done?
 

@@ -1,7 +1,9 @@
 """The manager's side of a voice call: render a line, play it, and stop when the caller barges in.
 
-Lines the manager may say next are rendered ahead in a worker thread while the caller
-replies, so the answer starts without a pause (the synthesiser caches what it rendered).
+A line is rendered and played sentence by sentence (`line_audio`): its first sentence plays
+while the rest render. Lines the manager may say next are rendered ahead while the caller
+replies, the first sentence of each before any later one, so the answer starts without a
+pause. Stopping a line (barge-in, a false end, an interrupt) drops its unrendered sentences.
 A failing synthesiser or speaker is reported once and then left out: the lines are still
 shown as text and the call goes on.
 
@@ -17,7 +19,6 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from rehearsal.call import events as ev
@@ -25,6 +26,7 @@ from rehearsal.call.engine import Call
 from rehearsal.conversation.capture import ReplyCapture
 from rehearsal.conversation.controls import Controls, Interrupt
 from rehearsal.conversation.hearing import PREROLL_CHUNKS, Ear
+from rehearsal.conversation.line_audio import LineAudio, Renderer, join
 from rehearsal.conversation.reply import Reply
 from rehearsal.media import rms
 from rehearsal.settings import Settings
@@ -88,12 +90,12 @@ class ManagerVoice:
         self.call = call
         self.settings = settings
         self._emit = emit
-        self._synth = synthesizer
         self._speaker = speaker
         self._ear = ear
         self._controls = controls
         self._capture = capture
-        self._ahead = ThreadPoolExecutor(max_workers=1, thread_name_prefix="render-ahead")
+        self._renderer = Renderer(synthesizer) if synthesizer is not None else None  # None: shown as text
+        self._line_audio: LineAudio | None = None  # the line being said
         self._playback: Playback | None = None
 
     # -- saying a line -----------------------------------------------------------------
@@ -109,9 +111,16 @@ class ManagerVoice:
         Controls are checked between chunks, so an interrupt may leave the line playing:
         the runner stops it with `stop`.
         """
-        audio = self._render(text, turn_id)
-        started = ev.Prompted(turn_id, text) if nudge else ev.ManagerSpeaking(turn_id, text, audio)
+        line = self._line(text, turn_id, drop_ahead=not nudge and speculation is None)
+        audio = self._first(line)
+        # The whole line when it was all rendered ahead; else the recording gets it at the end (ManagerDone).
+        whole = line.whole() if line is not None and audio is not None else None
+        started = ev.Prompted(turn_id, text) if nudge else ev.ManagerSpeaking(turn_id, text, whole)
         pending = [speculation] if speculation is not None else []
+
+        def done(interrupted: bool = False) -> ev.ManagerDone:
+            late = None if nudge or whole is not None or line is None or audio is None else line.rendered()
+            return ev.ManagerDone(turn_id, interrupted=interrupted, audio=late)
 
         def commit() -> bool:  # the reply before is final: report it, then this line (if still right)
             if pending:
@@ -125,17 +134,19 @@ class ManagerVoice:
             self._emit(started)
         playback = self._play(audio)
         if playback is None:
+            self._cancel_line()
             if not commit():
                 return Superseded()
-            self._emit(ev.ManagerDone(turn_id))
+            self._emit(done())
             return Finished()
         if not listening:
             self._ear.reset()
+        played = [audio]
         self._ear.far_end(_level(audio))
         self._ear.quick_start(bool(pending))
         heard: deque[AudioChunk] = deque(maxlen=PREROLL_CHUNKS)
         try:
-            while not playback.done:
+            while not self._line_over(played):
                 try:
                     self._controls.check()
                 except Interrupt:
@@ -143,10 +154,11 @@ class ManagerVoice:
                     raise
                 if self._controls.talking:
                     commit()
-                    return self._barge_in(turn_id, playback, list(heard))
+                    return self._barge_in(done, list(heard))
                 chunk = self._ear.read()
-                if chunk is None:
-                    playback.wait(0.02)
+                if chunk is None:  # (reading took its time: no busy loop while the next part renders)
+                    if self._playback is not None:
+                        self._playback.wait(0.02)
                     continue
                 heard.append(chunk)
                 if listening:
@@ -155,27 +167,43 @@ class ManagerVoice:
                     pending[0].reply.add(chunk, hold=True)  # the pause goes on, until speech resumes
                 if self._ear.detect(chunk) == "speech_start" and self._ear.auto:
                     if pending:
-                        playback.stop()
-                        self._playback = None
+                        self.stop()
                         return Resumed(list(heard))
-                    return self._barge_in(turn_id, playback, list(heard))
+                    return self._barge_in(done, list(heard))
                 if pending and self._ear.audio_s - pending[0].ended_at >= pending[0].grace_s and not commit():
-                    playback.stop()
-                    self._playback = None
+                    self.stop()
                     return Superseded()
         finally:
             self._ear.far_end(None)
             self._ear.quick_start(False)
-        self._playback = None
+        self._playback = self._line_audio = None
         if not commit():
             return Superseded()
-        self._emit(ev.ManagerDone(turn_id))
+        self._emit(done())
         return Finished()
 
-    def _barge_in(self, turn_id: str, playback: Playback, heard: list[AudioChunk]) -> BargedIn:
-        playback.stop()
-        self._playback = None
-        self._emit(ev.ManagerDone(turn_id, interrupted=True))
+    def _line_over(self, played: list[Audio]) -> bool:
+        """Whether the line has played to its end; plays its next parts as they come (sentence by sentence)."""
+        playback = self._playback
+        if playback is not None and not playback.done:
+            return False
+        line = self._line_audio
+        if line is None or line.taken_all:
+            return True
+        try:
+            more = line.ready()
+        except Exception as exc:  # noqa: BLE001 - a later sentence failed: the line ends where it got to
+            return self._voice_failed(exc) or True
+        if more is not None:
+            if self._play(more) is None:
+                return True
+            played.append(more)
+            self._ear.far_end(_level(join(played)))
+        return False  # playing the next part, or waiting for it to render (still listening meanwhile)
+
+    def _barge_in(self, done: Callable[..., ev.ManagerDone], heard: list[AudioChunk]) -> BargedIn:
+        self.stop()
+        self._emit(done(interrupted=True))
         return BargedIn(heard)
 
     # -- rendering ---------------------------------------------------------------------
@@ -184,38 +212,50 @@ class ManagerVoice:
         """The voice of whoever says this turn (the manager, or e.g. their assistant)."""
         return voice_spec(self.call.scenario.speaker(turn_id).voice, self.settings)
 
-    def _render(self, text: str, turn_id: str) -> Audio | None:
-        if self._synth is None:
-            return None
-        try:
-            return self._synth.render(text, self._spec(turn_id))
-        except VoiceUnavailable as exc:
-            self._synth = None
-            self._emit(ev.Notice("warning", str(exc)))
-        except Exception as exc:  # noqa: BLE001
-            self._synth = None
-            self._emit(ev.Notice("warning", f"The manager's voice failed ({exc}); their lines are shown as text."))
-        return None
+    def _line(self, text: str, turn_id: str, *, drop_ahead: bool) -> LineAudio | None:
+        """Start rendering a line, before anything queued (`drop_ahead`: the lines rendered ahead are not needed now)."""
+        self._cancel_line()
+        if self._renderer is not None:
+            self._line_audio = self._renderer.line(text, self._spec(turn_id), drop_ahead=drop_ahead)
+        return self._line_audio
 
-    def _render_quietly(self, text: str, turn_id: str) -> None:
-        synth = self._synth
-        if synth is not None:
-            try:
-                synth.render(text, self._spec(turn_id))
-            except Exception:  # noqa: BLE001 - the real render reports it when the line is due
-                pass
+    def _first(self, line: LineAudio | None) -> Audio | None:
+        """The line's first part (its first sentence), waiting for it to render."""
+        try:
+            return line.first() if line is not None else None
+        except Exception as exc:  # noqa: BLE001
+            return self._voice_failed(exc)
+
+    def _voice_failed(self, exc: BaseException) -> None:
+        """Report a failing synthesiser once, and go on without it (the lines are shown as text)."""
+        self._cancel_line()
+        if self._renderer is not None:
+            self._renderer.close()
+            self._renderer = None
+        message = str(exc) if isinstance(exc, VoiceUnavailable) else \
+            f"The manager's voice failed ({exc}); their lines are shown as text."
+        self._emit(ev.Notice("warning", message))
+
+    def _cancel_line(self) -> None:
+        line, self._line_audio = self._line_audio, None
+        if line is not None:
+            line.cancel()
 
     def prepare(self, text: str, turn_id: str) -> None:
-        """Render a line in the background, so it is ready when it is due."""
-        self._ahead.submit(self._render_quietly, text, turn_id)
+        """Keep a line rendered all call long (after the lines that may come next), e.g. the nudge."""
+        if self._renderer is not None:
+            self._renderer.keep(text, self._spec(turn_id))
 
     def render_ahead(self) -> None:
-        """Render every line the manager may say next, so the answer comes without a pause."""
-        turn = self.call.current
-        for branch in turn.next or []:
+        """Render every line the manager may say next, first sentences first, so the answer comes without a pause."""
+        if self._renderer is None or self.call.finished:
+            return
+        lines = {}
+        for branch in self.call.current.next or []:
             target = self.call.scenario.turns.get(branch.goto)
             if target is not None:
-                self.prepare(target.text, branch.goto)
+                lines.setdefault(target.text, self._spec(branch.goto))
+        self._renderer.ahead(list(lines.items()))
 
     # -- playing -----------------------------------------------------------------------
 
@@ -234,14 +274,17 @@ class ManagerVoice:
         return self._playback
 
     def stop(self) -> None:
-        """Stop the line playing, if any (the caller typed, skipped, retried or hung up)."""
+        """Stop the line playing, if any (the caller typed, skipped, retried or hung up); drop its parts still to render."""
+        self._cancel_line()
         if self._playback is not None:
             self._playback.stop()
             self._playback = None
 
     def shutdown(self) -> None:
-        """The call is over: drop the lines still waiting to be rendered ahead."""
-        self._ahead.shutdown(wait=False, cancel_futures=True)
+        """The call is over: drop the lines still waiting to be rendered."""
+        self._cancel_line()
+        if self._renderer is not None:
+            self._renderer.close()
 
 
 def _level(audio: Audio | None) -> float | None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import threading
 
-from rehearsal.call.events import CallEnded, Event, ManagerSpeaking, ReplyHeard, TurnScored
+from rehearsal.call.events import CallEnded, Event, ManagerDone, ManagerSpeaking, ReplyHeard, TurnScored
 from rehearsal.scenario.model import Scenario
 from rehearsal.store import wavfile
 from rehearsal.voice.interfaces import Audio
@@ -46,7 +46,7 @@ class SessionRecorder:
         with self._lock:
             if self._closed:
                 return
-            if isinstance(event, ManagerSpeaking) and event.audio is not None:
+            if isinstance(event, ManagerSpeaking | ManagerDone) and event.audio is not None:
                 self._manager_audio[event.turn_id] = self._save(event.turn_id, "manager", event.audio)
             elif isinstance(event, ReplyHeard):
                 self._keep()

@@ -36,6 +36,12 @@ class Synthesizer(Protocol):
         """Synthesise `text` to audio without playing it. Thread-safe."""
         ...
 
+    # Optional, for engines that render a line in parts (rehearsal.voice.rendering): the line's
+    # audio is its parts' one after another, so the first can play while the rest render.
+    # An engine without them is rendered and played as one part.
+    #   parts(text) -> list[str]                                the parts, in order (its sentences)
+    #   render_part(text, spec, index) -> Audio                 part `index` of the line `text`
+
     def close(self) -> None: ...
 
 

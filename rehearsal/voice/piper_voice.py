@@ -16,15 +16,18 @@ sentence, not a traceback. Which installed voice says a line follows the line's 
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import logging
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from rehearsal.voice import voices as voice_store
 from rehearsal.voice.interfaces import Audio, VoiceSpec, VoiceUnavailable
-from rehearsal.voice.phrasing import SENTENCE_PAUSE_S, sentences
+from rehearsal.voice.rendering import SentenceSynthesizer
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +41,6 @@ SEMITONES_PER_PITCH = 0.1  # pitch 80 -> +3 semitones
 MAX_SEMITONES = 3.0
 LEAD_S, TAIL_S = 0.02, 0.05  # silence kept before and after each sentence
 QUIET = 0.01  # float amplitude below this is silence
-CACHE_SIZE = 256
 DEFAULT_VOICE = "en_US-joe-medium"
 
 
@@ -78,25 +80,26 @@ def available() -> bool:
         return False
 
 
-class PiperSynthesizer:
-    """Renders lines with Piper voices; thread-safe (one render at a time); caches what it rendered."""
+class PiperSynthesizer(SentenceSynthesizer):
+    """Renders lines with Piper voices, sentence by sentence (rehearsal.voice.rendering); thread-safe."""
 
-    def __init__(self, installed: list[voice_store.InstalledVoice] | None = None, *, variation: bool = True) -> None:
+    def __init__(self, installed: list[voice_store.InstalledVoice] | None = None, *, variation: bool = True,
+                 phone_line: bool = False, cache_dir: Path | None = None) -> None:
         """`variation=False` turns off Piper's random prosody: the same line renders the same (tests)."""
+        super().__init__(phone_line=phone_line, cache_dir=cache_dir)
         self._piper, self._config_class = _import_piper()
         self._noise = {} if variation else {"noise_scale": 0.0, "noise_w_scale": 0.0}
         self._voices = installed if installed is not None else voice_store.list_installed()
         if not self._voices:
             raise VoiceUnavailable(NO_VOICE)
         self._voices.sort(key=lambda v: (v.name != DEFAULT_VOICE, v.name))  # the default first
-        self._lock = _render_lock
-        self._cache: dict[tuple[str, VoiceSpec], Audio] = {}
+        self._engine_lock = _render_lock
         # Loading a voice takes ~1 s: start now, so the first line of the call does not wait for it.
         # Not a daemon: onnxruntime aborts the process if the interpreter exits in the middle of a load.
         threading.Thread(target=self._preload, name="piper-load").start()
 
     def _preload(self) -> None:
-        with self._lock:
+        with self._engine_lock:
             try:
                 self._load(self._voices[0])
             except VoiceUnavailable:
@@ -113,7 +116,7 @@ class PiperSynthesizer:
         semitones = min(max(semitones, -MAX_SEMITONES), MAX_SEMITONES)
         return Casting(voice, speaker, NATURAL_WPM / rate, semitones)
 
-    def describe(self, spec: VoiceSpec) -> str:
+    def _describe(self, spec: VoiceSpec) -> str:
         return self.cast(spec).describe()
 
     def _pick(self, hint: str | None) -> tuple[voice_store.InstalledVoice, int | None]:
@@ -132,42 +135,33 @@ class PiperSynthesizer:
                     return voice, None
         return self._voices[0], None
 
-    def render(self, text: str, spec: VoiceSpec) -> Audio:
-        key = (text, spec)
-        cached = self._cache.get(key)
-        if cached is not None:
-            return cached
-        with self._lock:
-            cached = self._cache.get(key)  # perhaps rendered ahead while this call waited
-            if cached is not None:
-                return cached
-            audio = self._render(text, self.cast(spec))
-            if len(self._cache) >= CACHE_SIZE:
-                self._cache.pop(next(iter(self._cache)))
-            self._cache[key] = audio
-        return audio
-
-    def _render(self, text: str, casting: Casting) -> Audio:
-        model = self._load(casting.voice)
-        factor = 2 ** (casting.semitones / 12)
-        config = self._config_class(speaker_id=casting.speaker, length_scale=casting.length_scale * factor, **self._noise)
+    def _say(self, sentence: str, spec: VoiceSpec) -> Audio:
+        casting = self.cast(spec)
+        with self._engine_lock:
+            model = self._load(casting.voice)
+            factor = 2 ** (casting.semitones / 12)
+            config = self._config_class(speaker_id=casting.speaker, length_scale=casting.length_scale * factor,
+                                        **self._noise)
+            chunks = [c.audio_float_array for c in model.synthesize(sentence, config)]
         rate = casting.voice.rate
-        pause = np.zeros(int(rate * SENTENCE_PAUSE_S), dtype=np.float32)
-        pieces: list[np.ndarray] = []
-        for sentence in sentences(text):
-            audio = np.concatenate([c.audio_float_array for c in model.synthesize(sentence, config)] or [pause[:0]])
-            audio = _trim(audio, rate)
-            if len(audio):
-                pieces += [pause, audio] if pieces else [audio]
-        if not pieces:
-            raise RuntimeError("Piper produced no sound for this line")
-        samples = np.concatenate(pieces)
+        samples = _trim(np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32), rate)
+        if not len(samples):
+            if any(c.isalnum() for c in sentence):  # words and no sound: a broken voice, not a quiet "..."
+                raise RuntimeError(f"Piper produced no sound for {sentence!r}")
+            return Audio(b"", rate)
         if factor != 1.0:
             import soxr
 
             samples = soxr.resample(samples, rate * factor, rate)  # played at `rate`: pitch times `factor`
         pcm = np.clip(np.round(samples * 32767.0 * 0.9), -32768, 32767).astype("<i2").tobytes()
         return Audio(pcm, rate)
+
+    def _identity(self, spec: VoiceSpec) -> str:
+        casting = self.cast(spec)
+        voice = casting.voice
+        return "|".join(["piper", _piper_version(), voice.name, _file_identity(voice.config), _file_identity(voice.model),
+                         str(casting.speaker), f"{casting.length_scale:.4f}", f"{casting.semitones:.3f}",
+                         repr(sorted(self._noise.items()))])
 
     def _load(self, voice: voice_store.InstalledVoice):
         """The loaded model (called with the render lock held); shared by every synthesizer of the process."""
@@ -181,10 +175,7 @@ class PiperSynthesizer:
             _loaded[voice.model] = model
         return model
 
-    def close(self) -> None:
-        # The loaded models stay: the settings sample, the pre-call screen and the call share them.
-        with self._lock:
-            self._cache.clear()
+    # close(): the loaded models stay; the settings sample, the pre-call screen and the call share them.
 
 
 class _FairLock:
@@ -237,3 +228,29 @@ def _trim(audio: np.ndarray, rate: int) -> np.ndarray:
     start = max(0, int(loud[0]) - int(rate * LEAD_S))
     end = min(len(audio), int(loud[-1]) + 1 + int(rate * TAIL_S))
     return audio[start:end]
+
+
+def _piper_version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("piper-tts")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _file_identity(path) -> str:
+    """A voice file's size and a hash of its first and last MB: a re-installed copy keeps it, another voice does not."""
+    path = Path(path)
+    stat = path.stat()
+    return _hash_ends(path, stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=32)
+def _hash_ends(path: Path, size: int, mtime_ns: int) -> str:
+    digest = hashlib.sha256(str(size).encode())
+    with open(path, "rb") as f:
+        digest.update(f.read(1 << 20))
+        f.seek(max(0, size - (1 << 20)))
+        digest.update(f.read(1 << 20))
+    return digest.hexdigest()[:16]

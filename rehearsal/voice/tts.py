@@ -2,8 +2,9 @@
 
 `create_synthesizer(settings)` picks the engine: Piper (rehearsal.voice.piper_voice) when
 piper-tts and a Piper voice are installed, unless the user chose pyttsx3; pyttsx3 otherwise,
-and on macOS and Windows it speaks with the system's own voices. With `phone_line` on, every
-rendered line goes through the telephone filter (rehearsal.voice.phone_line).
+and on macOS and Windows it speaks with the system's own voices. Both render a line the one
+way rehearsal.voice.rendering says: sentence by sentence, cached; with `phone_line` on (Piper
+only), each part goes through the telephone filter (rehearsal.voice.phone_line).
 
 pyttsx3 is rendered to audio, never played by pyttsx3.
 
@@ -17,9 +18,11 @@ driver module only (the TUI and --json output own stdout).
 
 from __future__ import annotations
 
+import functools
 import logging
 import queue
 import re
+import subprocess
 import tempfile
 import threading
 from concurrent.futures import Future
@@ -30,6 +33,7 @@ import numpy as np
 from rehearsal.media import read_wav
 from rehearsal.settings import Settings
 from rehearsal.voice.interfaces import Audio, Synthesizer, VoiceSpec, VoiceUnavailable
+from rehearsal.voice.rendering import SentenceSynthesizer
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +45,6 @@ KEEP_TAIL_S = 0.05
 DEFAULT_VOICE = "en-us"
 DEFAULT_RATE = 160  # words a minute: a calm phone voice
 DEFAULT_PITCH = 50
-CACHE_SIZE = 256
 
 
 class _Engine:
@@ -192,71 +195,39 @@ def _shared_engine() -> _Engine:
         return _engine
 
 
-class PyttsxSynthesizer:
-    """Renders lines to 22,050 Hz audio; thread-safe; the same (text, voice) is rendered once."""
+class PyttsxSynthesizer(SentenceSynthesizer):
+    """Renders lines to 22,050 Hz audio sentence by sentence (rehearsal.voice.rendering); thread-safe."""
 
-    def __init__(self, engine: _Engine) -> None:
+    def __init__(self, engine: _Engine, *, cache_dir: Path | None = None) -> None:
+        super().__init__(cache_dir=cache_dir)  # no phone line for espeak-ng: see create_synthesizer
         self._engine = engine
-        self._cache: dict[tuple[str, VoiceSpec], Audio] = {}
-        self._lock = threading.Lock()
 
-    def render(self, text: str, spec: VoiceSpec) -> Audio:
-        key = (text, spec)
-        with self._lock:
-            cached = self._cache.get(key)
-        if cached is not None:
-            return cached
-        audio = self._engine.render(text, spec)
-        with self._lock:
-            if len(self._cache) >= CACHE_SIZE:
-                self._cache.pop(next(iter(self._cache)))
-            self._cache[key] = audio
-        return audio
+    def _say(self, sentence: str, spec: VoiceSpec) -> Audio:
+        return self._engine.render(sentence, spec)
 
-    def close(self) -> None:
-        # The engine thread stays: espeak can only be set up once per process.
-        with self._lock:
-            self._cache.clear()
+    def _identity(self, spec: VoiceSpec) -> str:
+        return "|".join(["espeak-ng", _espeak_version(), spec.voice or DEFAULT_VOICE, str(spec.rate or DEFAULT_RATE),
+                         str(DEFAULT_PITCH if spec.pitch is None else spec.pitch)])
 
-
-    def describe(self, spec: VoiceSpec) -> str:
+    def _describe(self, spec: VoiceSpec) -> str:
         return f"espeak-ng {spec.voice or DEFAULT_VOICE}, {spec.rate or DEFAULT_RATE} wpm"
+
+    # close(): the engine thread stays, as espeak can only be set up once per process.
+
+
+@functools.cache
+def _espeak_version() -> str:
+    """espeak-ng's version line (the voice data comes with it), for the render cache's keys."""
+    try:
+        out = subprocess.run(["espeak-ng", "--version"], capture_output=True, text=True, timeout=10)
+        return out.stdout.strip() or "unknown"
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
 
 
 def create_pyttsx3() -> PyttsxSynthesizer:
     """Raises VoiceUnavailable (with the install hint) when espeak-ng is missing."""
     return PyttsxSynthesizer(_shared_engine())
-
-
-class PhoneLineSynthesizer:
-    """Another synthesizer's lines, as heard down a telephone line."""
-
-    def __init__(self, inner: Synthesizer) -> None:
-        self.inner = inner
-        self._cache: dict[tuple[str, VoiceSpec], Audio] = {}
-        self._lock = threading.Lock()
-
-    def render(self, text: str, spec: VoiceSpec) -> Audio:
-        from rehearsal.voice.phone_line import phone_line
-
-        key = (text, spec)
-        with self._lock:
-            cached = self._cache.get(key)
-        if cached is None:
-            cached = phone_line(self.inner.render(text, spec))
-            with self._lock:
-                if len(self._cache) >= CACHE_SIZE:
-                    self._cache.pop(next(iter(self._cache)))
-                self._cache[key] = cached
-        return cached
-
-    def describe(self, spec: VoiceSpec) -> str:
-        return f"{describe(self.inner, spec)}, phone line"
-
-    def close(self) -> None:
-        with self._lock:
-            self._cache.clear()
-        self.inner.close()
 
 
 def describe(synth: Synthesizer, spec: VoiceSpec) -> str:
@@ -281,13 +252,11 @@ def create_synthesizer(settings: Settings | None = None) -> Synthesizer:
         from rehearsal.voice.piper_voice import PiperSynthesizer
 
         try:
-            piper = PiperSynthesizer()
+            return PiperSynthesizer(phone_line=settings.phone_line)
         except VoiceUnavailable:
             if settings.voice_engine == "piper":
                 raise
             log.warning("the Piper voice could not start; using pyttsx3", exc_info=True)
-        else:
-            return PhoneLineSynthesizer(piper) if settings.phone_line else piper
     # No phone line for espeak-ng: through it Whisper tiny.en missed 31 % of the words, against 10 % without
     # (Piper: 5.4 % with, 3.7 % without; benchmarks/bench_tts.py).
     return create_pyttsx3()
