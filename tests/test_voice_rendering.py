@@ -10,7 +10,7 @@ import pytest
 
 from rehearsal.conversation.line_audio import Renderer
 from rehearsal.voice import phrasing
-from rehearsal.voice.fakes import FakeSynthesizer, tone
+from fakes import FakeSynthesizer, tone
 from rehearsal.voice.interfaces import Audio, VoiceSpec
 from rehearsal.voice.rendering import SentenceSynthesizer
 
