@@ -19,7 +19,7 @@ from rehearsal.judging.judge import Judge
 from rehearsal.judging.scoring import TurnScore
 from rehearsal.judging.verdict import TONE_LABELS, Detection, Evidence, Tone, Verdict
 from rehearsal.media import Transcript, Word
-from rehearsal.scenario.dimensions import DIMENSIONS
+from rehearsal.dimensions import DIMENSIONS
 from rehearsal.store import open_store
 from rehearsal.store.bundle import read_bundle, write_bundle
 from rehearsal.store.store import scenario_hash

@@ -15,7 +15,7 @@ from rehearsal.judging.delivery import Delivery, transcript_text
 from rehearsal.judging.scoring import TurnScore
 from rehearsal.judging.verdict import Clean, Verdict, as_is
 from rehearsal.media import Word
-from rehearsal.scenario.dimensions import DIMENSIONS
+from rehearsal.dimensions import DIMENSIONS
 from rehearsal.untrusted import field_bool, field_dict, field_int, field_list, field_number, field_text
 
 

@@ -9,7 +9,7 @@ from rich.text import Text
 from rehearsal.call.engine import CallResult, TurnRecord
 from rehearsal.printable import printable
 from rehearsal.scenario.model import Scenario
-from rehearsal.scenario.dimensions import DETECTED, label
+from rehearsal.dimensions import DETECTED, label
 from rehearsal.store.evidence import RICH_STYLE, segments
 from rehearsal.store.view import delivery_line
 

@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
 def grid(rows):
     """The rows as a rich table (like `rehearsal sessions list`): one line per learner's bundle."""
     from rehearsal.cli.tables import table
-    from rehearsal.scenario.dimensions import NAMES, RATED
+    from rehearsal.dimensions import NAMES, RATED
 
     head = ["learner", "scenario", "attempts", "best", "latest"] + [f"{NAMES[d].short} b/l" for d in RATED] + ["target"]
     body = []
@@ -59,7 +59,7 @@ def grid(rows):
 
 
 def legend() -> str:
-    from rehearsal.scenario.dimensions import NAMES, RATED
+    from rehearsal.dimensions import NAMES, RATED
 
     return "b/l = best/latest per dimension (% of turns): " + ", ".join(
         f"{NAMES[d].short} = {NAMES[d].label}" for d in RATED)

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from rehearsal.scenario.dimensions import Expectable as Dimension  # what `expects` may name
+from rehearsal.dimensions import Expectable as Dimension  # what `expects` may name
 
 ToneLabel = Literal["positive", "neutral", "negative"]
 Difficulty = Literal["easy", "medium", "hard"]

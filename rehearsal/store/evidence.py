@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rehearsal.judging.verdict import Detection, Evidence, Verdict
-from rehearsal.scenario.dimensions import DETECTED, label
+from rehearsal.dimensions import DETECTED, label
 
 # Rich styles for each kind of span, shared by the terminal scorecard, the app and replay.
 # Backgrounds with dark text read the same in light and dark themes.

@@ -13,7 +13,7 @@ from rehearsal import __version__
 from rehearsal.printable import printable
 from rehearsal.call.ending import label as ending_label
 from rehearsal.call.turn import TurnRecord
-from rehearsal.scenario.dimensions import label
+from rehearsal.dimensions import label
 from rehearsal.store.evidence import LEGEND, segments, what_counted
 from rehearsal.store.models import ProgressPoint, SessionDetail
 from rehearsal.store.view import delivery_line

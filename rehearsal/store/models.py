@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rehearsal.call.ending import Ending
 from rehearsal.call.turn import TurnRecord
-from rehearsal.scenario.dimensions import RATED
+from rehearsal.dimensions import RATED
 
 Status = Ending  # a stored call that never reached its end (a crash, a quit) stays "incomplete"
 

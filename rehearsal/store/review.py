@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from rehearsal.scenario.dimensions import RATED
+from rehearsal.dimensions import RATED
 from rehearsal.store.bundle import Bundle, BundleError, read_bundle
 from rehearsal.store.models import SessionDetail, counts_as_attempt
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from rehearsal.call.turn import TurnRecord
 from rehearsal.judging.delivery import Delivery
-from rehearsal.scenario.dimensions import label
+from rehearsal.dimensions import label
 from rehearsal.store.evidence import Span, segments
 
 OPTIONAL = ("door_open", "contact")  # shown only on the turns that ask for them (or earned them)

@@ -14,7 +14,7 @@ from textual_plotext import PlotextPlot
 from rehearsal.printable import printable
 from rehearsal.store import ProgressPoint, SessionStore
 from rehearsal.call.ending import label as ending_label
-from rehearsal.scenario.dimensions import RATED, label as dimension_label
+from rehearsal.dimensions import RATED, label as dimension_label
 from rehearsal.ui.screens.session import RetryCallback, SessionScreen
 from rehearsal.voice.interfaces import Speaker
 

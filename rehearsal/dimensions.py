@@ -1,5 +1,8 @@
 """What a reply is scored on: the one list of dimensions, and the one table of their names.
 
+At the bottom of the layers (beside media): the scenario format, the judge, the store and
+every view read it, and it imports nothing (`rehearsal score` stays free of pydantic).
+
 Every view (scorecard, replay, reports, the coach's review, the history chart) names a
 dimension from this table, so the words a learner reads are the same everywhere.
 """
@@ -18,6 +21,8 @@ Detected = Literal["gratitude", "feedback_request", "door_open", "contact"]
 EXPECTABLE: tuple[Expectable, ...] = get_args(Expectable)
 DIMENSIONS: tuple[Dimension, ...] = get_args(Dimension)
 DETECTED: tuple[Detected, ...] = get_args(Detected)
+# Found by phrases (a scenario's `phrases:` adds more), and credited even when a turn did not ask.
+PHRASED: tuple[Dimension, ...] = ("gratitude", "feedback_request", "door_open")
 # Rated across a call (reports, review, chart). Contact is asked on one turn of a few scenarios,
 # a yes or no rather than a rate, so it shows on its turn only.
 RATED: tuple[Dimension, ...] = ("gratitude", "feedback_request", "tone", "door_open", "delivery")
@@ -44,4 +49,4 @@ def label(dimension: str) -> str:
     return names.label if names else dimension
 
 
-__all__ = ["DETECTED", "DIMENSIONS", "EXPECTABLE", "NAMES", "RATED", "Detected", "Dimension", "Expectable", "label"]
+__all__ = ["DETECTED", "DIMENSIONS", "EXPECTABLE", "NAMES", "PHRASED", "RATED", "Detected", "Dimension", "Expectable", "label"]
