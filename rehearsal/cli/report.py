@@ -6,7 +6,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.text import Text
 
-from rehearsal.call.engine import CallResult, TurnRecord
+from rehearsal.call.engine import CallResult
+from rehearsal.call.turn import TurnRecord
 from rehearsal.printable import printable
 from rehearsal.scenario.model import Scenario
 from rehearsal.dimensions import DETECTED, label

@@ -10,7 +10,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from rehearsal.call.ending import NAMES as ENDINGS
-from rehearsal.call.engine import CallResult, TurnRecord
+from rehearsal.call.engine import CallResult
+from rehearsal.call.turn import TurnRecord
 from rehearsal.ui.widgets.title_bar import TitleBar
 from rehearsal.scenario.model import Scenario
 from rehearsal.printable import printable
