@@ -118,7 +118,7 @@ class Verdict:
     def from_dict(cls, data: object, reply: str, clean: Clean = as_is) -> Verdict:
         """A verdict read back from `to_dict()` output, or from anything else without failing:
         a missing or malformed part reads as not found. `clean` is applied to every string."""
-        contact = field_dict(data, "contact") if isinstance(data, dict) and "contact" in data else None
+        contact = data.get("contact") if isinstance(data, dict) else None  # only turns that ask have one
         return cls(
             text=reply,
             gratitude=Detection.from_dict(field_dict(data, "gratitude"), reply, clean),
@@ -126,7 +126,7 @@ class Verdict:
             tone=Tone.from_dict(field_dict(data, "tone"), reply, clean),
             door_open=Detection.from_dict(field_dict(data, "door_open"), reply, clean),
             silent=field_bool(data, "silent", not reply.strip()),
-            contact=None if contact is None else Detection.from_dict(contact, reply, clean),
+            contact=Detection.from_dict(contact, reply, clean) if isinstance(contact, dict) else None,
         )
 
 
