@@ -135,7 +135,8 @@ def score(run: Run, n: int, rng: random.Random, folder: Path) -> None:
 
 def bundle(run: Run, n: int, rng: random.Random, folder: Path) -> None:
     from rehearsal.store.bundle import BundleError, read_bundle
-    from rehearsal.store.review import review, review_bundle, table
+    from rehearsal.cli.review import table
+    from rehearsal.store.review import review, review_bundle
 
     def check(path: Path) -> None:
         rows, failures = review([path])

@@ -141,3 +141,40 @@ def _check_depth(data: object) -> None:
         if depth > MAX_JSON_DEPTH:
             raise UntrustedInput(f"is nested more than {MAX_JSON_DEPTH} levels deep; nothing rehearsal writes is")
         stack.extend((child, depth + 1) for child in children)
+
+
+# ---------------------------------------------------------------- fields of parsed JSON
+# Reading a dict that came from someone else's file: a field of the wrong type reads as its
+# default, so one odd value costs that value, never the whole record.
+
+
+def field_text(data: object, key: str, default: str = "") -> str:
+    value = data.get(key) if isinstance(data, dict) else None
+    return value if isinstance(value, str) else default
+
+
+def field_number(data: object, key: str, default: float | None = None) -> float | None:
+    value = data.get(key) if isinstance(data, dict) else None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return default
+    return float(value)
+
+
+def field_int(data: object, key: str) -> int | None:
+    value = data.get(key) if isinstance(data, dict) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def field_bool(data: object, key: str, default: bool = False) -> bool:
+    value = data.get(key) if isinstance(data, dict) else None
+    return value if isinstance(value, bool) else default
+
+
+def field_dict(data: object, key: str) -> dict:
+    value = data.get(key) if isinstance(data, dict) else None
+    return value if isinstance(value, dict) else {}
+
+
+def field_list(data: object, key: str) -> list:
+    value = data.get(key) if isinstance(data, dict) else None
+    return value if isinstance(value, list) else []

@@ -16,7 +16,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def _core_modules() -> list[str]:
-    names = ["rehearsal.media", "rehearsal.settings", "rehearsal.paths", "rehearsal.services"]
+    names = ["rehearsal.media", "rehearsal.dimensions", "rehearsal.settings", "rehearsal.paths", "rehearsal.services"]
     for package in CORE:
         path = Path(rehearsal.__file__).parent / package
         names.append(f"rehearsal.{package}")

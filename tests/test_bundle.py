@@ -130,5 +130,7 @@ def test_bundle_counts_only_attempts_and_says_what_else_it_packed(tmp_path, caps
     assert "1 attempt(s)" in said and "1 call(s) hung up before the end, which do not count" in said
     bundle = read_bundle(out)
     assert len(bundle.attempts()) == 2  # the no-reply call is not in the zip at all
+    # The manifest counts what the coach's review counts (docs/coaching.md), and says how many calls it holds.
+    assert (bundle.manifest["attempts"], bundle.manifest["calls"]) == (1, 2)
     [row], _ = review([out])
     assert row.attempts == 1 and row.latest == 100.0

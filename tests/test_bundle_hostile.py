@@ -174,7 +174,8 @@ def test_odd_shapes_inside_an_attempt_are_read_without_trusting_them(tmp_path):
     b = read_bundle(make(tmp_path / "b.zip", members))
     [detail] = b.attempts()
     assert b.learner == "Ana\\x1b]0;pwned\\x07"  # shown, escaped (rehearsal.printable)
-    assert detail.turns[0].delivery == {"words": 3}
+    delivery = detail.turns[0].delivery
+    assert delivery is not None and delivery.words == 3 and delivery.wpm is None  # "fast" is not a number
     assert detail.turns[0].tips == ["\\x1b[31mred"]
     assert "Thanks \\<b\\>" in export.to_markdown(detail)
     assert "Thanks &lt;b&gt;" in export.to_html(detail)  # the out-of-range evidence span is dropped

@@ -18,7 +18,8 @@ from fuzz_support import budget, seeded
 from hostile_support import ATTEMPT, MANIFEST, bundle_members, zip_bytes
 from rehearsal.store import export
 from rehearsal.store.bundle import BundleError, read_bundle
-from rehearsal.store.review import review, review_bundle, table
+from rehearsal.cli.review import table
+from rehearsal.store.review import review, review_bundle
 
 GOOD = zip_bytes(bundle_members())
 HOSTILE = st.one_of(

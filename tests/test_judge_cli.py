@@ -54,7 +54,7 @@ def test_jsonl_keeps_order_and_shape():
     for dim in ("gratitude", "feedback_request"):
         assert {"detected", "score", "evidence"} <= first[dim].keys()
         for ev in first[dim]["evidence"]:
-            assert set(ev) == {"text", "start", "end"}
+            assert set(ev) == {"text", "start", "end", "note"}  # the one verdict shape (Verdict.to_dict)
     assert first["gratitude"]["detected"] and first["feedback_request"]["detected"]
     assert {"label", "score", "evidence"} <= first["tone"].keys()
     text = "Thank you! What could I have done better?"

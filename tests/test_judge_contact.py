@@ -83,7 +83,7 @@ def test_the_voicemail_with_a_spoken_number_gets_the_contact_part_with_evidence(
     assert record.score.score == 100
     assert not any("how to reach you" in t for t in record.tips)
     assert "left a way to reach you" in record.cue
-    kinds = {(s.kind, WITH_NUMBER[s.start:s.end]) for s in spans(record.verdict.to_dict(), WITH_NUMBER)}
+    kinds = {(s.kind, WITH_NUMBER[s.start:s.end]) for s in spans(record.verdict, WITH_NUMBER)}
     assert ("contact", "oh seven seven double oh nine double one two three") in kinds
 
 

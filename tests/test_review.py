@@ -29,12 +29,12 @@ def test_review_table_across_learners(tmp_path, monkeypatch, capsys):
     assert main(["review", ana, ben]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].split()[:5] == ["learner", "scenario", "attempts", "best", "latest"]
-    ana_row, ben_row = out[2].split(), out[3].split()
+    ana_row, ben_row = out[1].split(), out[2].split()
     assert ana_row[0] == "Ana" and "3/3" in ana_row and ana_row[-1] == "met"
     # best 100, latest 17; gratitude best/latest 100/0
     at = ana_row.index("3/3")
     assert ana_row[at + 1:at + 4] == ["100", "17", "100/0"]
-    assert ben_row[0] == "Ben" and "1/3" in ben_row and out[3].endswith("not yet (70)")
+    assert ben_row[0] == "Ben" and "1/3" in ben_row and out[2].endswith("not yet (70)")
 
 
 def test_review_json(tmp_path, monkeypatch, capsys):
@@ -69,6 +69,6 @@ def test_bad_bundles_are_named_and_the_rest_still_reviewed(tmp_path, monkeypatch
 def test_learner_names_cannot_drive_the_terminal(tmp_path, monkeypatch):
     path = _learner_bundle(tmp_path, "Ana\x1b[2J\x07", [GOOD], monkeypatch)
     rows, failures = review([tmp_path / os.path.basename(path)])
-    from rehearsal.store.review import table
+    from rehearsal.cli.review import table
 
     assert not failures and "\x1b" not in table(rows) and "Ana\\x1b[2J\\x07" in table(rows)

@@ -40,4 +40,5 @@ def test_two_processes_write_at_once(tmp_path):
         scores = sorted({store.get(i).score for i in ids})
         assert scores == [16.6, 100.0]
         for i in ids:
-            assert all(t.reply_audio is not None for t in store.get(i).turns)
+            detail = store.get(i)
+            assert all(detail.recording(t, "reply") is not None for t in detail.turns)

@@ -71,3 +71,25 @@ def test_a_file_that_is_not_a_database_gives_a_sentence(tmp_path):
     path.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(StoreError, match="move that file aside"):
         open_store(path)
+
+
+def test_a_turn_row_as_the_previous_release_wrote_it_reads_as_the_turn_played(tmp_path):
+    """Before one turn shape, `data` held a re-picked, flattened copy without the columns' keys."""
+    import json
+
+    from rehearsal.call.engine import Call
+    from store_support import KeywordJudge, scenario
+
+    record = Call(scenario(), KeywordJudge()).reply(GOOD[0])
+    verdict = record.verdict.to_dict()
+    verdict["tone"].pop("notes")  # the older verdict shape had no "notes"
+    old = {"expects": record.expects, "verdict": verdict, "delivery": None, "tips": record.tips, "cue": record.cue,
+           "words": [], "skipped": False, "next_turn": record.next_turn, "parts": record.score.parts,
+           "missed": record.score.missed}
+    with open_store(tmp_path / "s.sqlite3") as store:
+        sid = store.begin_session(scenario(), mode="typed", scenario_path=None, start_turn=None)
+        with store._lock:
+            store._db.execute(
+                "INSERT INTO turns (session_id, idx, turn_id, manager_text, reply, score, data) VALUES (?, 0, ?, ?, ?, ?, ?)",
+                (sid, record.turn_id, record.manager_text, record.reply, record.score.score, json.dumps(old)))
+        assert store.get(sid).turns == [record]

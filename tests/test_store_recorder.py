@@ -33,11 +33,11 @@ def test_a_recorded_call_reads_back_turn_by_turn(store):
     first = detail.turns[0]
     assert (first.index, first.turn_id, first.manager_text) == (0, "hello", "Dana speaking.")
     assert first.reply == GOOD[0]
-    assert first.verdict["gratitude"]["evidence"][0]["text"] == "Thank"
-    assert first.parts == {"gratitude": 1.0, "feedback_request": 1.0, "tone": 1.0}
+    assert first.verdict.gratitude.evidence[0].text == "Thank"
+    assert first.score.parts == {"gratitude": 1.0, "feedback_request": 1.0, "tone": 1.0}
     assert first.expects == ["gratitude", "feedback_request"]
-    assert wavfile.read(first.reply_audio).pcm == beep(0.3).pcm
-    assert wavfile.read(first.manager_audio).rate == 16000
+    assert wavfile.read(detail.recording(first, "reply")).pcm == beep(0.3).pcm
+    assert wavfile.read(detail.recording(first, "manager")).rate == 16000
     assert detail.closing_line == "Good luck out there." and detail.closing_audio is not None
     assert detail.scenario["rubric"]["target"] == 70
 
@@ -79,6 +79,7 @@ def test_single_turn_retries_do_not_count_as_attempts(store):
     call = Call(sc, fake_judge(), start_at="vague")
     rec(TurnScored(call.reply(GOOD[1])))
     rec(CallEnded(call.result()))
+    rec.flush()
     assert store.list_sessions()[0].start_turn == "vague"
     assert store.scenario_stats("follow-up").attempts == 0
 
@@ -95,7 +96,7 @@ def test_hung_up_and_incomplete_status(store):
 def test_keep_audio_off_keeps_transcripts_only(store):
     sid = record_call(store, GOOD, keep_audio=False)
     detail = store.get(sid)
-    assert all(t.manager_audio is None and t.reply_audio is None for t in detail.turns)
+    assert all(detail.recording(t, "manager") is None and detail.recording(t, "reply") is None for t in detail.turns)
     assert not (store.recordings_root / sid).exists()
     assert detail.turns[1].reply == GOOD[1]
 
@@ -104,6 +105,7 @@ def test_reply_audio_is_on_disk_before_the_turn_is_scored(store):
     sc = scenario()
     rec = store.recorder(sc, mode="voice", keep_audio=True)
     rec(ReplyHeard("hello", Transcript("thanks"), beep()))
+    rec.flush()
     files = list((store.recordings_root / rec.session_id).iterdir())
     assert [f.name for f in files] == ["001-hello-reply.wav"]  # no temp files left behind
     assert wavfile.read(files[0]).pcm == beep().pcm
@@ -118,6 +120,7 @@ def test_a_retried_turn_replaces_the_old_one(store):
     rec(TurnScored(call.reply(GOOD[0])))
     rec(TurnScored(call.reply(GOOD[1])))
     rec(CallEnded(call.result()))
+    rec.flush()
     detail = store.get(rec.session_id)
     assert [t.reply for t in detail.turns] == GOOD
     assert detail.score == 100.0
@@ -136,6 +139,7 @@ def test_recorder_is_thread_safe(store):
         t.start()
     for t in threads:
         t.join()
+    rec.flush()
     assert len(list((store.recordings_root / rec.session_id).glob("*.wav"))) == 40
 
 
@@ -155,10 +159,12 @@ def test_a_call_with_no_reply_is_not_kept(store, ending):
     rec = store.recorder(sc, mode="voice", keep_audio=True)
     call = Call(sc, fake_judge())
     rec(ManagerSpeaking(call.current_id, call.manager_line, beep()))
+    rec.flush()
     assert (store.recordings_root / rec.session_id).is_dir()  # written at once, as ever
     if ending == "hung_up":
         call.hang_up()
         rec(CallEnded(call.result()))
+        rec.flush()
         assert not (store.recordings_root / rec.session_id).exists()  # gone at the end, before close
     if ending != "killed":
         rec.close()
@@ -174,11 +180,13 @@ def test_the_first_reply_keeps_the_call_with_the_line_before_it(store):
     call = Call(sc, fake_judge())
     rec(ManagerSpeaking(call.current_id, call.manager_line, beep()))
     rec(ReplyHeard(call.current_id, Transcript(GOOD[0]), beep(0.3)))
+    rec.flush()
     assert [s.id for s in store.list_sessions()] == [rec.session_id]  # heard, not yet scored: kept
     rec(TurnScored(call.reply(GOOD[0])))
     rec.close()
-    turn = store.get(rec.session_id).turns[0]
-    assert turn.manager_audio is not None and turn.reply_audio is not None
+    detail = store.get(rec.session_id)
+    assert detail.recording(detail.turns[0], "manager") is not None
+    assert detail.recording(detail.turns[0], "reply") is not None
 
 
 def test_audio_of_a_call_killed_before_its_first_reply_is_swept_later(tmp_path):
@@ -189,6 +197,7 @@ def test_audio_of_a_call_killed_before_its_first_reply_is_swept_later(tmp_path):
     with open_store(db) as s:
         rec = s.recorder(scenario(), mode="voice", keep_audio=True)
         rec(ManagerSpeaking("hello", "Dana speaking.", beep()))  # then the process dies
+        rec.flush()
         kept = record_call(s, GOOD)
     folder = s.recordings_root / rec.session_id
     with open_store(db):
@@ -231,6 +240,7 @@ def test_delete_removes_the_row_and_its_audio(store):
 
 def test_a_missing_wav_reads_as_no_audio(store):
     sid = record_call(store, GOOD)
-    turn = store.get(sid).turns[0]
-    turn.reply_audio.unlink()
-    assert store.get(sid).turns[0].reply_audio is None
+    detail = store.get(sid)
+    detail.recording(detail.turns[0], "reply").unlink()
+    detail = store.get(sid)
+    assert detail.recording(detail.turns[0], "reply") is None

@@ -77,7 +77,7 @@ async def test_spoken_call_shows_partials_then_the_final_and_delivery():
         assert hook.modes[0] == "voice · auto end-of-reply"
         cards = list(app.screen.query(TurnCard))
         assert [c.record.reply for c in cards] == [OPENING, FIT]
-        assert "pace" in str(cards[0].render()) and "latency" in str(cards[0].render())
+        assert "words/min" in str(cards[0].render()) and "started after" in str(cards[0].render())  # store.view.delivery_line
         assert cards[0].record.delivery is not None
 
 

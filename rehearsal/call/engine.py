@@ -6,56 +6,24 @@ voice loop and the TUI all drive this same object.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from typing import Literal, Protocol
+from dataclasses import dataclass, replace
+from typing import Protocol
 
+from rehearsal.call.ending import Ending
+from rehearsal.call.turn import TurnRecord
 from rehearsal.judging import contact
 from rehearsal.judging.delivery import Delivery
-from rehearsal.judging.scoring import TurnScore, call_score, score_turn
+from rehearsal.judging.scoring import call_score, score_turn
 from rehearsal.judging.tips import cue_for, tips_for
 from rehearsal.judging.verdict import Verdict
 from rehearsal.media import Word
 from rehearsal.scenario.model import Condition, Scenario, Turn
 
-EndReason = Literal["completed", "hung_up", "in_progress"]
+EndReason = Ending  # the one vocabulary of how a call ended (rehearsal.call.ending)
 
 
 class Judge(Protocol):
     def judge(self, text: str, context: str | None = None) -> Verdict: ...
-
-
-@dataclass(frozen=True, slots=True)
-class TurnRecord:
-    index: int
-    turn_id: str
-    manager_text: str
-    reply: str
-    verdict: Verdict
-    score: TurnScore
-    tips: list[str]
-    cue: str
-    next_turn: str | None
-    expects: list[str]
-    delivery: Delivery | None = None
-    words: list[Word] = field(default_factory=list)
-    skipped: bool = False
-
-    def to_dict(self) -> dict:
-        return {
-            "index": self.index,
-            "turn_id": self.turn_id,
-            "manager_text": self.manager_text,
-            "reply": self.reply,
-            "expects": self.expects,
-            "verdict": self.verdict.to_dict(),
-            "score": self.score.to_dict(),
-            "tips": self.tips,
-            "cue": self.cue,
-            "next_turn": self.next_turn,
-            "delivery": self.delivery.to_dict() if self.delivery else None,
-            "words": [{"text": w.text, "start": w.start, "end": w.end, "conf": w.conf} for w in self.words],
-            "skipped": self.skipped,
-        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +140,7 @@ class Call:
         elif self.current.end:
             reason = "completed"
         else:
-            reason = "in_progress"
+            reason = "incomplete"
         return CallResult(
             scenario_id=self.scenario.id,
             scenario_title=self.scenario.title,

@@ -10,7 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from rehearsal.call.engine import CallResult, TurnRecord
+from rehearsal.call.engine import CallResult
+from rehearsal.call.turn import TurnRecord
 from rehearsal.media import Audio, Transcript
 
 

@@ -6,11 +6,13 @@ from rich.console import Console
 from rich.markup import escape
 from rich.text import Text
 
-from rehearsal.call.engine import CallResult, TurnRecord
+from rehearsal.call.engine import CallResult
+from rehearsal.call.turn import TurnRecord
 from rehearsal.printable import printable
 from rehearsal.scenario.model import Scenario
+from rehearsal.dimensions import DETECTED, label
 from rehearsal.store.evidence import RICH_STYLE, segments
-from rehearsal.store.models import DIMENSION_LABELS
+from rehearsal.store.view import delivery_line
 
 MAX_QUOTES = 8  # a scorecard, not a dump: a very long reply must not flood the terminal
 
@@ -40,7 +42,7 @@ def highlighted_reply(record: TurnRecord) -> Text:
     if not record.reply:
         return Text("(skipped)" if record.skipped else "(silence)", style="dim")
     text = Text()
-    for piece, span in segments(record.verdict.to_dict(), record.reply):
+    for piece, span in segments(record.verdict, record.reply):
         text.append(printable(piece), style=RICH_STYLE[span.kind] if span else "")
     return text
 
@@ -51,7 +53,7 @@ def print_scorecard(console: Console, result: CallResult, previous: float | None
         console.print(f"[bold]Turn {record.index + 1}[/bold] — {escape(printable(record.manager_text))}")
         console.print(Text("  You: ") + highlighted_reply(record))
         parts = "  ".join(
-            f"{DIMENSION_LABELS[d]} {'✓' if c >= 1 else ('~' if c > 0 else '✗')}" for d, c in record.score.parts.items()
+            f"{label(d)} {'✓' if c >= 1 else ('~' if c > 0 else '✗')}" for d, c in record.score.parts.items()
         )
         console.print(f"  {record.score.score:.0f}/100   {parts}   tone: {record.verdict.tone.label}")
         quotes = list(dict.fromkeys(_quotes(record)))
@@ -59,12 +61,9 @@ def print_scorecard(console: Console, result: CallResult, previous: float | None
             console.print(f"  [dim]{escape(printable(quote))}[/dim]")
         if len(quotes) > MAX_QUOTES:
             console.print(f"  [dim]… and {len(quotes) - MAX_QUOTES} more[/dim]")
-        if record.delivery is not None:
-            d = record.delivery
-            figures = [f"{d.wpm:.0f} wpm" if d.wpm else None, f"{len(d.fillers)} fillers",
-                       f"longest pause {d.longest_pause_s:.1f} s",
-                       f"started after {d.latency_s:.1f} s" if d.latency_s is not None else None]
-            console.print("  delivery: " + ", ".join(f for f in figures if f))
+        delivery = delivery_line(record.delivery)
+        if delivery is not None:
+            console.print(f"  delivery: {delivery}")
         for tip in record.tips:
             console.print(f"  [yellow]tip:[/yellow] {escape(printable(tip))}")
         console.print()
@@ -81,14 +80,14 @@ def print_scorecard(console: Console, result: CallResult, previous: float | None
 def _quotes(record: TurnRecord) -> list[str]:
     verdict = record.verdict
     out = []
-    for dim in ("gratitude", "feedback_request", "door_open", "contact"):
+    for dim in DETECTED:
         det = getattr(verdict, dim)
         if det is None:
             continue
         for ev in det.evidence:
-            out.append(f"{DIMENSION_LABELS[dim]}: \"{ev.text}\"")
+            out.append(f"{label(dim)}: \"{ev.text}\"")
         for ev in det.rejected:
-            out.append(f"not {DIMENSION_LABELS[dim]}: \"{ev.text}\"" + (f" ({ev.note})" if ev.note else ""))
+            out.append(f"not {label(dim)}: \"{ev.text}\"" + (f" ({ev.note})" if ev.note else ""))
     for ev in verdict.tone.evidence:
         out.append(f"tone {verdict.tone.label}: \"{ev.text}\"")
     return out

@@ -74,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
     text = _clean(args.text)
     verdict = judge.judge(text[:MAX_REPLY_CHARS])
     if args.json:
-        record = verdict_json(verdict)
+        record = verdict.to_dict()  # the one shape stored turns and bundles hold too
         if len(text) > MAX_REPLY_CHARS:
             record["truncated"] = True
         _write(getattr(sys.stdout, "buffer", sys.stdout), record)
@@ -112,7 +112,7 @@ def _context(item: dict) -> str | None:
 
 
 def _judged(judge, text: str, context: str | None = None) -> dict:
-    record = verdict_json(judge.judge(text[:MAX_REPLY_CHARS], context))
+    record = judge.judge(text[:MAX_REPLY_CHARS], context).to_dict()
     if len(text) > MAX_REPLY_CHARS:
         record["truncated"] = True
     return record
@@ -188,35 +188,6 @@ def _parse(line: str) -> tuple[dict, str | None]:
         return {}, '"id" must be a string or a number'
     item["text"] = _clean(item["text"])
     return item, None
-
-
-def verdict_json(verdict: Verdict) -> dict:
-    """The issue's shape, plus door_open, silent and the ruled-out look-alikes."""
-    return {
-        "gratitude": _detection(verdict.gratitude),
-        "feedback_request": _detection(verdict.feedback_request),
-        "tone": {
-            "label": verdict.tone.label,
-            "score": verdict.tone.score,
-            "evidence": [_span(e) for e in verdict.tone.evidence],
-            "notes": [e.note for e in verdict.tone.evidence],
-        },
-        "door_open": _detection(verdict.door_open),
-        "silent": verdict.silent,
-    }
-
-
-def _detection(d: Detection) -> dict:
-    return {
-        "detected": d.detected,
-        "score": d.score,
-        "evidence": [_span(e) for e in d.evidence],
-        "rejected": [{**_span(e), "note": e.note} for e in d.rejected],
-    }
-
-
-def _span(e: Evidence) -> dict:
-    return {"text": e.text, "start": e.start, "end": e.end}
 
 
 def readable(verdict: Verdict) -> str:

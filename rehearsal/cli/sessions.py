@@ -80,7 +80,9 @@ def status_words(s) -> str:
     """How the list names a call's state; calls that are not attempts say so."""
     if s.turn_count == 0:
         return "no reply (not counted)"
-    words = s.status.replace("_", " ")
+    from rehearsal.call.ending import label
+
+    words = label(s.status)
     if s.start_turn:
         words += f" (retry from {s.start_turn})"
     return words
@@ -115,7 +117,7 @@ def _replay(store, args) -> int:
 
     detail = store.get(args.id)
     speaker = None if args.no_audio else _speaker()
-    has_audio = any(t.manager_audio or t.reply_audio for t in detail.turns)
+    has_audio = any(detail.recording(t, "manager") or detail.recording(t, "reply") for t in detail.turns)
     if speaker is not None and not has_audio:
         print("This call has no recordings (typed, or keep_audio was off): printing the transcript only.", file=sys.stderr)
     try:
@@ -178,7 +180,8 @@ def _audio_paths(detail) -> dict[int, dict[str, str]]:
     """Where each turn's recordings are on this computer, for the JSON export."""
     paths: dict[int, dict[str, str]] = {}
     for turn in detail.turns:
-        for role, path in (("manager", turn.manager_audio), ("reply", turn.reply_audio)):
+        for role in ("manager", "reply"):
+            path = detail.recording(turn, role)
             if path is not None:
                 paths.setdefault(turn.index, {})[role] = str(path)
     return paths

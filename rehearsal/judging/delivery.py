@@ -29,7 +29,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from rehearsal.judging.verdict import Evidence
+from rehearsal.judging.verdict import Clean, Evidence, as_is
+from rehearsal.untrusted import field_int, field_list, field_number
 from rehearsal.media import Word
 
 PACE_BAND_WPM = (100.0, 165.0)  # the band Microsoft's Speaker Coach recommends
@@ -55,6 +56,23 @@ class Delivery:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: object, spoken: str, clean: Clean = as_is) -> Delivery | None:
+        """Figures read back from `to_dict()` output, trusting no type: a figure that is not a
+        number reads as unknown. Filler spans are kept only where they fall inside `spoken`."""
+        if not isinstance(data, dict):
+            return None
+        words = field_int(data, "words")
+        return cls(
+            words=max(0, words or 0),
+            duration_s=field_number(data, "duration_s", 0.0) or 0.0,
+            wpm=field_number(data, "wpm"),
+            fillers=Evidence.list_from(field_list(data, "fillers"), spoken, clean),
+            fillers_per_min=field_number(data, "fillers_per_min"),
+            longest_pause_s=field_number(data, "longest_pause_s", 0.0) or 0.0,
+            latency_s=field_number(data, "latency_s"),
+        )
 
 
 def transcript_text(words: list[Word]) -> str:

@@ -21,6 +21,7 @@ from rehearsal.judging.learned import load as learned_reader
 from rehearsal.judging.features import context_ask, context_features, context_flags, context_words, signal_features, text_features
 from rehearsal.judging.normalize import Normalized, normalize
 from rehearsal.judging.verdict import Detection, Evidence, Tone, Verdict
+from rehearsal.dimensions import PHRASED
 
 if TYPE_CHECKING:  # pydantic is slow to import; `rehearsal score` never needs it
     from rehearsal.judging.features import TextFeature
@@ -48,7 +49,7 @@ class Judge:
     def __init__(self, extra_phrases: Phrases | None = None, learned: bool | LearnedReader = True) -> None:
         self._extra = {
             dim: _phrase_pattern(getattr(extra_phrases, dim, None) or [])
-            for dim in ("gratitude", "feedback_request", "door_open")
+            for dim in PHRASED
         }
         if isinstance(learned, LearnedReader):
             self._reader: LearnedReader | None = learned

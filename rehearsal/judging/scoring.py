@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 
 from rehearsal.judging.delivery import PACE_BAND_WPM, Delivery
 from rehearsal.judging.verdict import Verdict
+from rehearsal.dimensions import PHRASED
 from rehearsal.scenario.model import Weights
 
 TONE_CREDIT = {"positive": 1.0, "neutral": 0.6, "negative": 0.0}
@@ -51,7 +52,7 @@ def dimension_credit(verdict: Verdict, dimension: str) -> float:
     return 1.0 if getattr(verdict, dimension).detected else 0.0
 
 
-UNPROMPTED = ("gratitude", "feedback_request", "door_open")
+UNPROMPTED = PHRASED  # good things a turn did not ask for still earn credit
 
 
 def score_turn(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rehearsal.judging.delivery import PACE_BAND_WPM, Delivery
 from rehearsal.judging.scoring import MAX_FILLERS_PER_MIN, MAX_LATENCY_S, MAX_PAUSE_S, TurnScore
 from rehearsal.judging.verdict import Evidence, Verdict
+from rehearsal.dimensions import PHRASED
 
 _TIPS = {
     "gratitude": "Open with thanks: \"Thank you for taking my call, and thanks again for the interview.\"",
@@ -45,7 +46,7 @@ def tips_for(verdict: Verdict, score: TurnScore, delivery: Delivery | None = Non
             tips.extend(_delivery_tips(delivery))
         elif dim == "tone":
             tips.append(_tone_tip(verdict))
-        elif dim in ("gratitude", "feedback_request", "door_open"):
+        elif dim in PHRASED:
             tips.append(_quoted(getattr(verdict, dim).rejected) + _TIPS[dim])
         elif dim in _TIPS:
             tips.append(_TIPS[dim])

@@ -13,7 +13,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-Dimension = Literal["gratitude", "feedback_request", "tone", "door_open"]
+from rehearsal.dimensions import Expectable as Dimension  # what `expects` may name
+
 ToneLabel = Literal["positive", "neutral", "negative"]
 Difficulty = Literal["easy", "medium", "hard"]
 

@@ -20,7 +20,9 @@ from pathlib import Path
 from rehearsal import __version__
 from rehearsal.printable import printable
 from rehearsal.store import export
-from rehearsal.store.models import SessionDetail, SessionSummary, StoredTurn
+from rehearsal.call.ending import ending
+from rehearsal.call.turn import TurnRecord
+from rehearsal.store.models import SessionDetail, SessionSummary, counts_as_attempt
 from rehearsal.store.safezip import (
     MAX_BUNDLE_BYTES,
     MAX_MEMBER_BYTES,
@@ -82,7 +84,9 @@ def write_bundle(
         "scenario": {"id": scenario.get("id"), "title": scenario.get("title"), "hash": scenario_hash},
         "rubric": {"target": rubric.get("target"), "attempts": rubric.get("attempts")},
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "attempts": len(details),
+        # What the coach's review counts (docs/coaching.md): retries and hang-ups ride along as calls.
+        "attempts": sum(1 for d in details if counts_as_attempt(d.summary)),
+        "calls": len(details),
         "audio": include_audio,
     }
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -112,7 +116,8 @@ def write_bundle(
 def _add_audio(zf: zipfile.ZipFile, detail: SessionDetail) -> dict[int, dict[str, str]]:
     names: dict[int, dict[str, str]] = {}
     for turn in detail.turns:
-        for role, path in (("manager", turn.manager_audio), ("reply", turn.reply_audio)):
+        for role in ("manager", "reply"):
+            path = detail.recording(turn, role)
             if path is not None and path.is_file():
                 name = f"audio/{detail.summary.id}/{path.name}"
                 # WAV barely compresses; storing it keeps writing fast.
@@ -250,36 +255,10 @@ def _text(value: object) -> str:
     return printable(value) if isinstance(value, str) else ""
 
 
-_DELIVERY_NUMBERS = ("words", "duration_s", "wpm", "fillers_per_min", "longest_pause_s", "latency_s")
-
-
-def _delivery(value: object) -> dict | None:
-    """Only the delivery figures that are numbers; anything else in a bundle is dropped."""
-    if not isinstance(value, dict):
-        return None
-    return {k: value[k] for k in _DELIVERY_NUMBERS
-            if isinstance(value.get(k), int | float) and not isinstance(value.get(k), bool)}
-
-
 def _detail(a: dict, scenario: dict) -> SessionDetail:
     s = a["session"]
-    status = s.get("status") if s.get("status") in ("completed", "hung_up", "incomplete") else "incomplete"
-    turns = [
-        StoredTurn(
-            index=i,
-            turn_id=_text(t.get("turn_id")),
-            manager_text=_text(t.get("manager_text")),
-            reply=_text(t.get("reply")),
-            verdict=t.get("verdict") if isinstance(t.get("verdict"), dict) else {},
-            delivery=_delivery(t.get("delivery")),
-            score=float(t["score"]),
-            parts={k: float(v) for k, v in (t.get("parts") or {}).items()},
-            tips=[_text(x) for x in t.get("tips") or [] if isinstance(x, str)] if isinstance(t.get("tips"), list) else [],
-            cue=_text(t.get("cue")),
-            expects=[x for x in t.get("expects") or [] if isinstance(x, str)] if isinstance(t.get("expects"), list) else [],
-        )
-        for i, t in enumerate(a["turns"])
-    ]
+    status = ending(s.get("status"))
+    turns = [TurnRecord.from_dict(t, index=i, clean=_text) for i, t in enumerate(a["turns"])]
     started = datetime.fromisoformat(str(s["started_at"]))
     if started.tzinfo is None:  # a hand-edited file; treat it as UTC rather than fail to sort
         started = started.replace(tzinfo=UTC)

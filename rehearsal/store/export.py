@@ -11,12 +11,15 @@ from datetime import datetime
 
 from rehearsal import __version__
 from rehearsal.printable import printable
-from rehearsal.store.evidence import segments, what_counted
-from rehearsal.store.models import DIMENSION_LABELS, ProgressPoint, SessionDetail, StoredTurn
+from rehearsal.call.ending import label as ending_label
+from rehearsal.call.turn import TurnRecord
+from rehearsal.dimensions import label
+from rehearsal.store.evidence import LEGEND, segments, what_counted
+from rehearsal.store.models import ProgressPoint, SessionDetail
+from rehearsal.store.view import delivery_line
 
 FORMAT_VERSION = 1
 RATES_CAPTION = "Each figure is the credit earned on the turns that called for it."
-_STATUS_WORDS = {"completed": "completed", "hung_up": "hung up early", "incomplete": "interrupted (incomplete)"}
 
 
 def to_json(detail: SessionDetail, audio_names: dict[int, dict[str, str]] | None = None) -> dict:
@@ -24,9 +27,7 @@ def to_json(detail: SessionDetail, audio_names: dict[int, dict[str, str]] | None
     s = detail.summary
     turns = []
     for t in detail.turns:
-        data = t.to_dict()
-        data["audio"] = (audio_names or {}).get(t.index, {})
-        turns.append(data)
+        turns.append({**t.to_dict(), "audio": (audio_names or {}).get(t.index, {})})
     return {
         "format_version": FORMAT_VERSION,
         "app_version": __version__,
@@ -62,20 +63,6 @@ def headline(detail: SessionDetail) -> str:
     return f"{score} (target {s.target:.0f}: {'met' if s.score >= s.target else 'not yet'})"
 
 
-def delivery_line(delivery: dict | None) -> str | None:
-    if not delivery or not delivery.get("words"):
-        return None
-    bits = []
-    if delivery.get("wpm") is not None:
-        bits.append(f"{delivery['wpm']:.0f} words/min")
-    if delivery.get("fillers_per_min") is not None:
-        bits.append(f"{delivery['fillers_per_min']:.1f} fillers/min")
-    bits.append(f"longest pause {delivery.get('longest_pause_s') or 0:.1f} s")
-    if delivery.get("latency_s") is not None:
-        bits.append(f"started after {delivery['latency_s']:.1f} s")
-    return ", ".join(bits)
-
-
 def manager_name(detail: SessionDetail) -> str:
     persona = (detail.scenario or {}).get("persona") or {}
     return str(persona.get("name") or "Manager")
@@ -96,13 +83,13 @@ def to_markdown(detail: SessionDetail) -> str:
     out = [
         f"# {md(s.scenario_title)}: {headline(detail)}",
         "",
-        f"{when(s.started_at)} · {s.mode} · {_STATUS_WORDS[s.status]} · session `{s.id}`",
+        f"{when(s.started_at)} · {s.mode} · {ending_label(s.status)} · session `{s.id}`",
         "",
     ]
     rates = detail.dimension_rates()
     if rates:
         out += [
-            "| " + " | ".join(DIMENSION_LABELS[d] for d in rates) + " |",
+            "| " + " | ".join(label(d) for d in rates) + " |",
             "|" + "---|" * len(rates),
             "| " + " | ".join(f"{v:.0f}%" for v in rates.values()) + " |",
             "",
@@ -117,11 +104,11 @@ def to_markdown(detail: SessionDetail) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def _md_turn(t: StoredTurn, who: str) -> list[str]:
+def _md_turn(t: TurnRecord, who: str) -> list[str]:
     reply = md(t.reply) if t.reply.strip() else "*(no reply)*"
-    out = [f"## Turn {t.index + 1}: {t.score:.0f}/100", "", f"**{who}:** {md(t.manager_text)}", "", f"**You:** {reply}", ""]
-    counted = [f"{label} ({', '.join('“' + md(q) + '”' for q in quotes)})" if quotes else label
-               for label, quotes in what_counted(t.verdict)]
+    out = [f"## Turn {t.index + 1}: {t.score.score:.0f}/100", "", f"**{who}:** {md(t.manager_text)}", "", f"**You:** {reply}", ""]
+    counted = [f"{name} ({', '.join('“' + md(q) + '”' for q in quotes)})" if quotes else name
+               for name, quotes in what_counted(t.verdict)]
     if counted:
         out += ["What counted: " + "; ".join(counted) + ".", ""]
     line = delivery_line(t.delivery)
@@ -166,18 +153,17 @@ def to_html(detail: SessionDetail, history: list[ProgressPoint] | None = None) -
         "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; style-src 'unsafe-inline'\">",
         f"<title>{e(s.scenario_title)}: {e(headline(detail))}</title><style>{_CSS}</style></head><body>",
         f"<h1>{e(s.scenario_title)}</h1>",
-        f"<p class='meta'>{e(when(s.started_at))} · {e(s.mode)} · {e(_STATUS_WORDS[s.status])} · session {e(s.id)}</p>",
+        f"<p class='meta'>{e(when(s.started_at))} · {e(s.mode)} · {e(ending_label(s.status))} · session {e(s.id)}</p>",
         f"<p><span class='score{cls}'>{e(headline(detail))}</span></p>",
     ]
     if rates:
-        parts.append("<table class='dims'><tr>" + "".join(f"<th>{e(DIMENSION_LABELS[d])}</th>" for d in rates) + "</tr><tr>"
+        parts.append("<table class='dims'><tr>" + "".join(f"<th>{e(label(d))}</th>" for d in rates) + "</tr><tr>"
                      + "".join(f"<td>{v:.0f}%</td>" for v in rates.values()) + "</tr></table>"
                      f"<p class='meta'>{e(RATES_CAPTION)}</p>")
     if history and len(history) > 1:
         parts.append(f"<h2>Your attempts at this scenario</h2>{svg_chart(history, s.target, s.id)}")
-    parts.append("<p class='legend'>Highlights: <mark class='gratitude'>thanks</mark> <mark class='feedback_request'>"
-                 "feedback request</mark> <mark class='door_open'>door open</mark> <mark class='warm'>warm</mark> <mark class='negative'>tone slipped</mark> "
-                 "<mark class='rejected'>did not count</mark></p>")
+    parts.append("<p class='legend'>Highlights: " + " ".join(f"<mark class='{kind}'>{e(name)}</mark>" for kind, name in LEGEND)
+                 + "</p>")
     who = e(manager_name(detail))
     for t in detail.turns:
         parts.append(_html_turn(t, who))
@@ -187,7 +173,7 @@ def to_html(detail: SessionDetail, history: list[ProgressPoint] | None = None) -
     return "\n".join(parts) + "\n"
 
 
-def _html_turn(t: StoredTurn, who: str) -> str:
+def _html_turn(t: TurnRecord, who: str) -> str:
     if t.reply.strip():
         reply = "".join(
             e(text) if span is None else f"<mark class='{e(span.kind)}' title='{e(span.note or span.kind)}'>{e(text)}</mark>"
@@ -196,7 +182,7 @@ def _html_turn(t: StoredTurn, who: str) -> str:
     else:
         reply = "<em>(no reply)</em>"
     out = [
-        f"<section class='turn'><span class='turnscore'>{t.score:.0f}</span>",
+        f"<section class='turn'><span class='turnscore'>{t.score.score:.0f}</span>",
         f"<p class='mgr'><span class='who'>{who}:</span> {e(t.manager_text)}</p>",
         f"<p class='reply'><span class='who'>You:</span> {reply}</p>",
     ]

@@ -5,18 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Literal
 
-Status = Literal["completed", "hung_up", "incomplete"]
-DIMENSIONS = ("gratitude", "feedback_request", "tone", "door_open", "delivery")
-DIMENSION_LABELS = {
-    "gratitude": "gratitude",
-    "feedback_request": "feedback request",
-    "tone": "tone",
-    "door_open": "door open",
-    "delivery": "delivery",
-    "contact": "contact details",
-}
+from rehearsal.call.ending import Ending
+from rehearsal.call.turn import TurnRecord
+from rehearsal.dimensions import RATED
+
+Status = Ending  # a stored call that never reached its end (a crash, a quit) stays "incomplete"
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,48 +35,28 @@ class SessionSummary:
 
 
 @dataclass(frozen=True, slots=True)
-class StoredTurn:
-    index: int
-    turn_id: str
-    manager_text: str
-    reply: str
-    verdict: dict
-    delivery: dict | None
-    score: float
-    parts: dict[str, float]
-    tips: list[str]
-    cue: str
-    manager_audio: Path | None = None
-    reply_audio: Path | None = None
-    expects: list[str] = field(default_factory=list)
-    words: list[dict] = field(default_factory=list)
-    skipped: bool = False
+class Recordings:
+    """Where a stored turn's audio is on this computer (None: not kept, or gone)."""
 
-    def to_dict(self) -> dict:
-        return {
-            "index": self.index,
-            "turn_id": self.turn_id,
-            "manager_text": self.manager_text,
-            "reply": self.reply,
-            "expects": self.expects,
-            "verdict": self.verdict,
-            "delivery": self.delivery,
-            "score": self.score,
-            "parts": self.parts,
-            "tips": self.tips,
-            "cue": self.cue,
-            "words": self.words,
-            "skipped": self.skipped,
-        }
+    manager: Path | None = None
+    reply: Path | None = None
+
+    def get(self, role: str) -> Path | None:
+        return self.manager if role == "manager" else self.reply
 
 
 @dataclass(frozen=True, slots=True)
 class SessionDetail:
     summary: SessionSummary
-    turns: list[StoredTurn]
+    turns: list[TurnRecord]
     scenario: dict | None = None  # the scenario as it was at the time of the call
     closing_line: str | None = None
     closing_audio: Path | None = None
+    recordings: dict[int, Recordings] = field(default_factory=dict)  # turn index -> its audio
+
+    def recording(self, turn: TurnRecord, role: str) -> Path | None:
+        """The WAV of a turn's manager line (role "manager") or reply ("reply"), if kept."""
+        return self.recordings.get(turn.index, Recordings()).get(role)
 
     # The summary's fields, read straight through.
     id = property(lambda self: self.summary.id)
@@ -120,11 +94,11 @@ def counts_as_attempt(summary: SessionSummary) -> bool:
             and summary.turn_count > 0)
 
 
-def dimension_rates(turns: list[StoredTurn]) -> dict[str, float]:
+def dimension_rates(turns: list[TurnRecord]) -> dict[str, float]:
     """Mean credit (0..100) per dimension over the turns that scored it."""
     rates: dict[str, float] = {}
-    for dim in DIMENSIONS:
-        credits = [t.parts[dim] for t in turns if dim in t.parts]
+    for dim in RATED:
+        credits = [t.score.parts[dim] for t in turns if dim in t.score.parts]
         if credits:
             rates[dim] = round(100.0 * sum(credits) / len(credits), 1)
     return rates

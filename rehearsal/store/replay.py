@@ -7,16 +7,17 @@ from typing import Protocol
 
 from rehearsal.store import wavfile
 from rehearsal.store.bundle import Bundle
-from rehearsal.store.models import SessionDetail, StoredTurn
+from rehearsal.call.turn import TurnRecord
+from rehearsal.store.models import SessionDetail
 from rehearsal.voice.interfaces import Audio, Speaker
 
 
 class AudioSource(Protocol):
-    def audio(self, turn: StoredTurn, role: str) -> Audio | None:
+    def audio(self, turn: TurnRecord, role: str) -> Audio | None:
         """The recording of a turn's manager line (role "manager") or reply ("reply"), if kept."""
         ...
 
-    def has(self, turn: StoredTurn, role: str) -> bool:
+    def has(self, turn: TurnRecord, role: str) -> bool:
         """Whether a recording exists, without reading it."""
         ...
 
@@ -29,12 +30,11 @@ class StoredAudio:
     def __init__(self, detail: SessionDetail) -> None:
         self.detail = detail
 
-    def audio(self, turn: StoredTurn, role: str) -> Audio | None:
-        path = turn.manager_audio if role == "manager" else turn.reply_audio
-        return _read(path)
+    def audio(self, turn: TurnRecord, role: str) -> Audio | None:
+        return _read(self.detail.recording(turn, role))
 
-    def has(self, turn: StoredTurn, role: str) -> bool:
-        return (turn.manager_audio if role == "manager" else turn.reply_audio) is not None
+    def has(self, turn: TurnRecord, role: str) -> bool:
+        return self.detail.recording(turn, role) is not None
 
     def closing(self) -> Audio | None:
         return _read(self.detail.closing_audio)
@@ -47,11 +47,11 @@ class BundleAudio:
         self.bundle = bundle
         self.attempt = attempt
 
-    def audio(self, turn: StoredTurn, role: str) -> Audio | None:
+    def audio(self, turn: TurnRecord, role: str) -> Audio | None:
         name = self.bundle.audio_name(self.attempt, turn.index, role)
         return self.bundle.read_audio(name) if name else None
 
-    def has(self, turn: StoredTurn, role: str) -> bool:
+    def has(self, turn: TurnRecord, role: str) -> bool:
         return self.bundle.audio_name(self.attempt, turn.index, role) is not None
 
     def closing(self) -> Audio | None:

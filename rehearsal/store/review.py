@@ -1,13 +1,15 @@
-"""The coach's view: one row per learner's bundle, best and latest scores, attempts, target."""
+"""The coach's view: one row per learner's bundle, best and latest scores, attempts, target.
+
+`rehearsal review` (rehearsal.cli.review) prints these rows as a table."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from rehearsal.printable import printable
+from rehearsal.dimensions import RATED
 from rehearsal.store.bundle import Bundle, BundleError, read_bundle
-from rehearsal.store.models import DIMENSION_LABELS, DIMENSIONS, SessionDetail, counts_as_attempt
+from rehearsal.store.models import SessionDetail, counts_as_attempt
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +56,7 @@ def review_bundle(bundle: Bundle) -> ReviewRow:
         expected_attempts=int(bundle.rubric["attempts"]) if bundle.rubric.get("attempts") else None,
         best=best,
         latest=scores[-1] if scores else None,
-        best_dims={d: max(r[d] for r in rates if d in r) for d in DIMENSIONS if any(d in r for r in rates)},
+        best_dims={d: max(r[d] for r in rates if d in r) for d in RATED if any(d in r for r in rates)},
         latest_dims=rates[-1] if rates else {},
         target=target,
         met_target=None if target is None or best is None else best >= target,
@@ -77,38 +79,3 @@ def review(paths: list[Path]) -> tuple[list[ReviewRow], list[ReviewFailure]]:
                                           "this is a bug in rehearsal, please report it"))
     rows.sort(key=lambda r: (r.scenario_title.lower(), r.learner.lower()))
     return rows, failures
-
-
-SHORT = {"gratitude": "thx", "feedback_request": "ask", "tone": "tone", "door_open": "door", "delivery": "dlv"}
-
-
-def table(rows: list[ReviewRow]) -> str:
-    """A plain-text table that reads in any terminal and pastes into email."""
-    head = ["learner", "scenario", "attempts", "best", "latest"] + [f"{SHORT[d]} b/l" for d in DIMENSIONS] + ["target"]
-    body = []
-    for r in rows:
-        expected = f"/{r.expected_attempts}" if r.expected_attempts else ""
-        dims = [_pair(r.best_dims.get(d), r.latest_dims.get(d)) for d in DIMENSIONS]
-        target = "-" if r.met_target is None else ("met" if r.met_target else f"not yet ({r.target:.0f})")
-        body.append([_clip(r.learner, 20), _clip(r.scenario_title, 28), f"{r.attempts}{expected}",
-                     _num(r.best), _num(r.latest), *dims, target])
-    widths = [max(len(row[i]) for row in [head, *body]) for i in range(len(head))]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in [head, *body]]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    legend = "b/l = best/latest per dimension (% of turns): " + ", ".join(
-        f"{SHORT[d]} = {DIMENSION_LABELS[d]}" for d in DIMENSIONS)
-    return "\n".join(lines) + "\n" + legend + "\n"
-
-
-def _num(value: float | None) -> str:
-    return "-" if value is None else f"{value:.0f}"
-
-
-def _pair(best: float | None, latest: float | None) -> str:
-    return f"{_num(best)}/{_num(latest)}"
-
-
-def _clip(text: str, width: int) -> str:
-    # Names come from bundles: keep control characters out of the coach's terminal.
-    clean = printable(text, one_line=True)
-    return clean if len(clean) <= width else clean[: width - 1] + "…"

@@ -12,18 +12,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from rehearsal import paths
+from rehearsal.call.ending import ending
+from rehearsal.call.turn import TurnRecord
 from rehearsal.scenario.model import Scenario
 from rehearsal.store import db as dbmod
 from rehearsal.store.db import StoreError, transaction
-from rehearsal.store.sweep import sweep
 from rehearsal.store.models import (
     ProgressPoint,
+    Recordings,
     ScenarioStats,
     SessionDetail,
     SessionSummary,
-    StoredTurn,
     counts_as_attempt,
 )
+from rehearsal.store.sweep import sweep
+from rehearsal.store.writer import StoreWriter
 
 _SUMMARY_SQL = """
     SELECT s.*, (SELECT COUNT(*) FROM turns t WHERE t.session_id = s.id) AS turn_count
@@ -56,6 +59,8 @@ class SessionStore:
         self._db = dbmod.connect(db_path)
         # One connection shared by the UI thread and the call's worker threads.
         self._lock = threading.RLock()
+        # Recorders hand their writes to this thread, so a call never waits on the disk.
+        self.writer = StoreWriter()
         with self._lock:
             kept = {r[0] for r in self._db.execute("SELECT id FROM sessions").fetchall()}
         sweep(recordings_root, kept)
@@ -103,18 +108,18 @@ class SessionStore:
     def audio_path(self, session_id: str, name: str) -> Path:
         return self.recordings_root / session_id / name
 
-    def save_turn(self, session_id: str, record: dict, manager_audio: str | None, reply_audio: str | None) -> None:
-        """Insert a scored turn; a retried turn replaces it and whatever came after it."""
-        data = {k: record[k] for k in ("expects", "verdict", "delivery", "tips", "cue", "words", "skipped", "next_turn")}
-        data["parts"] = record["score"]["parts"]
-        data["missed"] = record["score"].get("missed", [])
+    def save_turn(self, session_id: str, record: TurnRecord, manager_audio: str | None, reply_audio: str | None) -> None:
+        """Insert a scored turn; a retried turn replaces it and whatever came after it.
+
+        `data` holds the whole turn (`TurnRecord.to_dict()`); the columns beside it copy the
+        parts that SQL sorts and counts by."""
         with self._lock, transaction(self._db) as db:
-            db.execute("DELETE FROM turns WHERE session_id = ? AND idx >= ?", (session_id, record["index"]))
+            db.execute("DELETE FROM turns WHERE session_id = ? AND idx >= ?", (session_id, record.index))
             db.execute(
                 """INSERT INTO turns (session_id, idx, turn_id, manager_text, reply, score, data,
                        manager_audio, reply_audio) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                (session_id, record["index"], record["turn_id"], record["manager_text"], record["reply"],
-                 record["score"]["score"], json.dumps(data), manager_audio, reply_audio),
+                (session_id, record.index, record.turn_id, record.manager_text, record.reply,
+                 record.score.score, json.dumps(record.to_dict()), manager_audio, reply_audio),
             )
 
     def end_session(self, session_id: str, *, status: str, score: float | None,
@@ -172,10 +177,12 @@ class SessionStore:
             ).fetchall()
         return SessionDetail(
             summary=_summary(row),
-            turns=[self._turn(r) for r in turn_rows],
+            turns=[_turn(r) for r in turn_rows],
             scenario=json.loads(row["scenario_json"]) if row["scenario_json"] else None,
             closing_line=row["closing_line"],
             closing_audio=self._existing(row["closing_audio"]),
+            recordings={r["idx"]: Recordings(self._existing(r["manager_audio"]), self._existing(r["reply_audio"]))
+                        for r in turn_rows},
         )
 
     def delete(self, session_id: str) -> None:
@@ -214,7 +221,12 @@ class SessionStore:
             ).fetchall()
         return [(r[0], r[1]) for r in rows]
 
+    def flush(self) -> None:
+        """Wait until every write handed to the writer so far is on disk."""
+        self.writer.flush()
+
     def close(self) -> None:
+        self.writer.close()  # the queued writes first: they need the connection
         with self._lock:
             self._db.close()
 
@@ -233,25 +245,12 @@ class SessionStore:
         path = self.recordings_root / relative
         return path if path.is_file() else None
 
-    def _turn(self, row: sqlite3.Row) -> StoredTurn:
-        data = json.loads(row["data"])
-        return StoredTurn(
-            index=row["idx"],
-            turn_id=row["turn_id"],
-            manager_text=row["manager_text"],
-            reply=row["reply"],
-            verdict=data.get("verdict", {}),
-            delivery=data.get("delivery"),
-            score=row["score"],
-            parts=data.get("parts", {}),
-            tips=data.get("tips", []),
-            cue=data.get("cue", ""),
-            manager_audio=self._existing(row["manager_audio"]),
-            reply_audio=self._existing(row["reply_audio"]),
-            expects=data.get("expects", []),
-            words=data.get("words", []),
-            skipped=data.get("skipped", False),
-        )
+
+def _turn(row: sqlite3.Row) -> TurnRecord:
+    # Rows before the whole turn was kept in `data` (schema 1, early 2) lack the columns' keys.
+    columns = {"index": row["idx"], "turn_id": row["turn_id"], "manager_text": row["manager_text"],
+               "reply": row["reply"], "score": row["score"]}
+    return TurnRecord.from_dict({**columns, **json.loads(row["data"])}, index=row["idx"])
 
 
 def _like_prefix(prefix: str) -> str:
@@ -267,7 +266,7 @@ def _summary(row: sqlite3.Row) -> SessionSummary:
         scenario_title=row["scenario_title"],
         started_at=datetime.fromisoformat(row["started_at"]),
         score=row["score"] if row["status"] != "incomplete" else None,
-        status=row["status"] if row["status"] in ("completed", "hung_up") else "incomplete",
+        status=ending(row["status"]),
         turn_count=row["turn_count"],
         mode=row["mode"] if "mode" in keys else "typed",
         start_turn=row["start_turn"] if "start_turn" in keys else None,

@@ -196,4 +196,4 @@ class RehearsalApp(App[None]):
             self.notify(f"The scenario no longer has the turn {turn.turn_id!r}.", severity="error")
             return
         self.push_screen(CallScreen(scenario, typed=self.typed_default or self.recognizer is None,
-                                    start_at=turn.turn_id, retry_score=turn.score))
+                                    start_at=turn.turn_id, retry_score=turn.score.score))

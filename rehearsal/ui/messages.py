@@ -70,7 +70,10 @@ def to_message(event: ev.Event) -> Message:
 class EventBridge:
     """An EventSink that forwards call events to a screen, and to any other sinks (the store).
 
-    Called from the call's thread. A failing extra sink (say, a full disk under the
+    Called from the call's thread. The screen hears first: the store only queues its writes
+    (its writer thread does them), and a reply should show without waiting even for that.
+    The end of the call goes the other way round: the screen closes the recorder when it sees
+    it, so the recorder must have it first. A failing extra sink (say, a full disk under the
     session store) must not end the call, so its error becomes a notice instead.
     """
 
@@ -79,5 +82,9 @@ class EventBridge:
         self._extra = Fanout(extra, on_failure=lambda text: target.post_message(CallUpdate(ev.Notice("warning", text))))
 
     def __call__(self, event: ev.Event) -> None:
-        self._extra(event)
+        if isinstance(event, ev.CallEnded):
+            self._extra(event)
+            self.target.post_message(to_message(event))
+            return
         self.target.post_message(to_message(event))
+        self._extra(event)

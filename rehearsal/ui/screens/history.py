@@ -13,14 +13,15 @@ from textual_plotext import PlotextPlot
 
 from rehearsal.printable import printable
 from rehearsal.store import ProgressPoint, SessionStore
-from rehearsal.store.models import DIMENSION_LABELS, DIMENSIONS
+from rehearsal.call.ending import label as ending_label
+from rehearsal.dimensions import RATED, label as dimension_label
 from rehearsal.ui.screens.session import RetryCallback, SessionScreen
 from rehearsal.voice.interfaces import Speaker
 
-STATUS = {"completed": "completed", "hung_up": "hung up", "incomplete": "interrupted"}
 # One colour per line, named alike in plotext and rich, so the legend below the chart matches it.
-COLORS = {"call score": "white", "gratitude": "green", "feedback request": "cyan", "tone": "magenta",
-          "door open": "yellow", "delivery": "blue", "contact details": "red"}
+_DIMENSION_COLORS = {"gratitude": "green", "feedback_request": "cyan", "tone": "magenta", "door_open": "yellow",
+                     "delivery": "blue", "contact": "red"}
+COLORS = {"call score": "white", **{dimension_label(d): c for d, c in _DIMENSION_COLORS.items()}}
 
 
 def tick_labels(points: list[ProgressPoint]) -> list[str]:
@@ -44,10 +45,10 @@ def legend_text(series: dict[str, list[float | None]]) -> Text:
 def chart_series(points: list[ProgressPoint]) -> dict[str, list[float | None]]:
     """Call score and each dimension's rate per attempt; None where a call did not score it."""
     series: dict[str, list[float | None]] = {"call score": [p.score for p in points]}
-    for dim in DIMENSIONS:
+    for dim in RATED:
         values = [p.rates.get(dim) for p in points]
         if any(v is not None for v in values):
-            series[DIMENSION_LABELS[dim]] = values
+            series[dimension_label(dim)] = values
     return series
 
 
@@ -100,7 +101,7 @@ class HistoryScreen(Screen[None]):
         sessions = list(reversed(self.store.list_sessions(self.scenario_id)))  # newest first
         for s in sessions:
             score = "-" if s.score is None else f"{s.score:.0f}"
-            status = STATUS[s.status] + (" (one turn)" if s.start_turn else "")
+            status = ending_label(s.status) + (" (one turn)" if s.start_turn else "")
             table.add_row(s.started_at.astimezone().strftime("%Y-%m-%d %H:%M"), Text(printable(s.scenario_title, one_line=True)), score,
                           status, str(s.turn_count), key=s.id)
         empty = self.query_one("#history-empty", Static)

@@ -9,13 +9,13 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from rehearsal.call.ending import NAMES as ENDINGS
+from rehearsal.call.engine import CallResult
+from rehearsal.call.turn import TurnRecord
 from rehearsal.ui.widgets.title_bar import TitleBar
-from rehearsal.call.engine import CallResult, TurnRecord
 from rehearsal.scenario.model import Scenario
 from rehearsal.printable import printable
 from rehearsal.ui.widgets.turn_card import TurnCard, legend
-
-END_REASON = {"completed": "", "hung_up": "You hung up.", "in_progress": "The call stopped early."}
 
 
 def change_text(now: float, before: float | None, label: str) -> Text:
@@ -32,7 +32,7 @@ def summary_text(result: CallResult, previous: float | None, retry_score: float 
     if result.target is not None:
         text.append(f" / target {result.target:.0f} ")
         text.append("met" if result.met_target else "not yet", style="bold green" if result.met_target else "bold yellow")
-    reason = END_REASON[result.end_reason]
+    reason = ENDINGS[result.end_reason].sentence
     if reason:
         text.append(f"   {reason}")
     if retry_score is not None and result.turns:

@@ -17,48 +17,23 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from rehearsal.call.ending import label as ending_label
+from rehearsal.call.turn import TurnRecord
 from rehearsal.printable import printable
-from rehearsal.store import SessionDetail, SessionStore, StoredTurn
-from rehearsal.store.evidence import LEGEND, RICH_STYLE
-from rehearsal.store.export import delivery_line, headline, manager_name
-from rehearsal.store.models import DIMENSION_LABELS
+from rehearsal.store import SessionDetail, SessionStore
+from rehearsal.store.export import headline, manager_name
 from rehearsal.store.replay import AudioSource, BundleAudio, StoredAudio
-from rehearsal.ui.widgets.turn_card import highlighted_text
+from rehearsal.ui.widgets.turn_card import card_text, legend
 from rehearsal.voice.interfaces import Playback, Speaker
 
-STATUS = {"completed": "completed", "hung_up": "hung up early", "incomplete": "interrupted"}
-RetryCallback = Callable[[SessionDetail, StoredTurn], None]
-
-
-def reply_text(turn: StoredTurn) -> Text:
-    if not turn.reply.strip():
-        return Text("(skipped)" if turn.skipped else "(no reply)", style="dim italic")
-    return highlighted_text(turn.verdict, turn.reply)
-
-
-def turn_text(who: str, turn: StoredTurn) -> Text:
-    text = Text()
-    text.append(f"{turn.index + 1}. {who}: ", style="bold")
-    text.append(printable(turn.manager_text))
-    text.append("\nYou: ", style="bold")
-    text.append_text(reply_text(turn))
-    text.append("\n")
-    for dim, credit in turn.parts.items():
-        text.append(f"{DIMENSION_LABELS.get(dim, dim)} {100 * credit:.0f}  ")
-    text.append(f"turn score {turn.score:.0f}", style="bold")
-    line = delivery_line(turn.delivery)
-    if line:
-        text.append(f"\n{line}", style="italic")
-    for tip in turn.tips:
-        text.append(f"\n→ {tip}")
-    return text
+RetryCallback = Callable[[SessionDetail, TurnRecord], None]
 
 
 class TurnView(Static, can_focus=True):
     """Focusable, so the keys act on the turn that has focus."""
 
-    def __init__(self, who: str, turn: StoredTurn, has_audio: bool) -> None:
-        text = turn_text(who, turn)
+    def __init__(self, who: str, turn: TurnRecord, has_audio: bool) -> None:
+        text = card_text(who, turn)  # as the scorecard showed it when the call was played
         if not has_audio:
             text.append("\n(no recording)", style="dim")
         super().__init__(text, classes="session-turn")
@@ -144,14 +119,12 @@ class SessionScreen(Screen[None]):
         if self.read_only:
             text.append(f"{self.learner} · ", style="bold")
         text.append(d.scenario_title, style="bold")
-        text.append(f" · {d.started_at.astimezone().strftime('%Y-%m-%d %H:%M')} · {STATUS[d.status]}\n")
+        text.append(f" · {d.started_at.astimezone().strftime('%Y-%m-%d %H:%M')} · {ending_label(d.status)}\n")
         text.append(f"Call score {headline(d)}", style="bold")
         if self.read_only:
             text.append("   (from a results bundle: read-only)", style="italic")
         text.append("\n")
-        for key, name in LEGEND:
-            text.append(f" {name} ", style=RICH_STYLE[key])
-            text.append(" ")
+        text.append_text(legend())
         return text
 
     def on_mount(self) -> None:
@@ -169,7 +142,7 @@ class SessionScreen(Screen[None]):
             return None  # someone else's results: not ours to delete
         return True
 
-    def focused_turn(self) -> StoredTurn | None:
+    def focused_turn(self) -> TurnRecord | None:
         focused = self.focused
         if isinstance(focused, TurnView):
             return focused.turn
@@ -192,7 +165,7 @@ class SessionScreen(Screen[None]):
         self._play(turn, role)
 
     @work(thread=True, exclusive=True, group="playback", exit_on_error=False)
-    def _play(self, turn: StoredTurn, role: str) -> None:
+    def _play(self, turn: TurnRecord, role: str) -> None:
         # Reading a WAV (maybe from a zip) and starting the device can take a moment: off the UI thread.
         audio = self.audio.audio(turn, role)
         if audio is None:

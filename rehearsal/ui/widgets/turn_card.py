@@ -1,17 +1,20 @@
-"""One turn on the scorecard: the exchange, the evidence highlighted, scores, delivery, tips."""
+"""One turn as a card: the exchange, the evidence highlighted, scores, delivery, tips.
+
+The scorecard (a turn just played) and replay (a turn from the store or a bundle) both show
+this card, from the one view of a turn in rehearsal.store.view.
+"""
 
 from __future__ import annotations
 
 from rich.text import Text
 from textual.widgets import Static
 
+from rehearsal.call.turn import TurnRecord
 from rehearsal.printable import printable
-from rehearsal.call.engine import TurnRecord
-from rehearsal.store.evidence import LEGEND, RICH_STYLE, segments
-from rehearsal.store.models import DIMENSION_LABELS
+from rehearsal.store.evidence import LEGEND, RICH_STYLE
+from rehearsal.store.view import ShownTurn, shown
 
 HIGHLIGHT = RICH_STYLE
-LABEL = DIMENSION_LABELS  # one vocabulary: the scorecard, replay, reports and the CLI say the same words
 
 
 def legend() -> Text:
@@ -22,15 +25,16 @@ def legend() -> Text:
     return text
 
 
-def highlighted_reply(record: TurnRecord) -> Text:
-    if not record.reply:
-        return Text("(no reply)" if not record.skipped else "(skipped)", style="dim italic")
-    return highlighted_text(record.verdict.to_dict(), record.reply)
+def _shown(turn: TurnRecord | ShownTurn) -> ShownTurn:
+    return turn if isinstance(turn, ShownTurn) else shown(turn)
 
 
-def highlighted_text(verdict: dict, reply: str) -> Text:
+def highlighted_reply(turn: TurnRecord | ShownTurn) -> Text:
+    view = _shown(turn)
+    if view.empty is not None:
+        return Text(view.empty, style="dim italic")
     text = Text()
-    for piece, span in segments(verdict, reply):
+    for piece, span in view.pieces:
         text.append(printable(piece), style=RICH_STYLE[span.kind] if span else "")
     return text
 
@@ -39,54 +43,34 @@ def mark(ok: bool) -> tuple[str, str]:
     return ("✓", "bold green") if ok else ("✗", "bold red")
 
 
-def scores_line(record: TurnRecord) -> Text:
+def scores_line(turn: TurnRecord | ShownTurn) -> Text:
     """A mark for each dimension, from the credit the turn score gave it."""
-    v = record.verdict
-    parts = record.score.parts
+    view = _shown(turn)
     text = Text()
-    optional = [d for d in ("door_open", "contact") if d in parts or d in record.expects]
-    for dim in ["gratitude", "feedback_request", "tone", *optional]:
-        if dim not in parts:
-            text.append(f"{LABEL[dim]} –  ", style="dim")  # not asked for here: no mark against it
+    for m in view.marks:
+        if m.ok is None:
+            text.append(f"{m.text} –  ", style="dim")  # not asked for here: no mark against it
             continue
-        if dim == "tone":
-            text.append(f"tone {v.tone.label} ")
-            text.append(*mark(parts[dim] > 0))
-        else:
-            earlier = dim == "feedback_request" and parts[dim] >= 1 and not v.feedback_request.detected
-            text.append(f"{LABEL[dim]}{' (asked earlier)' if earlier else ''} ")
-            text.append(*mark(parts[dim] >= 1))
+        text.append(f"{m.text} ")
+        text.append(*mark(m.ok))
         text.append("  ")
-    text.append(f"turn score {record.score.score:.0f}", style="bold")
+    text.append(f"turn score {view.score:.0f}", style="bold")
     return text
 
 
-def delivery_line(record: TurnRecord) -> Text | None:
-    d = record.delivery
-    if d is None:
-        return None
-    parts = [f"pace {d.wpm:.0f} wpm" if d.wpm is not None else "pace -"]
-    parts.append(f"fillers {d.fillers_per_min:.1f}/min" if d.fillers_per_min is not None else f"fillers {len(d.fillers)}")
-    parts.append(f"longest pause {d.longest_pause_s:.1f} s")
-    if d.latency_s is not None:
-        parts.append(f"latency {d.latency_s:.1f} s")
-    return Text(" · ".join(parts), style="italic")
-
-
 def card_text(manager_name: str, record: TurnRecord) -> Text:
+    view = shown(record)
     text = Text()
-    text.append(f"{record.index + 1}. {manager_name}: ", style="bold")
-    text.append(record.manager_text)
+    text.append(f"{view.number}. {printable(manager_name)}: ", style="bold")
+    text.append(printable(view.manager_text))
     text.append("\nYou: ", style="bold")
-    text.append_text(highlighted_reply(record))
+    text.append_text(highlighted_reply(view))
     text.append("\n")
-    text.append_text(scores_line(record))
-    delivery = delivery_line(record)
-    if delivery is not None:
-        text.append("\n")
-        text.append_text(delivery)
-    for tip in record.tips:
-        text.append(f"\n→ {tip}")
+    text.append_text(scores_line(view))
+    if view.delivery is not None:
+        text.append(f"\n{view.delivery}", style="italic")
+    for tip in view.tips:
+        text.append(f"\n→ {printable(tip)}")
     return text
 
 

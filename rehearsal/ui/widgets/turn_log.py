@@ -7,7 +7,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from rehearsal.printable import printable
-from rehearsal.call.engine import TurnRecord
+from rehearsal.call.turn import TurnRecord
 
 
 def exchange_text(manager_name: str, record: TurnRecord) -> Text:
