@@ -78,9 +78,9 @@ def test_a_turn_row_as_the_previous_release_wrote_it_reads_as_the_turn_played(tm
     import json
 
     from rehearsal.call.engine import Call
-    from store_support import KeywordJudge, scenario
+    from store_support import fake_judge, scenario
 
-    record = Call(scenario(), KeywordJudge()).reply(GOOD[0])
+    record = Call(scenario(), fake_judge()).reply(GOOD[0])
     verdict = record.verdict.to_dict()
     verdict["tone"].pop("notes")  # the older verdict shape had no "notes"
     old = {"expects": record.expects, "verdict": verdict, "delivery": None, "tips": record.tips, "cue": record.cue,

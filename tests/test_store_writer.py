@@ -12,7 +12,7 @@ from rehearsal.call.fanout import Fanout
 from rehearsal.media import Transcript
 from rehearsal.store import open_store
 from rehearsal.store.writer import StoreWriter
-from store_support import GOOD, KeywordJudge, beep, scenario
+from store_support import GOOD, beep, fake_judge, scenario
 
 
 @pytest.fixture
@@ -45,7 +45,7 @@ def test_a_failed_write_is_told_as_a_sentence_and_the_call_goes_on(store, monkey
     sc = scenario()
     rec = store.recorder(sc, mode="voice", keep_audio=True)
     sinks = Fanout([rec, shown.append], on_failure=told.append)
-    call = Call(sc, KeywordJudge())
+    call = Call(sc, fake_judge())
     sinks(ev.ManagerSpeaking(call.current_id, call.manager_line, beep()))
     sinks(ev.TurnScored(call.reply(GOOD[0])))
     rec.flush()
@@ -80,7 +80,7 @@ def test_the_screen_hears_of_a_turn_before_the_store_and_of_the_end_after_it():
 
     bridge = EventBridge(Screen(), [lambda event: order.append(f"store {type(event).__name__}")])
     sc = scenario()
-    call = Call(sc, KeywordJudge())
+    call = Call(sc, fake_judge())
     bridge(ev.TurnScored(call.reply(GOOD[0])))
     bridge(ev.CallEnded(call.result()))
     # The screen closes the recorder when the call ends, so the recorder must have the end first.
