@@ -67,10 +67,13 @@ class LearnedReader:
         self.combiner = {dim: _Linear(spec["combiner"][dim]) for dim in DIMENSIONS}
         self.trained_on: str = spec.get("trained_on", "")
         self.overrule_at: dict[str, float] = spec.get("overrule_at", dict.fromkeys(DIMENSIONS, 0.5))
+        config = spec.get("config", {})
+        self.chars: bool = bool(config.get("chars"))  # some text model reads character n-grams too
+        self.windows: bool = bool(config.get("windows"))  # some decision reads each stretch of a long reply too
 
-    def read(self, norm: Normalized, feats: list[TextFeature], signals: list[str]) -> dict[str, Decision]:
+    def read(self, norm: Normalized, feats: list[TextFeature], signals: list[str], windows: list[list[str]] | None = None) -> dict[str, Decision]:
         out = {}
-        for dim, (p, text_model) in self.decide([f.name for f in feats], signals).items():
+        for dim, (p, text_model) in self.decide([f.name for f in feats], signals, windows).items():
             classes = self.combiner[dim].classes
             best = self.choose(dim, p, signals)
             label = classes[best]
@@ -89,14 +92,23 @@ class LearnedReader:
         ruled = self.combiner[dim].classes.index(rules_label(dim, signals))
         return best if best == ruled or p[best] >= self.overrule_at[dim] else ruled
 
-    def decide(self, names: list[str], signals: list[str]) -> dict[str, tuple[np.ndarray, _Linear]]:
-        """Per decision: the class probabilities, and the text model (for the reasons)."""
+    def decide(self, names: list[str], signals: list[str], windows: list[list[str]] | None = None) -> dict[str, tuple[np.ndarray, _Linear]]:
+        """Per decision: the class probabilities, and the text model (for the reasons). `windows`
+        are the n-grams of each stretch of a long reply: the combiner also sees, per class, how far
+        the best stretch scores above the whole reply (one ask in a long reply)."""
         out = {}
         for dim in DIMENSIONS:
             text = self.text[dim]
             z_text = text.scores(names)
             z_text = z_text - z_text.mean()
-            combined = self.combiner[dim].scores(signals, {f"text:{c}": z_text[i] for i, c in enumerate(text.classes)})
+            values = {f"text:{c}": z_text[i] for i, c in enumerate(text.classes)}
+            if "win:" + text.classes[0] in self.combiner[dim].index:
+                best = z_text.copy()
+                for stretch in windows or ():
+                    z = text.scores(stretch)
+                    best = np.maximum(best, z - z.mean())
+                values.update({f"win:{c}": best[i] - z_text[i] for i, c in enumerate(text.classes)})
+            combined = self.combiner[dim].scores(signals, values)
             out[dim] = (_softmax(combined), text)
         return out
 
