@@ -56,6 +56,7 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--variants", default="base,chars,windows,both")
     parser.add_argument("--authored", action="store_true")
+    parser.add_argument("--misses", action="store_true", help="also print the hard training rows each variant gets wrong out of fold (their text: training rows only)")
     args = parser.parse_args()
     examples = tj.featurize(training_rows())
     extra = tj.featurize(authored_rows()) if args.authored else []
@@ -71,6 +72,14 @@ def main() -> None:
             train = [e for e in examples if cv_fold(e.row.id, args.folds) != f] + extra
             test = [e for e in examples if cv_fold(e.row.id, args.folds) == f]
             spec = tj.train([], config, examples=train)
+            if args.misses:
+                hard = [e for e in test if e.row.split.startswith("hard")]
+                pred = tj.predict(spec, hard)
+                for j, e in enumerate(hard):
+                    wrong = [d for d in tj.CLASSES if pred[d][j] != tj.label(e.row, d)]
+                    if wrong:
+                        text = e.row.text if j % 2 == 0 else e.row.recognized
+                        print(f"  miss {e.row.id} {'/'.join(wrong)}: {text!r}")
             for s, fn in slices.items():
                 part = [e for e in test if fn(e)]
                 got[s].append(tj.agreement(spec, part))
