@@ -1,13 +1,15 @@
 """Learning curve of the judge's learned reader: agreement as the training data grows.
 
-    .venv/bin/python benchmarks/bench_judge_learning.py [--with-blind1]
+    .venv/bin/python benchmarks/bench_judge_learning.py [--with-blind1] [--authored]
 
 Trains the reader (scripts/train_judge.py, same config) on 25 / 50 / 75 / 100 % of the training
 rows (a fixed subset by a hash of the row id, so each step holds the one before) and prints
 agreement, typed and recognizer form together, on: the held-out slice of the hard training set,
 the held-out slice of the everyday sets, and blind1 (by default the reader is trained without it,
 as when blind1 was first measured; --with-blind1 adds it to training and drops that column). The
-rules alone are the 0 % row. Prints figures only, no reply text.
+rules alone are the 0 % row. --authored adds the replies session judge3 wrote from the guide
+(tests/data/judge_authored_*.tsv) to the training rows, subset the same way. Prints figures only,
+no reply text.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ sys.path.insert(0, str(REPO / "scripts"))
 sys.path.insert(0, str(REPO / "tests"))
 
 import train_judge as tj  # noqa: E402
-from judge_data import HARD_BLIND1, holdout_rows, load_hard, training_rows  # noqa: E402
+from judge_data import HARD_BLIND1, authored_rows, holdout_rows, load_hard, training_rows  # noqa: E402
 
 DIMS = ("gratitude", "feedback_request", "tone_negative", "tone_3way")
 
@@ -45,8 +47,9 @@ def rules_agreement(examples: list[tj.Example]) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--with-blind1", action="store_true")
+    parser.add_argument("--authored", action="store_true")
     args = parser.parse_args()
-    train_rows = training_rows(include_blind1=args.with_blind1)
+    train_rows = training_rows(include_blind1=args.with_blind1) + (authored_rows() if args.authored else [])
     held = holdout_rows()
     evals = {
         "held-out hard": tj.featurize([r for r in held if r.split.startswith("hard")]),

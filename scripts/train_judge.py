@@ -3,6 +3,7 @@
     .venv/bin/python scripts/train_judge.py            # train on every training row, write the model
     .venv/bin/python scripts/train_judge.py --without-blind1   # the model blind1 was first measured with
     .venv/bin/python scripts/train_judge.py --without-blind3   # without blind3 and classes4
+    .venv/bin/python scripts/train_judge.py --without-authored # without the replies session judge3 wrote from the guide
 
 Training rows: tests/data/judge_labelled.tsv, the two older blind sets, and the hard sets with the
 manager's line before each reply (tests/data/judge_hard_*.tsv; see tests/judge_data.py for which
@@ -18,7 +19,7 @@ import json
 import sys
 import zlib
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -27,8 +28,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
 
-from judge_data import Row, training_rows  # noqa: E402
+from judge_data import Row, authored_rows, training_rows  # noqa: E402
 
+from rehearsal.judging.features import window_features  # noqa: E402
 from rehearsal.judging.judge import _STANDING_ASKS, Judge  # noqa: E402
 from rehearsal.judging.learned import MODEL_PATH, LearnedReader  # noqa: E402
 
@@ -46,6 +48,10 @@ class Config:
     folds: int = 5
     iters: int = 300
     overrule_at: tuple[float, float, float] = (0.7, 0.6, 0.6)  # gratitude, feedback request, tone
+    # Chosen by 5-fold cross-validation (benchmarks/bench_judge_cv.py; docs/judge.md): character n-grams
+    # helped the feedback request and hurt tone, the stretches helped tone and not the request.
+    chars: tuple[str, ...] = ("feedback_request",)  # decisions whose text model also reads character 3-/4-grams (features.text_features)
+    windows: tuple[str, ...] = ("tone",)  # decisions whose combiner also sees the best stretch of a long reply (features.window_features)
 
 
 @dataclass
@@ -54,6 +60,7 @@ class Example:
     text_feats: list[str]
     signals: list[str]
     first_contact: bool = False  # signals from the rules as they stood before this row was written
+    windows: list[list[str]] = field(default_factory=list)  # n-grams of each stretch of a long reply
 
 
 def label(row: Row, dim: str) -> int:
@@ -80,10 +87,10 @@ def featurize(rows: list[Row]) -> list[Example]:
     out = []
     for row in rows:
         for form in ("text", "recognized"):
-            _, feats, signals = rules.learned_inputs(getattr(row, form), row.context or None)
+            norm, feats, signals = rules.learned_inputs(getattr(row, form), row.context or None)
             if (row.id, form) in older:  # context features all start with "c:"
                 signals = older[(row.id, form)] + [s for s in signals if s.startswith("c:")]
-            out.append(Example(row, [f.name for f in feats], signals, (row.id, form) in older))
+            out.append(Example(row, [f.name for f in feats], signals, (row.id, form) in older, window_features(norm)))
     return out
 
 
@@ -147,20 +154,27 @@ def train(rows: list[Row], config: Config = Config(), examples: list[Example] | 
     examples = examples if examples is not None else featurize(rows)
     n = len(examples)
     per_row = Counter(name for ex in examples[::2] for name in set(ex.text_feats))
-    vocab = sorted(name for name, c in per_row.items() if c >= config.min_rows)
-    index = {name: i for i, name in enumerate(vocab)}
-    r, c = _csr([ex.text_feats for ex in examples], index)
-    vals = np.ones(len(r))
+    # Each stretch of a long reply as a row of its own (scored by the same text model), by example.
+    win_docs = [(i, names) for i, ex in enumerate(examples) if config.windows for names in ex.windows]
+    win_of = np.array([i for i, _ in win_docs], dtype=np.int64)
+    matrices = {}
+    for chars in (False, True):
+        vocab = sorted(name for name, c in per_row.items() if c >= config.min_rows and (chars or not name.startswith("g:")))
+        index = {name: i for i, name in enumerate(vocab)}
+        matrices[chars] = (vocab, *_csr([ex.text_feats for ex in examples], index), *_csr([names for _, names in win_docs], index))
     hard = np.array([config.hard_weight if honest(ex) else 1.0 for ex in examples])
     text_weight = np.array([config.text_hard_weight if ex.row.split.startswith("hard") else 1.0 for ex in examples])
     folds = np.array([_fold(ex.row.id, config.folds) for ex in examples])
-    spec: dict = {"version": 1, "text": {}, "combiner": {}, "trained_on": _describe(rows), "config": config.__dict__}
+    spec: dict = {"version": 1, "text": {}, "combiner": {}, "trained_on": _describe(rows), "config": {**config.__dict__, "chars": list(config.chars), "windows": list(config.windows)}}
     spec["overrule_at"] = dict(zip(CLASSES, config.overrule_at))
     for dim, classes in CLASSES.items():
         y = np.array([label(ex.row, dim) for ex in examples])
         k = len(classes)
+        vocab, r, c, wr, wc = matrices[dim in config.chars]
+        vals = np.ones(len(r))
         # Out-of-fold text scores, so the combiner learns how far to trust the text model on replies it has not seen.
         oof = np.zeros((n, k))
+        win_oof = np.zeros((len(win_of), k))
         for f in range(config.folds):
             train_mask = folds != f
             keep = train_mask[r]
@@ -169,11 +183,17 @@ def train(rows: list[Row], config: Config = Config(), examples: list[Example] | 
             test_mask = ~train_mask
             keep = test_mask[r]
             oof[test_mask] = _scores(_reindex(r[keep], test_mask), c[keep], vals[keep], int(test_mask.sum()), w, b)
+            if len(win_of):
+                win_test = test_mask[win_of]
+                keep = win_test[wr]
+                win_oof[win_test] = _scores(_reindex(wr[keep], win_test), wc[keep], np.ones(int(keep.sum())), int(win_test.sum()), w, b)
         w, b = fit(r, c, vals, n, len(vocab), y, k, text_weight, config.text_l2, config.iters)
         spec["text"][dim] = {"classes": classes, "vocab": vocab, "w": _round(w), "b": _round(b)}
         oof -= oof.mean(axis=1, keepdims=True)
+        win_best = _window_best(win_of, win_oof, oof)
         sig_counts = Counter(s for ex in examples[::2] for s in set(ex.signals))
-        names = [f"text:{cl}" for cl in classes] + sorted(s for s, cnt in sig_counts.items() if cnt >= 3)
+        stretches = dim in config.windows
+        names = [f"text:{cl}" for cl in classes] + ([f"win:{cl}" for cl in classes] if stretches else []) + sorted(s for s, cnt in sig_counts.items() if cnt >= 3)
         cindex = {name: i for i, name in enumerate(names)}
         crow, ccol, cval = [], [], []
         for i, ex in enumerate(examples):
@@ -181,6 +201,10 @@ def train(rows: list[Row], config: Config = Config(), examples: list[Example] | 
                 crow.append(i)
                 ccol.append(j)
                 cval.append(oof[i, j])
+                if stretches:
+                    crow.append(i)
+                    ccol.append(k + j)
+                    cval.append(win_best[i, j])
             for s in ex.signals:
                 if s in cindex:
                     crow.append(i)
@@ -189,6 +213,16 @@ def train(rows: list[Row], config: Config = Config(), examples: list[Example] | 
         cw, cb = fit(np.array(crow), np.array(ccol), np.array(cval), n, len(names), y, k, hard, config.combiner_l2, config.iters)
         spec["combiner"][dim] = {"classes": classes, "vocab": names, "w": _round(cw), "b": _round(cb)}
     return spec
+
+
+def _window_best(win_of: np.ndarray, win_scores: np.ndarray, whole: np.ndarray) -> np.ndarray:
+    """Per example and class: the highest centred score of any stretch of the reply, as far above
+    the whole reply's score (0 for a reply of one stretch) -- as learned.LearnedReader computes it."""
+    best = whole.copy()
+    if len(win_of):
+        centred = win_scores - win_scores.mean(axis=1, keepdims=True)
+        np.maximum.at(best, win_of, centred)
+    return best - whole
 
 
 def _reindex(rows: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -210,7 +244,7 @@ def predict(spec: dict, examples: list[Example]) -> dict[str, np.ndarray]:
     reader = LearnedReader(spec)
     out: dict[str, list[int]] = {dim: [] for dim in CLASSES}
     for ex in examples:
-        for dim, (p, _) in reader.decide(ex.text_feats, ex.signals).items():
+        for dim, (p, _) in reader.decide(ex.text_feats, ex.signals, ex.windows).items():
             choice = reader.choose(dim, p, ex.signals)
             if dim == "feedback_request" and _stands(ex.signals):
                 choice = 1  # an explicit ask stands (as in rehearsal.judging.judge._stands)
@@ -242,8 +276,11 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
     parser.add_argument("--without-blind1", action="store_true", help="the model as it was before blind1 was added")
     parser.add_argument("--without-blind3", action="store_true", help="without blind3 and classes4 (the rows before this session)")
+    parser.add_argument("--without-authored", action="store_true", help="without the replies written by session judge3 from the guide")
     args = parser.parse_args()
     rows = training_rows(include_blind1=not args.without_blind1, include_blind3=not (args.without_blind1 or args.without_blind3))
+    if not args.without_authored:
+        rows += authored_rows()
     spec = train(rows)
     args.out.write_text(json.dumps(spec, separators=(",", ":")) + "\n")
     size = args.out.stat().st_size

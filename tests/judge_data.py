@@ -222,3 +222,14 @@ def keyword_guess(text: str, context: str | None = None) -> Guess:
     low = text.lower()
     tone = "negative" if _KW_NEGATIVE.search(low) else "positive" if _KW_POSITIVE.search(low) else "neutral"
     return Guess(bool(_KW_THANKS.search(low)), bool(_KW_FEEDBACK.search(low)), tone, bool(_KW_DOOR.search(low)))
+
+
+# Replies written by session judge3 (the engineer, not a blind annotator) straight from the
+# scoring guide's rules, aimed at the weak spots the blind sets showed; same columns as the hard
+# sets. Marked as authored, kept apart, and reported with and without (docs/judge.md).
+AUTHORED = sorted((Path(__file__).parent / "data").glob("judge_authored_*.tsv"))
+
+
+def authored_rows() -> list[Row]:
+    """The authored rows (all of them train: they are not a measure of anything)."""
+    return [row for path in AUTHORED for row in load_hard(path, "authored_" + path.stem.removeprefix("judge_authored_"))]

@@ -168,3 +168,51 @@ def test_the_manager_line_decides_short_replies(context, reply, asks):
 def test_request_classes_in_both_forms(reply, asks):
     for text in (reply, reply.lower().replace(",", "").replace(".", "").replace("?", "").replace("'", "")):
         assert JUDGE.judge(text).feedback_request.detected is asks, text
+
+
+def test_a_long_reply_is_read_in_stretches_alike_in_both_forms():
+    from rehearsal.judging.features import WINDOW, text_features, window_features
+    from rehearsal.judging.normalize import normalize
+
+    typed = (
+        "Thanks for letting me know, I appreciate it. The drive back was awful, roadworks the whole way, "
+        "and I'm still a bit tired from it. Anyway, whatever you'd have me do differently, I'm listening."
+    )
+    heard = typed.lower().replace(",", "").replace(".", "").replace("'", "")
+    stretches = window_features(normalize(typed))
+    assert stretches == window_features(normalize(heard))
+    assert len(stretches) >= 3 and all(len([f for f in s if f.startswith("w:")]) <= WINDOW for s in stretches)
+    # Only the first stretch starts the reply and only the last ends it; a cut is no edge.
+    assert any(f.startswith("b:<s>") for f in stretches[0]) and not any("<s>" in f for s in stretches[1:] for f in s)
+    assert any(f.endswith("</s>") for f in stretches[-1]) and not any("</s>" in f for s in stretches[:-1] for f in s)
+    assert "t:me do differently" in stretches[-1]
+    assert window_features(normalize("Why didn't I get it?")) == []  # a short reply is one stretch: the whole
+    # Character n-grams carry a word to its other forms and to the recognizer's near-misses.
+    grams = {f.name for f in text_features(normalize("I reconsidered"), chars=True)}
+    assert {"g:<rec", "g:reco", "g:red>"} <= grams and "g:<i>" not in grams
+
+
+def test_training_with_stretches_and_character_grams_is_deterministic_and_used_at_run_time():
+    rows = [r for r in training_rows() if r.split in ("guide", "hard_train")][:120]
+    config = train_judge.Config(iters=40, folds=3, chars=("feedback_request",), windows=("feedback_request", "tone"))
+    first, second = train_judge.train(rows, config), train_judge.train(rows, config)
+    assert json.dumps(first) == json.dumps(second)
+    assert any(n.startswith("g:") for n in first["text"]["feedback_request"]["vocab"])
+    assert not any(n.startswith("g:") for n in first["text"]["tone"]["vocab"])
+    assert "win:yes" in first["combiner"]["feedback_request"]["vocab"] and "win:yes" not in first["combiner"]["gratitude"]["vocab"]
+    reader = learned.LearnedReader(first)
+    assert reader.chars and reader.windows
+    long_reply = "Thanks for calling. I was hoping it would go the other way, the team seemed great. " * 2 + "What could I do better?"
+    v = Judge(learned=reader).judge(long_reply)
+    assert v.gratitude.detected and v.feedback_request.detected
+
+
+def test_the_stored_reader_reads_what_it_was_trained_to_read():
+    spec = json.loads(learned.MODEL_PATH.read_text())
+    reader = learned.load()
+    assert reader is not None
+    assert reader.windows == bool(spec["config"]["windows"])
+    for dim in ("gratitude", "feedback_request", "tone"):
+        has_chars = any(n.startswith("g:") for n in spec["text"][dim]["vocab"])
+        assert has_chars == (dim in spec["config"]["chars"]), dim
+        assert ("win:" + spec["combiner"][dim]["classes"][0] in spec["combiner"][dim]["vocab"]) == (dim in spec["config"]["windows"]), dim

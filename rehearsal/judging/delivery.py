@@ -23,10 +23,16 @@ the text alone cannot tell "I'd like to ask" from "it was, like, fine". They are
 when set apart by a pause of at least ``VERBAL_FILLER_PAUSE_S`` on both sides (or a pause on
 one side and the edge of the reply on the other), which is how a spoken aside sounds. That
 misses some verbal fillers on purpose: a false "you said like" would be a wrong tip.
+
+Whisper writes punctuation onto its words ("Um,", "uh...", "like,"), so a word is matched without
+the punctuation at its edges, and the evidence quotes the bare filler ("um" inside "Um,"). Commas
+around a verbal filler are Whisper's way of hearing the aside ("it was, like, fine"), so they
+set it apart just as a pause does.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 
 from rehearsal.judging.verdict import Clean, Evidence, as_is
@@ -42,6 +48,8 @@ VERBAL_FILLERS = (("you", "know"), ("i", "mean"), ("like",))
 VERBAL_FILLER_PAUSE_S = 0.3
 MIN_RATE_SECONDS = 0.5  # below this a words-per-minute figure is noise
 MIN_FILLER_MINUTES = 10.0 / 60.0
+_EDGE_PUNCT = re.compile(r"^[^\w']*(.*?)[^\w']*$", re.S)  # what Whisper puts around a word
+_ASIDE_MARK = (",", ";", "—", "–", "-", "...", "…")  # punctuation that sets a word apart
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,32 +124,60 @@ def find_fillers(words: list[Word]) -> list[Evidence]:
     found: list[Evidence] = []
     i = 0
     while i < len(words):
-        if words[i].text.lower() in HESITATIONS:
-            found.append(Evidence(words[i].text, offsets[i], offsets[i] + len(words[i].text), "hesitation"))
+        lead, core = _bare(words[i].text)
+        if core.lower() in HESITATIONS:
+            start = offsets[i] + lead
+            found.append(Evidence(core, start, start + len(core), "hesitation"))
             i += 1
             continue
         size = _verbal_filler_at(words, i)
         if size:
             last = i + size - 1
-            text = " ".join(w.text for w in words[i : last + 1])
-            found.append(Evidence(text, offsets[i], offsets[last] + len(words[last].text), "verbal filler"))
+            start = offsets[i] + lead
+            last_lead, last_core = _bare(words[last].text)
+            end = offsets[last] + last_lead + len(last_core)
+            found.append(Evidence(transcript_text(words)[start:end], start, end, "verbal filler"))
             i += size
             continue
         i += 1
     return found
 
 
+def _bare(text: str) -> tuple[int, str]:
+    """The word without the punctuation at its edges, and where it starts in `text`
+    (" Um," -> (1, "Um"))."""
+    m = _EDGE_PUNCT.match(text)
+    assert m is not None  # the pattern matches any string
+    return m.start(1), m.group(1)
+
+
+def _set_apart_before(words: list[Word], i: int) -> bool:
+    """Punctuation ends the word before word i, or opens word i ("it was, like")."""
+    own = words[i].text.lstrip()
+    return own[:1] in ("\u2014", "\u2013", "-", "(") or words[i - 1].text.rstrip().endswith(_ASIDE_MARK)
+
+
+def _set_apart_after(words: list[Word], last: int) -> bool:
+    """Punctuation ends the phrase's last word ("like," / "you know...")."""
+    return words[last].text.rstrip().endswith(_ASIDE_MARK)
+
+
 def _verbal_filler_at(words: list[Word], i: int) -> int:
     """Length in words of a verbal filler starting at word i, or 0."""
     for phrase in VERBAL_FILLERS:
         end = i + len(phrase)
-        if tuple(w.text.lower() for w in words[i:end]) != phrase:
+        if tuple(_bare(w.text)[1].lower() for w in words[i:end]) != phrase:
+            continue
+        # Inside the phrase no punctuation may break it ("you, know" is two words, not a filler).
+        if end - i > 1 and any(w.text.rstrip().endswith(_ASIDE_MARK + (".", "?", "!")) for w in words[i : end - 1]):
             continue
         before = words[i].start - words[i - 1].end if i > 0 else None
         after = words[end].start - words[end - 1].end if end < len(words) else None
         if before is None and after is None:
             continue  # the whole reply is "like": a word, not a filler
-        if all(gap is None or gap >= VERBAL_FILLER_PAUSE_S for gap in (before, after)):
+        apart_before = before is None or before >= VERBAL_FILLER_PAUSE_S or _set_apart_before(words, i)
+        apart_after = after is None or after >= VERBAL_FILLER_PAUSE_S or _set_apart_after(words, end - 1)
+        if apart_before and apart_after:
             return len(phrase)
     return 0
 

@@ -27,29 +27,23 @@ _STOP = frozenset(
 )
 
 
+WINDOW = 12  # words in one stretch the reader scores on its own (features.window_features)
+
+
 class TextFeature(NamedTuple):
     name: str
     first: int  # first word (index into norm.words)
     last: int  # last word, inclusive
 
 
-def text_features(norm: Normalized) -> list[TextFeature]:
+def text_features(norm: Normalized, chars: bool = False) -> list[TextFeature]:
     """Unigrams, bigrams and trigrams of the canonical words, with the reply's edges marked
-    ("<s> why", "noted </s>"). Each name appears once, at its first place."""
-    toks = ["<num>" if _NUMBER.match(w.text) else w.text for w in norm.words]
+    ("<s> why", "noted </s>"). Each name appears once, at its first place. `chars` adds the
+    character 3- and 4-grams of each word ("g:<app", "g:reci"), which carry a word's stem to its
+    other forms and to the recognizer's near-misses ("apreciate", "reconsidered")."""
+    toks = _tokens(norm)
+    seen = _grams(toks)
     n = len(toks)
-    padded = ["<s>", *toks, "</s>"]
-    seen: dict[str, TextFeature] = {}
-    for size, tag in ((1, "w"), (2, "b"), (3, "t")):
-        for i in range(len(padded) - size + 1):
-            gram = padded[i : i + size]
-            if size == 1 and gram[0] in ("<s>", "</s>"):
-                continue
-            name = f"{tag}:{' '.join(gram)}"
-            if name not in seen:
-                first = max(0, i - 1)
-                last = min(n - 1, i + size - 2)
-                seen[name] = TextFeature(name, first, max(first, last))
     seen[f"len:{_length_bucket(n)}"] = TextFeature(f"len:{_length_bucket(n)}", -1, -1)
     classes = ["<n>" if t == "<num>" or t in _NUMBER_WORDS else "<time>" if t in _TIME_WORDS else "" for t in toks]
     for i in range(n - 1):
@@ -57,7 +51,51 @@ def text_features(norm: Normalized) -> list[TextFeature]:
             seen.setdefault("k:<n> <time>", TextFeature("k:<n> <time>", i, i + 1))
         elif classes[i] == "<n>" and toks[i + 1] not in _STOP:
             seen.setdefault("k:<n> <thing>", TextFeature("k:<n> <thing>", i, i + 1))
+    if chars:
+        for i, t in enumerate(toks):
+            if len(t) < 4 or t.startswith("<"):
+                continue  # short words are whole-word features already
+            padded = f"<{t}>"
+            for size in (3, 4):
+                for j in range(len(padded) - size + 1):
+                    seen.setdefault(f"g:{padded[j : j + size]}", TextFeature(f"g:{padded[j : j + size]}", i, i))
     return list(seen.values())
+
+
+def window_features(norm: Normalized, size: int = WINDOW, stride: int = WINDOW // 2) -> list[list[str]]:
+    """The word n-grams of each stretch of `size` words (every `stride` words), for replies longer
+    than one stretch: the learned reader scores each, so one ask inside a long reply is read on its
+    own instead of being diluted by the rest. Built from words only, so both forms give the same."""
+    toks = _tokens(norm)
+    if len(toks) <= size:
+        return []
+    starts = list(range(0, len(toks) - size + 1, stride))
+    if starts[-1] != len(toks) - size:
+        starts.append(len(toks) - size)
+    return [list(_grams(toks[s : s + size], edges=(s == 0, s + size == len(toks)))) for s in starts]
+
+
+def _tokens(norm: Normalized) -> list[str]:
+    return ["<num>" if _NUMBER.match(w.text) else w.text for w in norm.words]
+
+
+def _grams(toks: list[str], edges: tuple[bool, bool] = (True, True)) -> dict[str, TextFeature]:
+    n = len(toks)
+    padded = [*(["<s>"] if edges[0] else ["<w>"]), *toks, *(["</s>"] if edges[1] else ["</w>"])]
+    seen: dict[str, TextFeature] = {}
+    for size, tag in ((1, "w"), (2, "b"), (3, "t")):
+        for i in range(len(padded) - size + 1):
+            gram = padded[i : i + size]
+            if size == 1 and gram[0] in ("<s>", "</s>", "<w>", "</w>"):
+                continue
+            if "<w>" in gram or "</w>" in gram:
+                continue  # a window's cut edge is no edge of the reply
+            name = f"{tag}:{' '.join(gram)}"
+            if name not in seen:
+                first = max(0, i - 1)
+                last = min(n - 1, i + size - 2)
+                seen[name] = TextFeature(name, first, max(first, last))
+    return seen
 
 
 def _length_bucket(n: int) -> str:

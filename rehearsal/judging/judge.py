@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from rehearsal.judging import door, gratitude, learned, request, tone
 from rehearsal.judging.learned import LearnedReader
 from rehearsal.judging.learned import load as learned_reader
-from rehearsal.judging.features import context_ask, context_features, context_flags, context_words, signal_features, text_features
+from rehearsal.judging.features import context_ask, context_features, context_flags, context_words, signal_features, text_features, window_features
 from rehearsal.judging.normalize import Normalized, normalize
 from rehearsal.judging.verdict import Detection, Evidence, Tone, Verdict
 from rehearsal.dimensions import PHRASED
@@ -67,15 +67,16 @@ class Judge:
         rules = self._rules(norm, flags, context)
         if self._reader is None:
             return _verdict(text, rules, rules.tone)
-        feats = text_features(norm)
-        decisions = self._reader.read(norm, feats, _signals(norm, rules, flags, context))
+        feats = text_features(norm, chars=self._reader.chars)
+        windows = window_features(norm) if self._reader.windows else None
+        decisions = self._reader.read(norm, feats, _signals(norm, rules, flags, context), windows)
         return _hybrid(text, norm, rules, decisions, flags)
 
     def learned_inputs(self, text: str, context: str | None = None) -> tuple[Normalized, list[TextFeature], list[str]]:
         """What the learned reader sees of a reply (for training: scripts/train_judge.py)."""
         norm = normalize(text)
         flags = context_flags(context)
-        return norm, text_features(norm), _signals(norm, self._rules(norm, flags, context), flags, context)
+        return norm, text_features(norm, chars=True), _signals(norm, self._rules(norm, flags, context), flags, context)
 
     def _rules(self, norm: Normalized, flags: list[str], context: str | None = None) -> _Rules:
         thanks = gratitude.find(norm, self._extra["gratitude"])

@@ -49,15 +49,15 @@ class _Linear:
         self.bias = np.asarray(spec["b"], dtype=np.float64)
         # How much each feature pushes towards each class, against the mean of the classes.
         self.push = self.weights - self.weights.mean(axis=1, keepdims=True)
+        self.reads_chars = any(name.startswith("g:") for name in self.index)  # character n-grams
 
     def scores(self, names: list[str], values: dict[str, float] | None = None) -> np.ndarray:
-        rows = [self.index[n] for n in names if n in self.index]
+        rows = [i for i in map(self.index.get, names) if i is not None]
         z = self.bias + self.weights[rows].sum(axis=0) if rows else self.bias.copy()
         if values:
-            for name, value in values.items():
-                i = self.index.get(name)
-                if i is not None:
-                    z = z + value * self.weights[i]
+            pairs = [(i, v) for i, v in zip(map(self.index.get, values), values.values()) if i is not None]
+            if pairs:
+                z = z + np.asarray([v for _, v in pairs]) @ self.weights[[i for i, _ in pairs]]
         return z
 
 
@@ -67,10 +67,13 @@ class LearnedReader:
         self.combiner = {dim: _Linear(spec["combiner"][dim]) for dim in DIMENSIONS}
         self.trained_on: str = spec.get("trained_on", "")
         self.overrule_at: dict[str, float] = spec.get("overrule_at", dict.fromkeys(DIMENSIONS, 0.5))
+        config = spec.get("config", {})
+        self.chars: bool = bool(config.get("chars"))  # some text model reads character n-grams too
+        self.windows: bool = bool(config.get("windows"))  # some decision reads each stretch of a long reply too
 
-    def read(self, norm: Normalized, feats: list[TextFeature], signals: list[str]) -> dict[str, Decision]:
+    def read(self, norm: Normalized, feats: list[TextFeature], signals: list[str], windows: list[list[str]] | None = None) -> dict[str, Decision]:
         out = {}
-        for dim, (p, text_model) in self.decide([f.name for f in feats], signals).items():
+        for dim, (p, text_model) in self.decide([f.name for f in feats], signals, windows).items():
             classes = self.combiner[dim].classes
             best = self.choose(dim, p, signals)
             label = classes[best]
@@ -89,14 +92,24 @@ class LearnedReader:
         ruled = self.combiner[dim].classes.index(rules_label(dim, signals))
         return best if best == ruled or p[best] >= self.overrule_at[dim] else ruled
 
-    def decide(self, names: list[str], signals: list[str]) -> dict[str, tuple[np.ndarray, _Linear]]:
-        """Per decision: the class probabilities, and the text model (for the reasons)."""
+    def decide(self, names: list[str], signals: list[str], windows: list[list[str]] | None = None) -> dict[str, tuple[np.ndarray, _Linear]]:
+        """Per decision: the class probabilities, and the text model (for the reasons). `windows`
+        are the n-grams of each stretch of a long reply: the combiner also sees, per class, how far
+        the best stretch scores above the whole reply (one ask in a long reply)."""
         out = {}
+        words_only = [n for n in names if n[0] != "g"] if self.chars else names  # for models without "g:" grams
         for dim in DIMENSIONS:
             text = self.text[dim]
-            z_text = text.scores(names)
+            z_text = text.scores(names if text.reads_chars else words_only)
             z_text = z_text - z_text.mean()
-            combined = self.combiner[dim].scores(signals, {f"text:{c}": z_text[i] for i, c in enumerate(text.classes)})
+            values = {f"text:{c}": z_text[i] for i, c in enumerate(text.classes)}
+            if "win:" + text.classes[0] in self.combiner[dim].index:
+                best = z_text.copy()
+                if windows:
+                    z = np.stack([text.scores(stretch) for stretch in windows])
+                    best = np.maximum(best, (z - z.mean(axis=1, keepdims=True)).max(axis=0))
+                values.update({f"win:{c}": best[i] - z_text[i] for i, c in enumerate(text.classes)})
+            combined = self.combiner[dim].scores(signals, values)
             out[dim] = (_softmax(combined), text)
         return out
 
