@@ -4,6 +4,7 @@
     .venv/bin/python scripts/train_judge.py --without-blind1   # the model blind1 was first measured with
     .venv/bin/python scripts/train_judge.py --without-blind3   # without blind3 and classes4
     .venv/bin/python scripts/train_judge.py --without-authored # without the replies session judge3 wrote from the guide
+    .venv/bin/python scripts/train_judge.py --without-train5   # without the 300 blind-labelled replies of session 6
 
 Training rows: tests/data/judge_labelled.tsv, the two older blind sets, and the hard sets with the
 manager's line before each reply (tests/data/judge_hard_*.tsv; see tests/judge_data.py for which
@@ -277,8 +278,11 @@ def main() -> None:
     parser.add_argument("--without-blind1", action="store_true", help="the model as it was before blind1 was added")
     parser.add_argument("--without-blind3", action="store_true", help="without blind3 and classes4 (the rows before this session)")
     parser.add_argument("--without-authored", action="store_true", help="without the replies written by session judge3 from the guide")
+    parser.add_argument("--without-train5", action="store_true", help="without the 300 blind-labelled replies of session 6")
     args = parser.parse_args()
-    rows = training_rows(include_blind1=not args.without_blind1, include_blind3=not (args.without_blind1 or args.without_blind3))
+    older = args.without_blind1 or args.without_blind3
+    rows = training_rows(include_blind1=not args.without_blind1, include_blind3=not older,
+                         include_train5=not (older or args.without_train5))
     if not args.without_authored:
         rows += authored_rows()
     spec = train(rows)

@@ -38,6 +38,12 @@ HARD_CLASSES4 = Path(__file__).parent / "data" / "judge_hard_classes4.tsv"
 # HARD_BLIND4: a fourth blind set, measured once at the end of session judge2 (docs/judge.md); not
 # read and not trained on, so the next session can study it (or keep it held out).
 HARD_BLIND4 = Path(__file__).parent / "data" / "judge_hard_blind4.tsv"
+# 300 hard replies written and labelled blind (guide only) in session 6, for training.
+HARD_TRAIN5 = Path(__file__).parent / "data" / "judge_hard_train5.tsv"
+# Held out: written and labelled blind in session 6; never trained on, never read by whoever tunes
+# the judge. First contact (judge as at f25fb6a) is in docs/judge.md.
+HARD_BLIND5 = Path(__file__).parent / "data" / "judge_hard_blind5.tsv"
+HARD_BLIND6 = Path(__file__).parent / "data" / "judge_hard_blind6.tsv"
 FORMS = ("text", "recognized")
 DIMENSIONS = ("gratitude", "feedback_request", "tone_negative", "tone_3way", "door_open")
 
@@ -138,7 +144,7 @@ def is_holdout(row_id: str) -> bool:
     return zlib.crc32(row_id.encode()) % 5 == 0
 
 
-def training_rows(include_blind1: bool = True, include_blind3: bool = True) -> list[Row]:
+def training_rows(include_blind1: bool = True, include_blind3: bool = True, include_train5: bool = True) -> list[Row]:
     """Every row the learned reader may be trained on: all labelled sets but HARD_BLIND2 (held out)
     and the held-out slice. `include_blind1=False` gives the rows before blind1 was added,
     `include_blind3=False` those before blind3 and classes4 were."""
@@ -147,6 +153,8 @@ def training_rows(include_blind1: bool = True, include_blind3: bool = True) -> l
         rows += load_hard(HARD_BLIND1, "hard_blind1")
     if include_blind3:
         rows += load_hard(HARD_BLIND3, "hard_blind3") + load_hard(HARD_CLASSES4, "hard_classes4")
+    if include_train5:
+        rows += load_hard(HARD_TRAIN5, "hard_train5")
     return [r for r in rows if not is_holdout(r.id)]
 
 
