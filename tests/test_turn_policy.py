@@ -172,11 +172,13 @@ def test_a_verb_waiting_for_its_object_holds_the_pause():
 
 
 def test_whisper_punctuation_does_not_close_an_open_sentence():
-    # Whisper ends every chunk it decodes with a full stop, or trails off with an ellipsis.
+    # Whisper ends every chunk it decodes with a full stop, and writes an ellipsis after a
+    # trailing "and" as readily as after a short "Sure" (heard here on the corpus's "Sure.").
     policy = TurnPolicy()
     assert policy.wait(TurnSignals(0, "So I was hoping."))[0] == policy.open_ms
     assert policy.wait(TurnSignals(0, "I wanted to thank you and..."))[0] == policy.open_ms
-    assert policy.wait(TurnSignals(0, "Thanks for calling me back\u2026"))[0] == policy.open_ms
+    assert policy.wait(TurnSignals(0, "Sure..."))[0] == policy.done_ms
+    assert policy.wait(TurnSignals(0, "Thanks for calling me back\u2026"))[0] == policy.done_ms
     assert policy.wait(TurnSignals(0, "Thanks for calling me back."))[0] == policy.closed_ms
 
 

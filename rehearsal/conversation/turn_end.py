@@ -52,9 +52,10 @@ QUESTION_SPAN = 2  # a question word among the last this many words is a questio
 # ("is there anything I should work on", "what should I focus on", "who should I talk to").
 PREPOSITIONS = frozenset({"on", "about", "for", "with", "to", "of", "in", "at", "from", "by"})
 FRONTED = QUESTION_WORDS | {"anything", "something", "anyone", "someone", "anybody", "somebody"}
-SENTENCE_END = re.compile(r"(?<!\.\.)[.!?][\"')\]]*\s*$")  # not an ellipsis: "and..." trails off
+# Not an ellipsis: Whisper writes "Sure..." for a short word as often as "and..." for a trailing
+# off, so "..." neither closes a sentence nor opens one (the words decide).
+SENTENCE_END = re.compile(r"(?<![.\u2026])[.!?][\"')\]]*\s*$")
 QUESTION_END = re.compile(r"[?!][\"')\]]*\s*$")
-TRAILING_OFF = re.compile(r"(\.\.\.|\u2026)\s*$")
 OPEN_PUNCTUATION = re.compile(r"[,;:\u2014-]\s*$")
 _WORD = re.compile(r"[\w']+")
 
@@ -117,8 +118,8 @@ class TurnPolicy:
             wait, reason = self.no_words_ms, "no words yet"
         elif words[-1] in FILLERS or tuple(words[-2:]) in VERBAL_FILLERS:
             wait, reason = self.open_ms, f"ends on a filler ({' '.join(words[-2:])!r})"
-        elif OPEN_PUNCTUATION.search(text) or TRAILING_OFF.search(text):
-            wait, reason = self.open_ms, "ends on a comma or trails off"
+        elif OPEN_PUNCTUATION.search(text):
+            wait, reason = self.open_ms, "ends on a comma"
         elif open_ending(words) and not QUESTION_END.search(text):
             # Even with a full stop after it: Whisper closes every chunk it decodes with one
             # ("So I was hoping."), so the words outrank a full stop (not a question mark).
