@@ -219,3 +219,41 @@ def test_the_spoken_corpus_on_scripted_timings():
     # "Thank you." / "Sure." / "I appreciate the feedback." / "I wanted to thank you again for the
     # interview.": each a complete reply in the same corpus, so the words alone cannot hold these.
     assert len(cut[FINISHED]) <= 4, cut[FINISHED]
+
+
+def test_whisper_words_are_stale_until_the_pause_decode_lands():
+    """Whisper decodes in the background: until the decode begun at the pause is done, its
+    partial text lags the audio, and the policy must be told (`behind_s` -> `Reply.backlog_s`)."""
+    import threading
+
+    import numpy as np
+
+    from rehearsal.media import Transcript
+    from rehearsal.voice.whisper import WhisperSession
+
+    release, started = threading.Event(), threading.Event()
+
+    class SlowWhisper:
+        partials = False  # only the pause decode
+
+        def transcribe(self, pcm: bytes) -> Transcript:
+            started.set()
+            release.wait(5)
+            return Transcript("thanks for your time")
+
+    tone = (np.sin(np.arange(16000) * 2 * np.pi * 220 / 16000) * 8000).astype("<i2").tobytes()
+    session = WhisperSession(SlowWhisper())
+    session.accept_audio(tone)  # a second of "speech": no decode yet
+    assert session.behind_s == pytest.approx(1.0)
+    session.accept_audio(b"\0\0" * 1920)  # 120 ms of quiet: the pause decode starts
+    assert started.wait(5)
+    policy = TurnPolicy()
+    stale = policy.decide(TurnSignals(400, session.partial(), 1.0, behind_s=session.behind_s))
+    assert stale.state is TurnState.CONTINUE and "behind" in stale.reason
+    release.set()
+    for _ in range(100):
+        if session.behind_s == 0:
+            break
+        threading.Event().wait(0.02)
+    assert session.behind_s == 0 and session.partial() == "thanks for your time"
+    assert policy.decide(TurnSignals(400, session.partial(), 1.0, behind_s=session.behind_s)).ended
