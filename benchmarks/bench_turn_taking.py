@@ -131,6 +131,17 @@ def run_call(replies, folder: Path, settings: Settings, args) -> dict:
         elif isinstance(event, ev.CallEnded):
             done.set()
 
+    from rehearsal.voice import speaker as speaker_module
+
+    stopped: list[float] = []  # when the program stopped a line (time.monotonic(), as the ears' clock)
+    original_stop = speaker_module.SoundPlayback.stop
+
+    def stop(playback) -> None:
+        if not playback._ended.is_set():
+            stopped.append(time.monotonic())
+        original_stop(playback)
+
+    speaker_module.SoundPlayback.stop = stop
     runner = CallRunner(Call(scenario, judge), sink, synthesizer=create_synthesizer(settings), speaker=speaker,
                         microphone=create_microphone(settings), recognizer=lambda: words,
                         endpointer_factory=lambda: create_endpointer(settings), settings=settings)
@@ -142,14 +153,15 @@ def run_call(replies, folder: Path, settings: Settings, args) -> dict:
     time.sleep(0.5)
     caller.close()
     speaker.close()
+    speaker_module.SoundPlayback.stop = original_stop
     return {"finished": finished, "played": played, "heard": heard, "mic": caller.mic_ear, "spk": caller.speaker_ear,
-            "pcms": pcms}
+            "pcms": pcms, "stopped": stopped}
 
 
 def measure(replies, run: dict) -> dict:
     mic, spk, played, heard = run["mic"], run["spk"], run["played"], run["heard"]
     out = {"gaps": [], "paused_gaps": [], "false_ends": {}, "recovered": {}, "split": {}, "stops": [], "pauses": {},
-           "rows": [], "lost": {}}
+           "rows": [], "lost": {}, "detect": [], "playout": []}
     for n, (i, said_at) in enumerate(played):
         reply = replies[i]
         start = next((t for t in mic.onsets if t >= said_at - 0.05), None)
@@ -183,6 +195,10 @@ def measure(replies, run: dict) -> dict:
                 silent = next((t for t in spk.offsets if t > resumed - 0.05), None)
                 if silent is not None:
                     out["stops"].append(max(0.0, silent - resumed))
+                    stop = next((t for t in run["stopped"] if resumed - 0.05 < t < silent + 0.2), None)
+                    if stop is not None:  # where the time goes: hearing the caller, then the sound draining
+                        out["detect"].append(max(0.0, stop - resumed))
+                        out["playout"].append(max(0.0, silent - stop))
             elif count > 1:
                 out["split"][kind] = out["split"].get(kind, 0) + 1
             else:
@@ -208,7 +224,9 @@ def report(label: str, m: dict) -> None:
               f"recovered into one reply {m['recovered'].get(kind, 0)}, split into two turns {m['split'].get(kind, 0)}, "
               f"rest not heard {m['lost'].get(kind, 0)}")
     print(f"manager silent after resume  median {ms(m['stops'])}, max {ms([max(m['stops'])]) if m['stops'] else '-'} "
-          f"(n={len(m['stops'])}; includes ~60 ms of speaker buffering and the parec gap detector)")
+          f"(n={len(m['stops'])}; timed from the caller's sound in the mic to the manager's last sound)")
+    print(f"  of which: caller heard     median {ms(m['detect'])} (mic sound -> the program stops the line: "
+          f"capture, VAD), then sound drains median {ms(m['playout'])} (stop -> last sound on the speaker)")
 
 
 def main() -> int:
