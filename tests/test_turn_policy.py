@@ -244,7 +244,7 @@ def test_whisper_words_are_stale_until_the_pause_decode_lands():
     tone = (np.sin(np.arange(16000) * 2 * np.pi * 220 / 16000) * 8000).astype("<i2").tobytes()
     session = WhisperSession(SlowWhisper())
     session.accept_audio(tone)  # a second of "speech": no decode yet
-    assert session.behind_s == pytest.approx(1.0)
+    assert session.behind_s == pytest.approx(1.0)  # no decode has run: nothing covered, no cost known
     session.accept_audio(b"\0\0" * 1920)  # 120 ms of quiet: the pause decode starts
     assert started.wait(5)
     policy = TurnPolicy()

@@ -231,9 +231,15 @@ class WhisperSession:
 
     @property
     def behind_s(self) -> float:
-        """Audio accepted that the live partial text does not cover yet (a decode is due or running)."""
+        """How far the live partial text is behind: audio accepted that it does not cover, plus the
+        time the decode that will cover it takes (the last one's cost). 0 when it covers everything.
+
+        The decode's cost counts too: a partial missing only the last 0.2 s of speech still lacks
+        the reply's last word until a whole decode (0.2-1 s here) has run.
+        """
         with self._lock:
-            return max(0, len(self._pcm) - self._partial_covers) / BYTES_PER_S
+            uncovered = max(0, len(self._pcm) - self._partial_covers) / BYTES_PER_S
+            return uncovered + self._last_cost_s if uncovered else 0.0
 
     def _maybe_decode(self, pause: bool = False) -> None:
         """Start a decode of the whole buffer if enough new audio came since the last one, or a
