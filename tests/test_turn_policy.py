@@ -257,3 +257,39 @@ def test_whisper_words_are_stale_until_the_pause_decode_lands():
         threading.Event().wait(0.02)
     assert session.behind_s == 0 and session.partial() == "thanks for your time"
     assert policy.decide(TurnSignals(400, session.partial(), 1.0, behind_s=session.behind_s)).ended
+
+
+def test_a_reply_reads_whisper_words_that_land_during_a_held_pause():
+    """The pause is held back from the recogniser, so no audio is fed while Whisper's pause
+    decode runs: the reply must still show its words to the policy as soon as they land."""
+    from rehearsal.conversation.reply import Reply
+    from rehearsal.media import AudioChunk
+
+    class LiveSession:
+        behind_s, closing, text = 0.0, False, ""
+
+        def accept_audio(self, pcm: bytes) -> bool:
+            return False
+
+        def partial(self) -> str:
+            return self.text
+
+        def finish(self):
+            raise AssertionError("not finished here")
+
+    session = LiveSession()
+
+    class Recognizer:
+        def session(self):
+            return session
+
+    reply = Reply(0.0, Recognizer())
+    reply.add(AudioChunk(b"\1\0" * 3200, 0.0, 0.1))
+    for _ in range(100):
+        if reply.backlog_s == 0:
+            break
+        __import__("time").sleep(0.01)
+    session.text = "thanks for your time."  # the pause decode lands; nothing more is fed
+    assert reply.partial_text() == "thanks for your time."
+    session.closing = True
+    assert reply.partial_text() == ""  # a closing session's words come with the segments

@@ -162,7 +162,13 @@ class Reply:
             self._on_partial(text)
 
     def partial_text(self) -> str:
-        return self._partial
+        """The words so far. A session that decodes in the background (Whisper: it has `behind_s`)
+        is asked directly: its words of a pause land while no audio is fed (the pause is held
+        back), so they would otherwise reach the policy only when the reply settles."""
+        session = self._session
+        if session is None or not hasattr(session, "behind_s") or getattr(session, "closing", True):
+            return self._partial  # (a closing session's words are about to join the segments)
+        return " ".join(t for t in (*(s.text for _, s in list(self._segments)), session.partial()) if t)
 
     def finish(self, wait_s: float | None = None) -> Transcript | None:
         """The final words once the recogniser has caught up, or None when nothing recognised this reply.

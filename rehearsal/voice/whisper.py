@@ -230,6 +230,11 @@ class WhisperSession:
         return tail < max(QUIET_FLOOR, QUIET_SHARE * self._loudest)
 
     @property
+    def closing(self) -> bool:
+        """`finish` has been called: its words go to the caller, not to the live partial."""
+        return self._closing or self._finished is not None
+
+    @property
     def behind_s(self) -> float:
         """How far the live partial text is behind: audio accepted that it does not cover, plus the
         time the decode that will cover it takes (the last one's cost). 0 when it covers everything.
