@@ -55,7 +55,6 @@ FRONTED = QUESTION_WORDS | {"anything", "something", "anyone", "someone", "anybo
 # Not an ellipsis: Whisper writes "Sure..." for a short word as often as "and..." for a trailing
 # off, so "..." neither closes a sentence nor opens one (the words decide).
 SENTENCE_END = re.compile(r"(?<![.\u2026])[.!?][\"')\]]*\s*$")
-QUESTION_END = re.compile(r"[?!][\"')\]]*\s*$")
 OPEN_PUNCTUATION = re.compile(r"[,;:\u2014-]\s*$")
 _WORD = re.compile(r"[\w']+")
 
@@ -120,9 +119,11 @@ class TurnPolicy:
             wait, reason = self.open_ms, f"ends on a filler ({' '.join(words[-2:])!r})"
         elif OPEN_PUNCTUATION.search(text):
             wait, reason = self.open_ms, "ends on a comma"
-        elif open_ending(words) and not QUESTION_END.search(text):
-            # Even with a full stop after it: Whisper closes every chunk it decodes with one
-            # ("So I was hoping."), so the words outrank a full stop (not a question mark).
+        elif open_ending(words):
+            # Whatever the punctuation: Whisper closes every chunk it decodes, the unfinished ones
+            # too ("So I was hoping.", "Could you tell me what I could?", "Is there anything that?"),
+            # so the words outrank it. (A finished question ending on a stranded preposition is
+            # not open: see `open_ending`.)
             wait, reason = self.open_ms, f"sentence left open ({words[-1]!r})"
         elif question_under_way(words) and not SENTENCE_END.search(text):
             wait, reason = self.open_ms, "a question under way"
