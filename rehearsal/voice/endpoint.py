@@ -30,8 +30,8 @@ MIN_LEVEL = 0.006  # RMS below this is never speech, whatever the VAD says (abou
 NOISE_FACTOR = 3.0  # speech must stand this far above the room's noise floor
 ECHO_FACTOR = 0.5  # while the manager speaks, speech must reach half the manager's own level
 ECHO_TAIL_MS = 300  # the room keeps ringing (and buffers drain) a little after playback ends
-QUICK_WINDOW = 5  # while a caller may be resuming (just after their reply ended): 100 ms ...
-QUICK_VOICED = 3  # ... of which 60 ms voiced starts speech, so the manager stops within ~100 ms
+QUICK_WINDOW = 3  # while a caller may be resuming (just after their reply ended): 60 ms ...
+QUICK_VOICED = 2  # ... of which 40 ms voiced starts speech, so the manager stops within ~100 ms
 
 
 class Activity(Enum):

@@ -174,6 +174,7 @@ class WhisperSession:
         self._latest: tuple[int, Transcript] | None = None  # (bytes covered, words) of the last decode
         self._loudest = 0.0  # RMS of the loudest 100 ms heard: what "quiet" is measured against
         self._pause_waiting = False  # a pause began while a decode was running
+        self._partial_covers = 0  # bytes of audio the live partial text was decoded from
 
     def accept_audio(self, pcm: bytes) -> bool:
         with self._lock:
@@ -212,17 +213,39 @@ class WhisperSession:
     # -- the background decode -----------------------------------------------------------
 
     def _pausing(self, pcm: bytes) -> bool:
-        """The audio just added ends quietly: the reply may be over, so decode it all now.
+        """The buffer now ends quietly: the reply may be over, so decode it all now (lock held).
 
         The call loop holds back silence after ~120 ms of it, so this is the last audio a
-        finished reply sends; a decode started here is usually done when the reply is.
+        finished reply sends; a decode started here is usually done when the reply is, and
+        until it lands `behind_s` tells the end-of-turn policy that the words are not in yet.
+        The tail of the whole buffer is looked at, not only the audio just added: the last
+        piece before a pause may be shorter than 100 ms.
         """
         window = 1600 * 2  # 100 ms
-        if len(pcm) < window:
+        for i in range(0, len(pcm) - window + 1, window):
+            self._loudest = max(self._loudest, rms(pcm[i : i + window]))
+        if len(self._pcm) < window or not pcm:
             return False
-        level = [rms(pcm[i : i + window]) for i in range(0, len(pcm) - window + 1, window)]
-        self._loudest = max(self._loudest, *level)
-        return level[-1] < max(QUIET_FLOOR, QUIET_SHARE * self._loudest)
+        tail = rms(bytes(self._pcm[-window:]))
+        self._loudest = max(self._loudest, tail)
+        return tail < max(QUIET_FLOOR, QUIET_SHARE * self._loudest)
+
+    @property
+    def closing(self) -> bool:
+        """`finish` has been called: its words go to the caller, not to the live partial."""
+        return self._closing or self._finished is not None
+
+    @property
+    def behind_s(self) -> float:
+        """How far the live partial text is behind: audio accepted that it does not cover, plus the
+        time the decode that will cover it takes (the last one's cost). 0 when it covers everything.
+
+        The decode's cost counts too: a partial missing only the last 0.2 s of speech still lacks
+        the reply's last word until a whole decode (0.2-1 s here) has run.
+        """
+        with self._lock:
+            uncovered = max(0, len(self._pcm) - self._partial_covers) / BYTES_PER_S
+            return uncovered + self._last_cost_s if uncovered else 0.0
 
     def _maybe_decode(self, pause: bool = False) -> None:
         """Start a decode of the whole buffer if enough new audio came since the last one, or a
@@ -253,6 +276,7 @@ class WhisperSession:
                 self._latest = (len(pcm), transcript)
                 if not self._closing and not looping(transcript.text):
                     self._partial = transcript.text
+                    self._partial_covers = len(pcm)
             if self._pause_waiting and not self._closing:
                 self._maybe_decode(pause=True)  # the words up to the pause, decoded next
             self._lock.notify_all()
