@@ -37,6 +37,12 @@ HISTORY_S = 4.0  # far-end audio kept for alignment and delay estimation (window
 FAR_SNAP_S = 0.002  # the speaker's DAC stamps are exact to ~0.1 ms: a step beyond this is an underrun
 MIC_JUMP_S = 0.5  # a microphone stamp this far off its sample count: the stream was drained or restarted
 MIC_WINDOW = 100  # chunks (~2 s) over which the earliest microphone stamp is taken as the true one
+LEARN_S = 2.5  # AEC3 reached its converged ERLE after ~2.5 s of the manager's voice (docs/echo.md)
+AUDIBLE_RMS = 100.0  # int16 RMS of a 10 ms far-end frame above which the manager is playing
+ERLE_SMOOTH = 0.02  # per audible frame: the ERLE estimate follows about the last 0.5 s of the manager
+RELEARN_S = 0.010  # a delay change beyond what AEC3's own estimator absorbs unnoticed
+BLOCKS_KEPT = 50  # 100 ms blocks of the manager's voice (5 s) behind `worst_erle_db`
+WORST = 0.2  # ... its 20th percentile: the canceller's bad moments, not the caller talking over (rarer)
 
 EchoMode = Literal["auto", "on", "off"]
 
@@ -74,6 +80,17 @@ class PassThrough:
     @property
     def delay_ms(self) -> float | None:
         return None
+
+
+class Unprocessed:
+    """A backend that leaves the microphone as it is: the timing and the echo meter without cancelling
+    (echo cancellation off or not installed, so the call can still say how loud the echo is)."""
+
+    name = "off"
+    latency = 0
+
+    def process(self, near: np.ndarray, far: np.ndarray) -> np.ndarray:
+        return near
 
 
 class _Stream:
@@ -122,6 +139,7 @@ class WebRtcEchoCanceller:
     """Clock alignment + measured delay + a maintained adaptive canceller (AEC3 by default)."""
 
     def __init__(self, backend: Backend | BackendName = "webrtc", *, estimate_delay: bool = True) -> None:
+        # backend=Unprocessed(): the same timing and echo meter, the microphone left as it is.
         self._backend = load_backend(backend) if isinstance(backend, str) else backend
         self.name = self._backend.name
         self.latency_samples = self._backend.latency
@@ -137,6 +155,11 @@ class WebRtcEchoCanceller:
         self._lock = threading.Lock()
         self._estimator = DelayEstimator() if estimate_delay else None
         self._delay_s: float | None = None
+        self.audible_s = 0.0  # seconds of the manager's voice the filter has seen
+        self._e_in = self._e_out = 0.0  # smoothed energies while the manager is audible (the ERLE estimate)
+        self._sum_in = self._sum_out = 0.0  # the same, summed once learnt (a call's figure)
+        self._block = [0.0, 0.0, 0]  # energies in, out and frames of the current 100 ms of the manager
+        self._blocks: deque[float] = deque(maxlen=BLOCKS_KEPT)  # ERLE (dB) of recent 100 ms blocks, once learnt
 
     # -- the far end (speaker callback thread) -------------------------------------------
 
@@ -177,6 +200,50 @@ class WebRtcEchoCanceller:
     def delay_ms(self) -> float | None:
         return None if self._delay_s is None else self._delay_s * 1000
 
+    @property
+    def learning(self) -> bool:
+        """Still learning the room: less than LEARN_S of the manager heard (an unprocessed backend never learns)."""
+        return self.name != "off" and self.audible_s < LEARN_S
+
+    @property
+    def erle_db(self) -> float | None:
+        """Echo return loss enhancement over the last ~0.5 s of the manager's voice (low while the caller
+        talks over them: the caller counts as echo left). None before the manager was heard."""
+        if self._e_out <= 0 or self._e_in <= 0:
+            return None
+        return float(10 * np.log10(self._e_in / self._e_out))
+
+    def _learnt_block(self, e_in: float, e_out: float) -> None:
+        block = self._block
+        block[0] += e_in
+        block[1] += e_out
+        block[2] += 1
+        if block[2] == 10:
+            self._blocks.append(float(10 * np.log10((block[0] + 1.0) / (block[1] + 1.0))))
+            self._block = [0.0, 0.0, 0]
+
+    @property
+    def worst_erle_db(self) -> float | None:
+        """How little the canceller took off in its bad moments lately (the 20th percentile of 100 ms blocks)."""
+        return float(np.quantile(np.array(self._blocks), WORST)) if self._blocks else None
+
+    @property
+    def converged_erle_db(self) -> float | None:
+        """ERLE over all of the manager's voice after the first LEARN_S (double-talk included)."""
+        if self._sum_out <= 0 or self._sum_in <= 0:
+            return None
+        return float(10 * np.log10(self._sum_in / self._sum_out))
+
+    @property
+    def echo_db(self) -> float | None:
+        """The echo's level in the microphone relative to what the speaker played (dB), last measured."""
+        gain = self._estimator.gain if self._estimator is not None else None
+        return None if not gain else float(20 * np.log10(gain))
+
+    @property
+    def echo_measurements(self) -> int:
+        return self._estimator.measurements if self._estimator is not None else 0
+
     def set_delay_ms(self, delay_ms: float) -> None:
         """Use a delay measured elsewhere (the Settings echo test) until the canceller measures its own."""
         self._delay_s = delay_ms / 1000
@@ -216,10 +283,24 @@ class WebRtcEchoCanceller:
         if self._estimator is not None:
             measured = self._estimator.observe(near, at, self._far)
             if measured is not None:
+                if self._delay_s is not None and abs(measured - self._delay_s) > RELEARN_S:
+                    # the path moved (AEC3 starts over on the new alignment): learning again
+                    self.audible_s, self._blocks = 0.0, deque(maxlen=BLOCKS_KEPT)
                 self._delay_s = measured
         delay = (self._delay_s or 0.0) - LEAD_MS / 1000
         far = self._far.window(at - delay, FRAME)
-        return self._backend.process(near, np.clip(far, -32768, 32767).astype(np.int16))
+        out = self._backend.process(near, np.clip(far, -32768, 32767).astype(np.int16))
+        heard = self._far.window(at - (self._delay_s or 0.0), FRAME)  # what is in this frame's echo
+        if float(np.sqrt(np.mean(heard * heard))) > AUDIBLE_RMS:
+            self.audible_s += FRAME / SAMPLE_RATE
+            n, o = near.astype(np.float64), out.astype(np.float64)
+            self._e_in += ERLE_SMOOTH * (float(np.dot(n, n)) - self._e_in)
+            self._e_out += ERLE_SMOOTH * (float(np.dot(o, o)) - self._e_out)
+            if self.audible_s >= LEARN_S:
+                self._sum_in += float(np.dot(n, n))
+                self._sum_out += float(np.dot(o, o))
+                self._learnt_block(float(np.dot(n, n)), float(np.dot(o, o)))
+        return out
 
 
 def create_echo_canceller(mode: EchoMode = "auto", backend: BackendName = "webrtc",
@@ -238,5 +319,5 @@ def create_echo_canceller(mode: EchoMode = "auto", backend: BackendName = "webrt
         return PassThrough()
 
 
-__all__ = ["BACKENDS", "EchoCanceller", "EchoMode", "PassThrough", "WebRtcEchoCanceller",
+__all__ = ["BACKENDS", "EchoCanceller", "EchoMode", "PassThrough", "Unprocessed", "WebRtcEchoCanceller",
            "create_echo_canceller"]

@@ -13,7 +13,6 @@ Wiring (services): create one canceller, pass it to both; see docs/echo.md.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 import numpy as np
@@ -30,14 +29,12 @@ def level(pcm: bytes) -> float:
 
 
 class EchoReferenceSpeaker(SoundDeviceSpeaker):
-    def __init__(self, canceller: EchoCanceller, device: int | None = None, **kwargs) -> None:
-        self._canceller = canceller  # set before the stream opens: the callback uses it at once
-        super().__init__(device, **kwargs)
+    """A sounddevice speaker born with its far-end tap on `canceller` (the echo test, the rig)."""
 
-    def _callback(self, outdata, frames, time_info, status) -> None:
-        super()._callback(outdata, frames, time_info, status)
-        dac_delay = max(0.0, time_info.outputBufferDacTime - time_info.currentTime)
-        self._canceller.far_end(bytes(outdata), time.monotonic() + dac_delay, self.rate)
+    def __init__(self, canceller: EchoCanceller, device: int | None = None, **kwargs) -> None:
+        super().__init__(device, **kwargs)  # the blocks before the tap is set are silence
+        self._canceller = canceller
+        self.on_block = canceller.far_end
 
 
 class EchoCancelledMicrophone:
