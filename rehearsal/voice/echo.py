@@ -40,7 +40,6 @@ MIC_WINDOW = 100  # chunks (~2 s) over which the earliest microphone stamp is ta
 LEARN_S = 2.5  # AEC3 reached its converged ERLE after ~2.5 s of the manager's voice (docs/echo.md)
 AUDIBLE_RMS = 100.0  # int16 RMS of a 10 ms far-end frame above which the manager is playing
 ERLE_SMOOTH = 0.02  # per audible frame: the ERLE estimate follows about the last 0.5 s of the manager
-RELEARN_S = 0.010  # a delay change beyond what AEC3's own estimator absorbs unnoticed
 BLOCKS_KEPT = 50  # 100 ms blocks of the manager's voice (5 s) behind `worst_erle_db`
 WORST = 0.2  # ... its 20th percentile: the canceller's bad moments, not the caller talking over (rarer)
 
@@ -283,9 +282,6 @@ class WebRtcEchoCanceller:
         if self._estimator is not None:
             measured = self._estimator.observe(near, at, self._far)
             if measured is not None:
-                if self._delay_s is not None and abs(measured - self._delay_s) > RELEARN_S:
-                    # the path moved (AEC3 starts over on the new alignment): learning again
-                    self.audible_s, self._blocks = 0.0, deque(maxlen=BLOCKS_KEPT)
                 self._delay_s = measured
         delay = (self._delay_s or 0.0) - LEAD_MS / 1000
         far = self._far.window(at - delay, FRAME)
