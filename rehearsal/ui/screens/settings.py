@@ -246,7 +246,7 @@ class SettingsScreen(EchoTest, Screen[None]):
             new = self._validated()
             if new is not None:
                 apply_in_place(self.app.services.settings, new)  # test the devices on the form, unsaved
-                self.query_one("#echo-advice", Static).update(Text(ECHO_RUNNING, style="dim"))
+                self._show_echo(Text(ECHO_RUNNING, style="dim"))
                 self._test_echo()
         elif event.button.id in ("test-mic", "test-speaker"):
             new = self._validated()

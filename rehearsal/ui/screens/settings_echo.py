@@ -29,7 +29,9 @@ def echo_fields(s: Settings) -> ComposeResult:
         yield Select(ECHO_CHOICES, value=s.echo_cancellation, allow_blank=False, compact=True, id="echo_cancellation")
     with Horizontal(classes="field"):
         yield Button("Test for echo", compact=True, id="test-echo", tooltip=ECHO_HELP)
-    yield Static(id="echo-advice")
+    advice = Static(id="echo-advice")
+    advice.display = False  # until there is something to say
+    yield advice
 
 
 class EchoTest:
@@ -49,4 +51,6 @@ class EchoTest:
         self.app.call_from_thread(self._show_echo, Text(report.message, style=style))
 
     def _show_echo(self, text: Text) -> None:
-        self.query_one("#echo-advice", Static).update(text)
+        advice = self.query_one("#echo-advice", Static)
+        advice.update(text)
+        advice.display = True
