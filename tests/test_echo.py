@@ -163,29 +163,3 @@ def test_the_echo_test_command(virtual_audio, no_echo_left):
     report = __import__("json").loads(out.stdout)
     assert report["echo_db"] == pytest.approx(-9, abs=1.5)
     assert report["advice"] == "canceller_enough" and report["canceller_installed"] is True
-
-
-def test_echo_pair_shares_one_canceller_per_call(virtual_audio, monkeypatch):
-    from rehearsal.settings import Settings
-    from rehearsal.voice.echo import WebRtcEchoCanceller
-    from rehearsal.voice.echo_devices import EchoCancelledMicrophone, EchoPair, EchoReferenceSpeaker
-    from rehearsal.voice.microphone import SoundDeviceMicrophone
-
-    pair = EchoPair(Settings())
-    speaker = pair.speaker()
-    mic = pair.microphone()
-    try:
-        assert isinstance(speaker, EchoReferenceSpeaker) and isinstance(mic, EchoCancelledMicrophone)
-        assert isinstance(mic.canceller, WebRtcEchoCanceller) and speaker._canceller is mic.canceller
-        assert isinstance(pair.microphone(), SoundDeviceMicrophone)  # alone (the level meter): plain
-    finally:
-        speaker.close()
-    told = []
-    monkeypatch.setitem(__import__("sys").modules, "pywebrtc_audio", None)  # not installed
-    missing = EchoPair(Settings(), warn=told.append)
-    for _ in range(2):
-        plain = missing.speaker()
-        assert not isinstance(plain, EchoReferenceSpeaker)
-        plain.close()
-        assert isinstance(missing.microphone(), SoundDeviceMicrophone)
-    assert len(told) == 1 and "rehearsal[echo]" in told[0]  # said once

@@ -8,7 +8,7 @@
   their level recomputed, so the endpointer, barge-in and the recogniser all hear the cleaned
   signal. `on_raw` (optional) sees the microphone as it was, for diagnostics.
 
-Wiring (services): create one canceller, pass it to both; see docs/echo.md.
+A call gets both through `rehearsal.voice.echo_pair.with_echo_cancellation`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from rehearsal.voice.echo import EchoCanceller, EchoMode, PassThrough, create_echo_canceller
+from rehearsal.voice.echo import EchoCanceller
 from rehearsal.voice.interfaces import AudioChunk, Microphone
 from rehearsal.voice.speaker import SoundDeviceSpeaker
 
@@ -71,38 +71,3 @@ class EchoCancelledMicrophone:
     @property
     def rate(self) -> int:
         return getattr(self._mic, "rate", 16_000)
-
-
-class EchoPair:
-    """Speaker and microphone factories that share one canceller per call (for services.py).
-
-    The speaker is made first (it starts a fresh canceller); the microphone made after it is
-    wrapped with that canceller. A microphone made with no speaker (the Settings level meter) or
-    with echo cancellation off or missing is the plain one.
-    """
-
-    def __init__(self, settings=None, mode: EchoMode = "auto", warn: Callable[[str], None] | None = None) -> None:
-        self._settings = settings
-        self._mode = mode
-        self._warn = warn
-        self._canceller: EchoCanceller | None = None
-
-    def speaker(self):
-        from rehearsal.voice import devices
-        from rehearsal.voice.speaker import create_speaker
-
-        self._canceller = create_echo_canceller(self._mode, warn=self._warn)
-        self._warn = None  # said once
-        if isinstance(self._canceller, PassThrough):
-            return create_speaker(self._settings)
-        device = devices.resolve(self._settings.output_device if self._settings else None, "output")
-        return EchoReferenceSpeaker(self._canceller, device.index)
-
-    def microphone(self):
-        from rehearsal.voice.microphone import create_microphone
-
-        mic = create_microphone(self._settings)
-        canceller, self._canceller = self._canceller, None
-        if canceller is None or isinstance(canceller, PassThrough):
-            return mic
-        return EchoCancelledMicrophone(mic, canceller)
