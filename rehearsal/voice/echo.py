@@ -28,6 +28,7 @@ import numpy as np
 
 from rehearsal.voice.echo_backends import BACKENDS, Backend, BackendName, load_backend
 from rehearsal.voice.echo_delay import DelayEstimator
+from rehearsal.voice.echo_stats import EchoStats
 from rehearsal.voice.interfaces import SAMPLE_RATE, VoiceUnavailable
 
 FRAME = SAMPLE_RATE // 100  # the canceller works on 10 ms frames
@@ -37,11 +38,6 @@ HISTORY_S = 4.0  # far-end audio kept for alignment and delay estimation (window
 FAR_SNAP_S = 0.002  # the speaker's DAC stamps are exact to ~0.1 ms: a step beyond this is an underrun
 MIC_JUMP_S = 0.5  # a microphone stamp this far off its sample count: the stream was drained or restarted
 MIC_WINDOW = 100  # chunks (~2 s) over which the earliest microphone stamp is taken as the true one
-LEARN_S = 2.5  # AEC3 reached its converged ERLE after ~2.5 s of the manager's voice (docs/echo.md)
-AUDIBLE_RMS = 100.0  # int16 RMS of a 10 ms far-end frame above which the manager is playing
-ERLE_SMOOTH = 0.02  # per audible frame: the ERLE estimate follows about the last 0.5 s of the manager
-BLOCKS_KEPT = 50  # 100 ms blocks of the manager's voice (5 s) behind `worst_erle_db`
-WORST = 0.2  # ... its 20th percentile: the canceller's bad moments, not the caller talking over (rarer)
 
 EchoMode = Literal["auto", "on", "off"]
 
@@ -154,11 +150,7 @@ class WebRtcEchoCanceller:
         self._lock = threading.Lock()
         self._estimator = DelayEstimator() if estimate_delay else None
         self._delay_s: float | None = None
-        self.audible_s = 0.0  # seconds of the manager's voice the filter has seen
-        self._e_in = self._e_out = 0.0  # smoothed energies while the manager is audible (the ERLE estimate)
-        self._sum_in = self._sum_out = 0.0  # the same, summed once learnt (a call's figure)
-        self._block = [0.0, 0.0, 0]  # energies in, out and frames of the current 100 ms of the manager
-        self._blocks: deque[float] = deque(maxlen=BLOCKS_KEPT)  # ERLE (dB) of recent 100 ms blocks, once learnt
+        self.stats = EchoStats()
 
     # -- the far end (speaker callback thread) -------------------------------------------
 
@@ -201,37 +193,16 @@ class WebRtcEchoCanceller:
 
     @property
     def learning(self) -> bool:
-        """Still learning the room: less than LEARN_S of the manager heard (an unprocessed backend never learns)."""
-        return self.name != "off" and self.audible_s < LEARN_S
-
-    @property
-    def erle_db(self) -> float | None:
-        """Echo return loss enhancement over the last ~0.5 s of the manager's voice (low while the caller
-        talks over them: the caller counts as echo left). None before the manager was heard."""
-        if self._e_out <= 0 or self._e_in <= 0:
-            return None
-        return float(10 * np.log10(self._e_in / self._e_out))
-
-    def _learnt_block(self, e_in: float, e_out: float) -> None:
-        block = self._block
-        block[0] += e_in
-        block[1] += e_out
-        block[2] += 1
-        if block[2] == 10:
-            self._blocks.append(float(10 * np.log10((block[0] + 1.0) / (block[1] + 1.0))))
-            self._block = [0.0, 0.0, 0]
+        """Still learning the room (an unprocessed backend never learns)."""
+        return self.name != "off" and self.stats.learning
 
     @property
     def worst_erle_db(self) -> float | None:
-        """How little the canceller took off in its bad moments lately (the 20th percentile of 100 ms blocks)."""
-        return float(np.quantile(np.array(self._blocks), WORST)) if self._blocks else None
+        return self.stats.worst_erle_db
 
     @property
     def converged_erle_db(self) -> float | None:
-        """ERLE over all of the manager's voice after the first LEARN_S (double-talk included)."""
-        if self._sum_out <= 0 or self._sum_in <= 0:
-            return None
-        return float(10 * np.log10(self._sum_in / self._sum_out))
+        return self.stats.converged_erle_db
 
     @property
     def echo_db(self) -> float | None:
@@ -287,15 +258,7 @@ class WebRtcEchoCanceller:
         far = self._far.window(at - delay, FRAME)
         out = self._backend.process(near, np.clip(far, -32768, 32767).astype(np.int16))
         heard = self._far.window(at - (self._delay_s or 0.0), FRAME)  # what is in this frame's echo
-        if float(np.sqrt(np.mean(heard * heard))) > AUDIBLE_RMS:
-            self.audible_s += FRAME / SAMPLE_RATE
-            n, o = near.astype(np.float64), out.astype(np.float64)
-            self._e_in += ERLE_SMOOTH * (float(np.dot(n, n)) - self._e_in)
-            self._e_out += ERLE_SMOOTH * (float(np.dot(o, o)) - self._e_out)
-            if self.audible_s >= LEARN_S:
-                self._sum_in += float(np.dot(n, n))
-                self._sum_out += float(np.dot(o, o))
-                self._learnt_block(float(np.dot(n, n)), float(np.dot(o, o)))
+        self.stats.frame(near, out, heard, FRAME / SAMPLE_RATE)
         return out
 
 
