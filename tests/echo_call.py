@@ -52,7 +52,7 @@ class CallFigures:
     stalled: bool = False
     interrupted: int = 0  # manager lines stopped by a barge-in
     gaps: list[float] = field(default_factory=list)
-    erle_db: float | None = None
+    erle_db: float | None = None  # the live canceller: median ERLE of 100 ms blocks of the manager, once learnt
     delay_ms: float | None = None
     advice: list[str] = field(default_factory=list)  # what the call told the user about the echo
     names: list[str] = field(default_factory=list)
@@ -117,7 +117,7 @@ def echo_call(level_db: float | None, recognizer, reply_pcm: bytes, *, synthesiz
         figures.seconds = time.monotonic() - started
     mic = runner._ear._mic  # the call's microphone, behind the canceller
     canceller = getattr(mic, "canceller", None)
-    figures.erle_db = getattr(canceller, "converged_erle_db", None) if cancel else None
+    figures.erle_db = getattr(canceller, "median_erle_db", None) if cancel else None
     figures.delay_ms = getattr(canceller, "delay_ms", None)
     figures.gate = getattr(mic, "echo_gate", None)
     figures.echo_db = getattr(canceller, "echo_db", None)

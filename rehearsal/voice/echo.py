@@ -205,6 +205,10 @@ class WebRtcEchoCanceller:
         return self.stats.converged_erle_db
 
     @property
+    def median_erle_db(self) -> float | None:
+        return self.stats.median_erle_db
+
+    @property
     def echo_db(self) -> float | None:
         """The echo's level in the microphone relative to what the speaker played (dB), last measured."""
         gain = self._estimator.gain if self._estimator is not None else None

@@ -3,7 +3,8 @@
 Counted only over 10 ms frames in which the manager is audible in the echo (the far end at the
 measured delay): `audible_s` says whether the canceller has had time to learn the room, the
 ERLE of recent 100 ms blocks says how little it takes off in its bad moments (what the echo gate
-must stand above), and the ERLE summed since learning is a call's figure (double-talk included).
+must stand above), and the median block since learning is a call's figure (the ERLE summed since learning is dominated by
+the caller talking over the manager, whose energy counts as echo left).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ class EchoStats:
         self._sum_in = self._sum_out = 0.0  # energies summed once learnt
         self._block = [0.0, 0.0, 0]  # energies in, out, and frames of the current block
         self._blocks: deque[float] = deque(maxlen=BLOCKS_KEPT)  # ERLE (dB) of recent blocks, once learnt
+        self._all: list[float] = []  # every block's ERLE since learning (10 a second of the manager)
 
     def frame(self, near: np.ndarray, out: np.ndarray, heard: np.ndarray, seconds: float) -> None:
         """One frame: the raw microphone, the cleaned output, the far end in this frame's echo."""
@@ -43,6 +45,7 @@ class EchoStats:
         block[2] += 1
         if block[2] == BLOCK_FRAMES:
             self._blocks.append(float(10 * np.log10((block[0] + 1.0) / (block[1] + 1.0))))
+            self._all.append(self._blocks[-1])
             self._block = [0.0, 0.0, 0]
 
     @property
@@ -53,6 +56,11 @@ class EchoStats:
     def worst_erle_db(self) -> float | None:
         """How little the canceller took off in its bad moments lately (20th percentile of 100 ms blocks)."""
         return float(np.quantile(np.array(self._blocks), WORST)) if self._blocks else None
+
+    @property
+    def median_erle_db(self) -> float | None:
+        """The call's figure: the median 100 ms block since learning (the caller talking over is a minority)."""
+        return float(np.median(self._all)) if self._all else None
 
     @property
     def converged_erle_db(self) -> float | None:
