@@ -158,7 +158,7 @@ def calls(levels: list[float], n: int) -> int:
             echo = [r.echo_db for r in runs if r.echo_db is not None]
             med = statistics.median(gaps) if gaps else float("nan")
             p95 = gaps[min(len(gaps) - 1, int(0.95 * len(gaps)))] if gaps else float("nan")
-            advice = {a.split(")")[0].split("(")[-1] + ")" for r in runs for a in r.advice}
+            advice = {("headphones" if "headphones (or" in a else "volume down") for r in runs for a in r.advice}
             print(f"{level:>6.0f} {'on' if cancel else 'off':>4} "
                   f"{sum(r.replies_heard for r in runs):>3}/{sum(r.replies_said for r in runs):<2} "
                   f"{sum(r.false_turns for r in runs):>5} {sum(r.stalled for r in runs):>6} "
