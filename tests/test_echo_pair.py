@@ -97,9 +97,11 @@ def test_the_gate_is_strict_while_learning_then_follows_the_residue(manager):
                                     warn=told.append)
     far = np.concatenate([manager, manager])
     out, gates = _play(mic, far, 0.7)  # about -3 dB
-    assert gates[0] == LEARNING_GATE and mic.canceller.learning is False
-    first_learnt = next(i for i, g in enumerate(gates) if g != LEARNING_GATE)
-    assert 2.0 <= first_learnt * 0.02 <= 6.0  # LEARN_S of the manager's voice (it pauses between words)
+    assert gates[0] == 1.0  # no echo measured yet: the usual gate
+    strict = [i for i, g in enumerate(gates) if g == LEARNING_GATE]
+    assert strict and strict == list(range(strict[0], strict[-1] + 1))  # once echo is found, until learnt
+    assert 1.0 <= strict[0] * 0.02 <= 3.0 and 2.0 <= strict[-1] * 0.02 <= 6.0
+    assert mic.canceller.learning is False
     assert gates[-1] < 1.0  # the residue is far below the raw echo: a caller talking over is not hidden
     assert mic.canceller.echo_db == pytest.approx(-3.1, abs=1.0)
     assert mic.canceller.converged_erle_db > 15
@@ -119,8 +121,9 @@ def test_without_a_canceller_the_gate_is_as_usual_and_loud_echo_is_named(manager
 def test_no_echo_no_advice(manager):
     told = []
     _, mic = with_echo_cancellation(TappedSpeaker(), FakeMicrophone(), Settings(), warn=told.append)
-    _play(mic, manager, 0.0)
+    _, gates = _play(mic, manager, 0.0)
     assert not told and mic.canceller.echo_db is None
+    assert set(gates) == {1.0}  # headphones: a caller talking over the first line is not held to a stricter gate
 
 
 def test_the_ear_sends_the_stricter_gate_and_relaxes_it():

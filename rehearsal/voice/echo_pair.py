@@ -30,6 +30,7 @@ from rehearsal.voice.echo_devices import EchoCancelledMicrophone
 from rehearsal.voice.interfaces import AudioChunk, Microphone, Speaker, VoiceUnavailable
 
 LEARNING_GATE = 2.0  # the echo gate's factor while the canceller learns (0.5 x 2: the manager's own level)
+ECHO_MATTERS_DB = -20.0  # echo below this never reaches the usual gate (half the manager's level, -6 dB)
 RESIDUE_MARGIN = 3.0  # once learnt, the gate stands this far above the echo left after cancelling
 MIN_GATE = 0.1  # ... but never below a tenth of the usual gate (the room's noise gate still applies)
 AGREE_DB = 3.0  # two echo readings this close are believed
@@ -53,26 +54,40 @@ class CallMicrophone(EchoCancelledMicrophone):
         """How much stricter (>1) or laxer (<1) than usual the echo gate should be right now.
 
         The usual gate (half the manager's level) is meant for the raw echo. While the canceller
-        learns it is doubled; once learnt, it is set RESIDUE_MARGIN above what is left of the echo
+        learns it is doubled once echo has been measured (the first reading comes ~1.5 s into the
+        manager's voice; before it, and with no echo, the usual gate); once learnt, it is set RESIDUE_MARGIN above what is left of the echo
         in the canceller's bad moments (its measured level less the ERLE's 20th percentile), because AEC3 ducks the caller by 6-20 dB while
         both talk and the usual gate then hid a caller talking over the manager.
         """
         if not self.cancelling:
             return 1.0
         c = self.canceller
-        if c.learning:
-            return LEARNING_GATE
         echo_db, erle_db = c.echo_db, c.worst_erle_db
+        if c.learning:  # strict only once echo was found: with none (headphones) it hid a barge-in
+            return LEARNING_GATE if self._echo_found else 1.0
         if echo_db is None or erle_db is None:
             return 1.0
         residue = 10 ** ((echo_db - erle_db) / 20)  # of the manager's level
         return min(1.0, max(MIN_GATE, 2 * RESIDUE_MARGIN * residue))
 
     def read(self, timeout: float) -> AudioChunk | None:
+        raw: list[AudioChunk] = []
+        self._on_raw = raw.append
         chunk = super().read(timeout)
-        if chunk is not None and self.advice is None:
+        if chunk is None:
+            return None
+        if self.advice is None:
             self._check_echo()
+        if self.cancelling and self.canceller.learning and not self._echo_found:
+            # Before AEC3 has learnt anything it ducks the caller too (a barge-in 0.6 s into the
+            # first line was lost with no echo at all): until echo is found, the microphone as it is.
+            return raw[0]
         return chunk
+
+    @property
+    def _echo_found(self) -> bool:
+        echo_db = self.canceller.echo_db
+        return echo_db is not None and echo_db >= ECHO_MATTERS_DB
 
     def _check_echo(self) -> None:
         """Once two readings of the echo agree, decide the advice; say it if it asks something of the user."""
