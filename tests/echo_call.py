@@ -51,6 +51,7 @@ class CallFigures:
     false_turns: int = 0  # turns (or interruptions) with no reply said
     stalled: bool = False
     interrupted: int = 0  # manager lines stopped by a barge-in
+    first_line_interrupted: bool = False  # the first line stopped (no caller talks over it: the echo did)
     gaps: list[float] = field(default_factory=list)
     erle_db: float | None = None  # the live canceller: median ERLE of 100 ms blocks of the manager, once learnt
     delay_ms: float | None = None
@@ -161,6 +162,7 @@ def _sum_up(figures: CallFigures, events: Events, reply_pcm: bytes, caller: Virt
     figures.replies_heard = sum(h.audio is not None and h.audio.seconds >= reply_s for h in heard)
     figures.false_turns = len(heard) - figures.replies_heard
     figures.interrupted = sum(d.interrupted for d in events.of(ev.ManagerDone))
+    figures.first_line_interrupted = any(d.interrupted and d.turn_id == "hello" for d in events.of(ev.ManagerDone))
     figures.advice = [n.message for n in events.of(ev.Notice)]
     figures.names = events.names(skip=(ev.Level, ev.Partial, ev.Notice))
     figures.gaps = _gaps(caller, _reply_ends(caller, reply_pcm, len(said)))
