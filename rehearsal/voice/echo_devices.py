@@ -8,29 +8,26 @@
   their level recomputed, so the endpointer, barge-in and the recogniser all hear the cleaned
   signal. `on_raw` (optional) sees the microphone as it was, for diagnostics.
 
-Wiring (services): create one canceller, pass it to both; see docs/echo.md.
+A call gets both through `rehearsal.voice.echo_pair.with_echo_cancellation`.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 from rehearsal.media import rms
-from rehearsal.voice.echo import EchoCanceller, EchoMode, PassThrough, create_echo_canceller
+from rehearsal.voice.echo import EchoCanceller
 from rehearsal.voice.interfaces import AudioChunk, Microphone
 from rehearsal.voice.speaker import SoundDeviceSpeaker
 
 
 class EchoReferenceSpeaker(SoundDeviceSpeaker):
-    def __init__(self, canceller: EchoCanceller, device: int | None = None, **kwargs) -> None:
-        self._canceller = canceller  # set before the stream opens: the callback uses it at once
-        super().__init__(device, **kwargs)
+    """A sounddevice speaker born with its far-end tap on `canceller` (the echo test, the rig)."""
 
-    def _callback(self, outdata, frames, time_info, status) -> None:
-        super()._callback(outdata, frames, time_info, status)
-        dac_delay = max(0.0, time_info.outputBufferDacTime - time_info.currentTime)
-        self._canceller.far_end(bytes(outdata), time.monotonic() + dac_delay, self.rate)
+    def __init__(self, canceller: EchoCanceller, device: int | None = None, **kwargs) -> None:
+        super().__init__(device, **kwargs)  # the blocks before the tap is set are silence
+        self._canceller = canceller
+        self.on_block = canceller.far_end
 
 
 class EchoCancelledMicrophone:
@@ -62,38 +59,3 @@ class EchoCancelledMicrophone:
     @property
     def rate(self) -> int:
         return getattr(self._mic, "rate", 16_000)
-
-
-class EchoPair:
-    """Speaker and microphone factories that share one canceller per call (for services.py).
-
-    The speaker is made first (it starts a fresh canceller); the microphone made after it is
-    wrapped with that canceller. A microphone made with no speaker (the Settings level meter) or
-    with echo cancellation off or missing is the plain one.
-    """
-
-    def __init__(self, settings=None, mode: EchoMode = "auto", warn: Callable[[str], None] | None = None) -> None:
-        self._settings = settings
-        self._mode = mode
-        self._warn = warn
-        self._canceller: EchoCanceller | None = None
-
-    def speaker(self):
-        from rehearsal.voice import devices
-        from rehearsal.voice.speaker import create_speaker
-
-        self._canceller = create_echo_canceller(self._mode, warn=self._warn)
-        self._warn = None  # said once
-        if isinstance(self._canceller, PassThrough):
-            return create_speaker(self._settings)
-        device = devices.resolve(self._settings.output_device if self._settings else None, "output")
-        return EchoReferenceSpeaker(self._canceller, device.index)
-
-    def microphone(self):
-        from rehearsal.voice.microphone import create_microphone
-
-        mic = create_microphone(self._settings)
-        canceller, self._canceller = self._canceller, None
-        if canceller is None or isinstance(canceller, PassThrough):
-            return mic
-        return EchoCancelledMicrophone(mic, canceller)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 
 import numpy as np
 
@@ -80,6 +81,10 @@ class SoundDeviceSpeaker:
         self._lock = threading.Lock()
         self._stream = None
         self.rate = STREAM_RATE
+        # The echo canceller's far-end tap (rehearsal/voice/echo_pair.py): every block written,
+        # silence included, with the moment its first sample reaches the DAC. Called in the
+        # audio callback, so it must only queue.
+        self.on_block: Callable[[bytes, float, int], None] | None = None
         self._open()
 
     def _open(self) -> None:
@@ -100,11 +105,14 @@ class SoundDeviceSpeaker:
         with self._lock:
             current = self._current
         block = b""
+        delay = max(0.0, time_info.outputBufferDacTime - time_info.currentTime)
         if current is not None:
-            delay = max(0.0, time_info.outputBufferDacTime - time_info.currentTime)
             block = current.take(len(outdata), delay)
         outdata[: len(block)] = block
         outdata[len(block) :] = b"\0" * (len(outdata) - len(block))
+        tap = self.on_block
+        if tap is not None:
+            tap(bytes(outdata), time.monotonic() + delay, self.rate)
 
     def play(self, audio: Audio) -> SoundPlayback:
         if self._stream is None or not self._stream.active:

@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
+from rehearsal.ui.screens.settings_echo import ECHO_RUNNING, EchoTest, echo_fields
 from rehearsal.ui.widgets.title_bar import TitleBar
 from rehearsal import settings as settings_module
 from rehearsal.settings import Settings
@@ -88,7 +89,7 @@ def apply_in_place(target: Settings, new: Settings) -> None:
         setattr(target, name, getattr(new, name))
 
 
-class SettingsScreen(Screen[None]):
+class SettingsScreen(EchoTest, Screen[None]):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", tooltip="Save and apply these settings", id="settings.save"),
         Binding("escape", "back", "Back", tooltip="Leave without saving", id="settings.back"),
@@ -117,6 +118,7 @@ class SettingsScreen(Screen[None]):
                 yield LevelMeter(id="settings-meter")
             yield field("Speaker", Select([("system default", DEFAULT)], value=DEFAULT, allow_blank=False,
                                           compact=True, id="output_device"))
+            yield from echo_fields(s)
             yield Static("The manager", classes="group")
             yield field("Voice engine", Select(ENGINES, value=s.voice_engine, allow_blank=False, compact=True,
                                                id="voice_engine"))
@@ -193,6 +195,7 @@ class SettingsScreen(Screen[None]):
             "end_silence_ms": text("end_silence_ms") or None,
             "input_device": choice("input_device"),
             "output_device": choice("output_device"),
+            "echo_cancellation": choice("echo_cancellation"),
             "voice_engine": choice("voice_engine"),
             "phone_line": {"on": True, "off": False}.get(choice("phone_line") or ""),
             "voice": text("voice") or None,
@@ -239,6 +242,12 @@ class SettingsScreen(Screen[None]):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "save":
             self.action_save()
+        elif event.button.id == "test-echo":
+            new = self._validated()
+            if new is not None:
+                apply_in_place(self.app.services.settings, new)  # test the devices on the form, unsaved
+                self._show_echo(Text(ECHO_RUNNING, style="dim"))
+                self._test_echo()
         elif event.button.id in ("test-mic", "test-speaker"):
             new = self._validated()
             if new is None:

@@ -1,0 +1,134 @@
+"""Echo cancellation for one call: the one function that puts the canceller between a call's
+speaker and its microphone (`with_echo_cancellation`), called where a call's engines are put
+together.
+
+- The speaker's far-end tap (`SoundDeviceSpeaker.on_block`: every block written, silence
+  included, stamped with its DAC time) feeds the canceller from the audio callback, which only
+  queues.
+- The microphone is wrapped (`CallMicrophone`): each chunk is cleaned on the call thread before
+  voice activity, turn ending and recognition see it.
+- While the canceller is still learning the room (the first LEARN_S of the manager's voice)
+  `echo_gate` asks the ear for a stricter echo gate: the caller must reach the manager's own
+  level, not half of it, to count as speaking over them (docs/echo.md, "The first seconds").
+- The echo is measured during the call (the delay estimator's peak gives its level), and when
+  it is too loud for what is installed the call says once, plainly, what to do (the advice of
+  the Settings echo test). With echo cancellation off or not installed the timing and the meter
+  still run (`Unprocessed`), so the call can still say "use headphones".
+
+A speaker without a tap (a test fake, another engine) has no far end to cancel with: the pair
+is returned as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rehearsal.settings import Settings
+from rehearsal.voice.echo import Unprocessed, WebRtcEchoCanceller, create_echo_canceller
+from rehearsal.voice.echo_check import Advice, EchoReport, advise, canceller_installed
+from rehearsal.voice.echo_devices import EchoCancelledMicrophone
+from rehearsal.voice.interfaces import AudioChunk, Microphone, Speaker, VoiceUnavailable
+
+LEARNING_GATE = 2.0  # the echo gate's factor while the canceller learns (0.5 x 2: the manager's own level)
+ECHO_MATTERS_DB = -20.0  # echo below this never reaches the usual gate (half the manager's level, -6 dB)
+RESIDUE_MARGIN = 3.0  # once learnt, the gate stands this far above the echo left after cancelling
+MIN_GATE = 0.1  # ... but never below a tenth of the usual gate (the room's noise gate still applies)
+AGREE_DB = 3.0  # two echo readings this close are believed
+WARN_ADVICE = (Advice.LOWER_VOLUME, Advice.HEADPHONES)
+
+
+class CallMicrophone(EchoCancelledMicrophone):
+    """A call's microphone with the canceller in front, an echo meter, and the gate hint."""
+
+    def __init__(self, microphone: Microphone, canceller: WebRtcEchoCanceller, *, cancelling: bool,
+                 warn: Callable[[str], None] | None = None) -> None:
+        super().__init__(microphone, canceller)
+        self.cancelling = cancelling  # False: the meter only (echo cancellation off or missing)
+        self._warn = warn
+        self._seen = 0
+        self._last_db: float | None = None
+        self.advice: Advice | None = None  # set once the echo was measured (and said, if it matters)
+
+    @property
+    def echo_gate(self) -> float:
+        """How much stricter (>1) or laxer (<1) than usual the echo gate should be right now.
+
+        The usual gate (half the manager's level) is meant for the raw echo. While the canceller
+        learns it is doubled once echo has been measured (the first reading comes ~1.5 s into the
+        manager's voice; before it, and with no echo, the usual gate); once learnt, it is set RESIDUE_MARGIN above what is left of the echo
+        in the canceller's bad moments (its measured level less the ERLE's 20th percentile), because AEC3 ducks the caller by 6-20 dB while
+        both talk and the usual gate then hid a caller talking over the manager.
+        """
+        if not self.cancelling:
+            return 1.0
+        c = self.canceller
+        echo_db, erle_db = c.echo_db, c.worst_erle_db
+        if c.learning:  # strict only once echo was found: with none (headphones) it hid a barge-in
+            return LEARNING_GATE if self._echo_found else 1.0
+        if echo_db is None or erle_db is None:
+            return 1.0
+        residue = 10 ** ((echo_db - erle_db) / 20)  # of the manager's level
+        return min(1.0, max(MIN_GATE, 2 * RESIDUE_MARGIN * residue))
+
+    def read(self, timeout: float) -> AudioChunk | None:
+        raw: list[AudioChunk] = []
+        self._on_raw = raw.append
+        chunk = super().read(timeout)
+        if chunk is None:
+            return None
+        if self.advice is None:
+            self._check_echo()
+        if self.cancelling and self.canceller.learning and not self._echo_found:
+            # Before AEC3 has learnt anything it ducks the caller too (a barge-in 0.6 s into the
+            # first line was lost with no echo at all): until echo is found, the microphone as it is.
+            return raw[0]
+        return chunk
+
+    @property
+    def _echo_found(self) -> bool:
+        echo_db = self.canceller.echo_db
+        return echo_db is not None and echo_db >= ECHO_MATTERS_DB
+
+    def _check_echo(self) -> None:
+        """Once two readings of the echo agree, decide the advice; say it if it asks something of the user."""
+        if self.canceller.echo_measurements == self._seen:
+            return
+        self._seen = self.canceller.echo_measurements
+        level, last = self.canceller.echo_db, self._last_db
+        self._last_db = level
+        if level is None or last is None or abs(level - last) > AGREE_DB:
+            return
+        level = max(level, last)
+        self.advice = advise(level, self.cancelling)
+        if self.advice in WARN_ADVICE and self._warn is not None:
+            report = EchoReport(level, self.canceller.delay_ms, self.advice, self.cancelling or canceller_installed())
+            off = "" if self.cancelling or not canceller_installed() else (
+                " Echo cancellation is installed but switched off (Settings, echo_cancellation).")
+            self._warn(report.message + off)
+
+
+def with_echo_cancellation(speaker: Speaker | None, microphone: Microphone | None, settings: Settings,
+                           warn: Callable[[str], None] | None = None) -> tuple[Speaker | None, Microphone | None]:
+    """The call's speaker and microphone with echo cancellation between them, as `settings` say.
+
+    `warn` gets a sentence for the person, at most once for a missing engine (echo_cancellation
+    "on" but not installed) and once for an echo too loud for what is installed. Safe to call
+    twice: an already wrapped microphone is returned as it is.
+    """
+    if speaker is None or microphone is None or settings.input_mode != "voice":
+        return speaker, microphone
+    if isinstance(microphone, CallMicrophone) or not hasattr(speaker, "on_block"):
+        return speaker, microphone
+    canceller = None
+    if settings.echo_cancellation != "off":
+        try:
+            canceller = create_echo_canceller(settings.echo_cancellation)
+        except VoiceUnavailable as exc:  # "on" and not installed: say so, meter only
+            if warn is not None:
+                warn(str(exc))
+    cancelling = isinstance(canceller, WebRtcEchoCanceller)
+    if not cancelling:
+        canceller = WebRtcEchoCanceller(Unprocessed())
+    wrapped = CallMicrophone(microphone, canceller, cancelling=cancelling, warn=warn)
+    speaker.on_block = canceller.far_end
+    return speaker, wrapped

@@ -1,0 +1,170 @@
+"""A whole call with echo: the real loop, speaker and microphone, the virtual speaker looped back
+into the virtual microphone (tests/test_echo_calls.py and benchmarks/bench_echo.py).
+
+A short linear scenario (three manager lines, two replies) keeps each call to ~15 s.
+`ManagerSpeaking` of the second line comes once the first reply's grace window (1.5 s) has
+passed, so a barge-in 0.3 s after it lands ~2 s into a ~6 s line. The caller
+(tests/virtual_user.VirtualCaller) answers 0.3 s after each `Listening`, or talks over the
+second line (`barge_in`). What happened is summed up in `CallFigures`, the issue's columns.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import statistics
+import threading
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from rehearsal.call import events as ev
+from rehearsal.call.engine import Call
+from rehearsal.scenario.model import Scenario
+from rehearsal.settings import Settings
+from virtual_user import LOUD, RATE, VirtualCaller
+from voice_support import Events, ScriptedJudge
+
+SCENARIO = Scenario.model_validate({
+    "id": "echo", "title": "Echo call", "description": "A short linear call for the echo tests.",
+    "situation": "You were turned down yesterday.",
+    "persona": {"name": "Dana", "role": "Manager", "voice": {"voice": "en-us", "rate": 160}},
+    "start": "hello",
+    "turns": {
+        "hello": {"say": "Dana speaking. Thanks for calling back, how can I help?", "next": [{"goto": "why"}]},
+        "why": {"say": "We went with someone who had more experience in system design. To be honest, it was "
+                       "a close call, and the team liked your interview a lot.",
+                "next": [{"goto": "bye"}]},
+        "bye": {"say": "Good luck.", "end": True},
+    },
+})
+REPLIES = 2
+STALL_S = 20.0  # the issue's stall: no answer this long after a reply
+
+
+@dataclass
+class CallFigures:
+    level_db: float | None
+    cancelling: bool
+    replies_said: int = 0
+    replies_heard: int = 0  # turns whose audio holds a whole reply
+    false_turns: int = 0  # turns (or interruptions) with no reply said
+    stalled: bool = False
+    interrupted: int = 0  # manager lines stopped by a barge-in
+    first_line_interrupted: bool = False  # the first line stopped (no caller talks over it: the echo did)
+    gaps: list[float] = field(default_factory=list)
+    erle_db: float | None = None  # the live canceller: median ERLE of 100 ms blocks of the manager, once learnt
+    delay_ms: float | None = None
+    advice: list[str] = field(default_factory=list)  # what the call told the user about the echo
+    names: list[str] = field(default_factory=list)
+    gate: float | None = None  # the echo gate's factor at the end of the call
+    echo_db: float | None = None  # the echo's level, as measured during the call
+    seconds: float = 0.0
+
+    @property
+    def gap_median(self) -> float | None:
+        return statistics.median(self.gaps) if self.gaps else None
+
+    @property
+    def gap_p95(self) -> float | None:
+        return sorted(self.gaps)[min(len(self.gaps) - 1, int(0.95 * len(self.gaps)))] if self.gaps else None
+
+
+def echo_call(level_db: float | None, recognizer, reply_pcm: bytes, *, synthesizer=None, cancel: bool = True,
+              barge_in: bool = False, until_advice: bool = False, timeout_s: float = 60.0) -> CallFigures:
+    """One call at `level_db` of echo (None: no loopback). `until_advice`: hang up as soon as the
+    call has told the user about the echo (the expected outcome without a canceller at loud echo)."""
+    from echo_rig import loopback
+    from rehearsal.conversation.loop import CallRunner
+    from rehearsal.voice.microphone import create_microphone
+    from rehearsal.voice.speaker import create_speaker
+    from rehearsal.voice.tts import create_synthesizer
+
+    settings = Settings(end_silence_ms=500, no_speech_prompt_s=STALL_S, echo_cancellation="on" if cancel else "off")
+    figures = CallFigures(level_db, cancel)
+    events = Events()
+    ctx = loopback(level_db) if level_db is not None else contextlib.nullcontext()
+    with ctx:
+        caller = VirtualCaller()
+        speaker = create_speaker(settings)
+        synthesizer = synthesizer or create_synthesizer(settings)  # share one: it caches what it rendered
+        runner = CallRunner(Call(SCENARIO, ScriptedJudge()), events, synthesizer=synthesizer,
+                            speaker=speaker, microphone=create_microphone(settings), recognizer=lambda: recognizer,
+                            settings=settings)
+
+        said: list[float] = []
+
+        def say(*_):
+            said.append(time.monotonic())
+            caller.say(reply_pcm)
+
+        if barge_in:  # answer the first line, talk over the second (the canceller has learnt the room by then)
+            events.on(ev.Listening, lambda e: threading.Timer(0.3, say).start())
+            events.on(ev.ManagerSpeaking, lambda e: e.turn_id == "why" and threading.Timer(0.3, say).start(), times=2)
+        else:
+            events.on(ev.Listening, lambda e: threading.Timer(0.3, say).start(), times=REPLIES)
+        if until_advice:
+            events.on(ev.Notice, lambda e: runner.hang_up())
+        started = time.monotonic()
+        try:
+            runner.start()
+            figures.stalled = not events.ended.wait(timeout_s)
+            if figures.stalled:
+                runner.hang_up()
+            runner.join(5)
+        finally:
+            speaker.close()
+            caller.close()
+        figures.seconds = time.monotonic() - started
+    mic = runner._ear._mic  # the call's microphone, behind the canceller
+    canceller = getattr(mic, "canceller", None)
+    figures.erle_db = getattr(canceller, "median_erle_db", None) if cancel else None
+    figures.delay_ms = getattr(canceller, "delay_ms", None)
+    figures.gate = getattr(mic, "echo_gate", None)
+    figures.echo_db = getattr(canceller, "echo_db", None)
+    _sum_up(figures, events, reply_pcm, caller, said)
+    return figures
+
+
+def _reply_ends(caller: VirtualCaller, reply_pcm: bytes, count: int) -> list[float]:
+    """When each reply ended in the microphone, on this process's clock. The mic's monitor hears
+    the echo too (so its quiet spells do not mark a reply's end) and the caller's pipe may run late:
+    the replies are found in what the monitor recorded, by correlation, and placed by its first onset."""
+    heard = np.frombuffer(bytes(caller.mic_ear.heard), dtype="<i2").astype(np.float64)
+    reply = np.frombuffer(reply_pcm, dtype="<i2").astype(np.float64)
+    if not caller.mic_ear.onsets or len(heard) < len(reply):
+        return []
+    first_loud = int(np.argmax(np.abs(heard) > LOUD))
+    size = 1 << int(np.ceil(np.log2(len(heard) + len(reply))))
+    corr = np.fft.irfft(np.fft.rfft(heard, size) * np.conj(np.fft.rfft(reply, size)), size)[: len(heard) - len(reply) + 1]
+    starts = []
+    for _ in range(count):
+        at = int(np.argmax(corr))
+        starts.append(at)
+        corr[max(0, at - len(reply)) : at + len(reply)] = -np.inf
+    return [caller.mic_ear.onsets[0] + (at + len(reply) - first_loud) / RATE for at in sorted(starts)]
+
+
+def _gaps(caller: VirtualCaller, ends: list[float]) -> list[float]:
+    """From the end of each reply to the manager's next sound."""
+    gaps = []
+    for end in ends:
+        speaker = next((t for t in caller.speaker_ear.onsets if t > end), None)
+        if speaker is not None:
+            gaps.append(speaker - end)
+    return gaps
+
+
+def _sum_up(figures: CallFigures, events: Events, reply_pcm: bytes, caller: VirtualCaller, said: list[float]) -> None:
+    reply_s = len(reply_pcm) / 32_000
+    figures.replies_said = len(said)
+    heard = events.of(ev.ReplyHeard)
+    figures.replies_heard = sum(h.audio is not None and h.audio.seconds >= reply_s for h in heard)
+    figures.false_turns = len(heard) - figures.replies_heard
+    figures.interrupted = sum(d.interrupted for d in events.of(ev.ManagerDone))
+    figures.first_line_interrupted = any(d.interrupted and d.turn_id == "hello" for d in events.of(ev.ManagerDone))
+    figures.advice = [n.message for n in events.of(ev.Notice)]
+    figures.names = events.names(skip=(ev.Level, ev.Partial, ev.Notice))
+    figures.gaps = _gaps(caller, _reply_ends(caller, reply_pcm, len(said)))
+    if any(isinstance(e, ev.Prompted) for e in events.items):
+        figures.stalled = True  # the manager had to ask whether anyone was there: a reply went unheard

@@ -1,0 +1,156 @@
+"""The call's echo wiring on scripted data (no sound server): which devices get wrapped, the gate
+hint while the canceller learns and once it has, the echo advice said once, the ear's gate."""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+import pytest
+
+from rehearsal.settings import Settings
+from rehearsal.voice.echo_pair import LEARNING_GATE, CallMicrophone, with_echo_cancellation
+from rehearsal.voice.fakes import FakeMicrophone, FakeSpeaker
+from rehearsal.voice.interfaces import AudioChunk
+from virtual_user import speech_wav, wav_pcm
+
+RATE = 16_000
+T0 = 500.0
+
+
+class TappedSpeaker(FakeSpeaker):
+    """A fake speaker with the sounddevice speaker's far-end tap."""
+
+    on_block = None
+
+
+class ScriptedMic:
+    """Hands out prepared chunks (int16 bytes, capture stamps), then nothing."""
+
+    def __init__(self, chunks):
+        self._chunks = list(chunks)
+        self.error = None
+
+    def start(self):
+        pass
+
+    def stop(self):
+        pass
+
+    def read(self, timeout):
+        return self._chunks.pop(0) if self._chunks else None
+
+
+@pytest.fixture(scope="module")
+def manager(tmp_path_factory) -> np.ndarray:
+    pcm = wav_pcm(speech_wav("Thanks for calling back. We went with someone who had more experience, but your "
+                             "interview went well overall and the team liked you.",
+                             tmp_path_factory.mktemp("pair") / "m.wav"))
+    return np.frombuffer(pcm, "<i2").astype(np.float64)
+
+
+def test_only_a_tapped_speaker_and_a_voice_call_are_wrapped():
+    mic = FakeMicrophone()
+    speaker, same = with_echo_cancellation(FakeSpeaker(), mic, Settings())
+    assert same is mic  # a fake speaker has no far end to cancel with
+    tapped = TappedSpeaker()
+    assert with_echo_cancellation(tapped, mic, Settings(input_mode="typed"))[1] is mic
+    assert with_echo_cancellation(tapped, None, Settings()) == (tapped, None)
+    _, wrapped = with_echo_cancellation(tapped, mic, Settings())
+    assert isinstance(wrapped, CallMicrophone) and tapped.on_block == wrapped.canceller.far_end
+    assert with_echo_cancellation(tapped, wrapped, Settings())[1] is wrapped  # twice is once
+
+
+def test_modes_and_a_missing_engine(monkeypatch):
+    tapped, told = TappedSpeaker(), []
+    _, on = with_echo_cancellation(tapped, FakeMicrophone(), Settings(echo_cancellation="on"), warn=told.append)
+    _, off = with_echo_cancellation(tapped, FakeMicrophone(), Settings(echo_cancellation="off"), warn=told.append)
+    assert on.cancelling and not off.cancelling and off.canceller.name == "off" and not told
+    monkeypatch.setitem(sys.modules, "pywebrtc_audio", None)  # not installed
+    _, auto = with_echo_cancellation(tapped, FakeMicrophone(), Settings(), warn=told.append)
+    assert not auto.cancelling and not told  # auto: quietly off (the echo meter still runs)
+    _, asked = with_echo_cancellation(tapped, FakeMicrophone(), Settings(echo_cancellation="on"), warn=told.append)
+    assert not asked.cancelling and len(told) == 1 and "rehearsal[echo]" in told[0]
+
+
+def _play(mic: CallMicrophone, far: np.ndarray, echo_gain: float, delay_s: float = 0.04):
+    """The far end through the tap and its echo into `mic`, in 20 ms chunks; the gate hint after each."""
+    d = int(delay_s * RATE)
+    near = echo_gain * np.concatenate([np.zeros(d), far])[: len(far)]
+    gates, out = [], []
+    f = 0
+    for n in range(0, len(near) - 320 + 1, 320):
+        captured_at = T0 + (n + 320) / RATE
+        while f < len(far) and T0 + f / RATE <= captured_at + 0.03:
+            mic.canceller.far_end(far[f : f + 256].astype("<i2").tobytes(), T0 + f / RATE)
+            f += 256
+        mic._mic = ScriptedMic([AudioChunk(near[n : n + 320].astype("<i2").tobytes(), captured_at, 0.0)])
+        chunk = mic.read(0.0)
+        out.append(np.frombuffer(chunk.pcm, "<i2"))
+        gates.append(mic.echo_gate)
+    return np.concatenate(out).astype(np.float64), gates
+
+
+def test_the_gate_is_strict_while_learning_then_follows_the_residue(manager):
+    told = []
+    _, mic = with_echo_cancellation(TappedSpeaker(), FakeMicrophone(), Settings(echo_cancellation="on"),
+                                    warn=told.append)
+    far = np.concatenate([manager, manager])
+    out, gates = _play(mic, far, 0.7)  # about -3 dB
+    assert gates[0] == 1.0  # no echo measured yet: the usual gate
+    strict = [i for i, g in enumerate(gates) if g == LEARNING_GATE]
+    assert strict and strict == list(range(strict[0], strict[-1] + 1))  # once echo is found, until learnt
+    assert 1.0 <= strict[0] * 0.02 <= 3.0 and 2.0 <= strict[-1] * 0.02 <= 6.0
+    assert mic.canceller.learning is False
+    assert gates[-1] < 1.0  # the residue is far below the raw echo: a caller talking over is not hidden
+    assert mic.canceller.echo_db == pytest.approx(-3.1, abs=1.0)
+    assert mic.canceller.converged_erle_db > 15
+    assert len(told) == 1 and "volume down" in told[0] and "-3 dB" in told[0]  # said once
+
+
+def test_without_a_canceller_the_gate_is_as_usual_and_loud_echo_is_named(manager):
+    told = []
+    _, mic = with_echo_cancellation(TappedSpeaker(), FakeMicrophone(), Settings(echo_cancellation="off"),
+                                    warn=told.append)
+    out, gates = _play(mic, np.concatenate([manager, manager]), 1.0)
+    assert set(gates) == {1.0}
+    assert np.allclose(out[: len(out) // 2], (np.concatenate([np.zeros(640), manager]))[: len(out) // 2], atol=1)
+    assert len(told) == 1 and "headphones" in told[0] and "switched off" in told[0]
+
+
+def test_no_echo_no_advice(manager):
+    told = []
+    _, mic = with_echo_cancellation(TappedSpeaker(), FakeMicrophone(), Settings(), warn=told.append)
+    _, gates = _play(mic, manager, 0.0)
+    assert not told and mic.canceller.echo_db is None
+    assert set(gates) == {1.0}  # headphones: a caller talking over the first line is not held to a stricter gate
+
+
+def test_the_ear_sends_the_stricter_gate_and_relaxes_it():
+    from rehearsal.conversation.hearing import Ear
+
+    class Endpointer:
+        sent: list = []
+
+        def set_far_end(self, level):
+            self.sent.append(level)
+
+        def feed(self, chunk):
+            return None
+
+        def reset(self):
+            pass
+
+    class GateMic(ScriptedMic):
+        echo_gate = 2.0
+
+    mic = GateMic([AudioChunk(b"\0" * 640, T0, 0.0)] * 3)
+    endpointer = Endpointer()
+    ear = Ear(Settings(), lambda e: None, mic, lambda: endpointer)
+    ear.far_end(0.2)
+    ear.read()
+    mic.echo_gate = 0.5
+    ear.read()
+    ear.read()
+    ear.far_end(None)
+    assert endpointer.sent == [pytest.approx(0.4), pytest.approx(0.1), None]
