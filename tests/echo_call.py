@@ -23,7 +23,7 @@ from rehearsal.call.engine import Call
 from rehearsal.scenario.model import Scenario
 from rehearsal.settings import Settings
 from virtual_user import LOUD, RATE, VirtualCaller
-from voice_support import Events, ScriptedJudge
+from voice_support import Events, fake_judge
 
 SCENARIO = Scenario.model_validate({
     "id": "echo", "title": "Echo call", "description": "A short linear call for the echo tests.",
@@ -88,7 +88,7 @@ def echo_call(level_db: float | None, recognizer, reply_pcm: bytes, *, synthesiz
         caller = VirtualCaller()
         speaker = create_speaker(settings)
         synthesizer = synthesizer or create_synthesizer(settings)  # share one: it caches what it rendered
-        runner = CallRunner(Call(SCENARIO, ScriptedJudge()), events, synthesizer=synthesizer,
+        runner = CallRunner(Call(SCENARIO, fake_judge()), events, synthesizer=synthesizer,
                             speaker=speaker, microphone=create_microphone(settings), recognizer=lambda: recognizer,
                             settings=settings)
 

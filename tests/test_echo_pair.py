@@ -10,7 +10,7 @@ import pytest
 
 from rehearsal.settings import Settings
 from rehearsal.voice.echo_pair import LEARNING_GATE, CallMicrophone, with_echo_cancellation
-from rehearsal.voice.fakes import FakeMicrophone, FakeSpeaker
+from fakes import FakeMicrophone, FakeSpeaker
 from rehearsal.voice.interfaces import AudioChunk
 from virtual_user import speech_wav, wav_pcm
 

@@ -30,7 +30,9 @@ RING_S = 0.2  # energy counted past the sweep's end
 SWEEPS = 2
 NO_ECHO_DB = -40.0  # below this nothing usable of the sweep came back
 MIN_NCC = 0.2  # normalised correlation below which the sweep was not found
-CANCELLER_COPES_DB = -6.0
+# Whole calls through the canceller (tests/test_echo_calls.py): every reply heard at -13 and -9 dB in
+# every run; at -6 dB a reply lost in 1 of 5 runs. Readings of a -9 dB loop went to -8.9, of -6 dB to -7.7.
+CANCELLER_COPES_DB = -8.0
 MAX_WITH_CANCELLER_DB = 0.0
 GATE_COPES_DB = -15.0
 
