@@ -9,10 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rehearsal.call.engine import Judge
 from rehearsal.settings import Settings
 from rehearsal.voice.interfaces import Endpointer, Microphone, Recognizer, Speaker, Synthesizer
+
+if TYPE_CHECKING:  # the store loads SQLite; a typed call in the CLI never needs it
+    from rehearsal.store.store import SessionStore
 
 
 @dataclass
@@ -25,7 +29,7 @@ class Services:
     microphone_factory: Callable[[], Microphone] | None = None
     recognizer_factory: Callable[[Path | None], Recognizer] | None = None
     endpointer_factory: Callable[[], Endpointer] | None = None
-    store_factory: Callable[[], object] | None = None  # -> rehearsal.store SessionStore
+    store_factory: Callable[[], SessionStore] | None = None
 
 
 def default_services(settings: Settings | None = None) -> Services:

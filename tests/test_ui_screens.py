@@ -210,6 +210,9 @@ async def test_the_scenarios_show_last_and_best_scores():
         def scenario_stats(self, scenario_id):
             return Stats(3, 62.0, 81.5) if scenario_id == "follow-up" else Stats(0, None, None)
 
+        def close(self):
+            pass
+
     app = make_app(store=Store())
     async with app.run_test(size=(80, 24)):
         options = app.screen.query_one("#scenarios")
@@ -238,19 +241,6 @@ async def test_calls_are_kept_and_history_opens_from_home():
         await pilot.press("h")
         assert isinstance(app.screen, HistoryScreen)
         await pilot.press("escape")
-        assert isinstance(app.screen, HomeScreen)
-
-
-@sync
-async def test_without_the_history_screen_home_still_works(monkeypatch):
-    from rehearsal.ui import app as app_module
-
-    monkeypatch.setattr(app_module, "screen_available", lambda name: False)
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        assert "history" not in {b.binding.action for b in app.screen.active_bindings.values() if app.screen.check_action(b.binding.action, ())}
-        assert "History" not in {c.title for c in app.get_system_commands(app.screen)}
-        await pilot.press("h")
         assert isinstance(app.screen, HomeScreen)
 
 

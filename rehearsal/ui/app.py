@@ -7,7 +7,6 @@ the first screen never waits.
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Iterable
 
 from textual.app import App, SystemCommand
@@ -17,14 +16,10 @@ from textual.screen import Screen
 
 from rehearsal.practice.speech_model import SpeechModel
 from rehearsal.services import Services
+from rehearsal.store.store import SessionStore
 from rehearsal.ui.messages import ModelState, ModelStatus
 from rehearsal.ui.sources import CatalogSource, ScenarioSource
 from rehearsal.voice.interfaces import Recognizer
-
-
-def screen_available(name: str) -> bool:
-    """The history and session screens are written separately; offer them once they exist."""
-    return importlib.util.find_spec(f"rehearsal.ui.screens.{name}") is not None
 
 
 class RehearsalApp(App[None]):
@@ -46,7 +41,7 @@ class RehearsalApp(App[None]):
         scenarios: ScenarioSource | None = None,
         typed: bool = False,
         open_scenario: str | None = None,
-        store: object | None = None,
+        store: SessionStore | None = None,
     ) -> None:
         super().__init__()
         self.services = services
@@ -84,17 +79,14 @@ class RehearsalApp(App[None]):
             self.show_problem("Some settings were not used (the defaults apply)", "\n".join(problems))
 
     def on_unmount(self) -> None:
-        close = getattr(self.store, "close", None)
-        if close is not None:
-            close()
+        if self.store is not None:
+            self.store.close()
 
-    def _open_store(self) -> object | None:
+    def _open_store(self) -> SessionStore | None:
         if self.services.store_factory is None:
             return None
         try:
             return self.services.store_factory()
-        except ModuleNotFoundError:
-            return None  # the store is not part of this build yet
         except Exception as exc:  # noqa: BLE001 - history is optional; practice still works
             self.store_error = f"Your call history cannot be opened ({exc}); calls will not be saved."
             return None
@@ -142,7 +134,7 @@ class RehearsalApp(App[None]):
                 binding.tooltip or binding.description,
                 lambda node=active.node, action=binding.action: self.run_action(action, node),
             )
-        if screen_available("history") and "History" not in seen:
+        if "History" not in seen:
             yield SystemCommand("History", "Your past calls and how your scores changed", self.action_history)
         if "Settings" not in seen:
             yield SystemCommand("Settings", "Devices, voice, speech model and theme", self.action_settings)
@@ -170,9 +162,6 @@ class RehearsalApp(App[None]):
             self.push_screen(SettingsScreen())
 
     def action_history(self) -> None:
-        if not screen_available("history"):
-            self.notify("Call history is not available in this version.", severity="warning")
-            return
         if self.store is None:
             self.notify(self.store_error or "There is no call history yet.", severity="warning")
             return

@@ -8,6 +8,7 @@ an EventBridge as messages.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
@@ -27,6 +28,9 @@ from rehearsal.ui.messages import CallUpdate, EventBridge, MicLevel, PartialTran
 from rehearsal.ui.widgets.hint_line import HintLine
 from rehearsal.ui.widgets.meters import LevelMeter, ReplyTimer
 from rehearsal.ui.widgets.turn_log import TurnLog
+
+if TYPE_CHECKING:
+    from rehearsal.store.recorder import SessionRecorder
 
 
 class CallScreen(Screen[None]):
@@ -122,7 +126,7 @@ class CallScreen(Screen[None]):
             self.start_failed = True
             self.post_message(CallUpdate(ev.Notice("error", f"The call could not start: {exc}. Press Esc to go back.")))
 
-    def _open_recorder(self) -> object | None:
+    def _open_recorder(self) -> SessionRecorder | None:
         store = self.app.store
         if store is None:
             return None

@@ -91,13 +91,6 @@ class HomeScreen(Screen[None]):
             self.query_text = event.value.strip()
             self._show_entries()
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "history":
-            from rehearsal.ui.app import screen_available
-
-            return screen_available("history")
-        return True
-
     def action_history(self) -> None:
         self.app.action_history()
 
