@@ -42,6 +42,16 @@ def check_name(name: str) -> None:
         raise ModelInstallError(f"{name!r} is not a usable model name: use letters, digits, '.', '_' and '-'.")
 
 
+def make_room(root: Path, target: Path, force: bool) -> None:
+    """Refuse to overwrite an installed `target` unless forced, and make sure its folder `root` exists."""
+    if target.exists() and not force:
+        raise AlreadyInstalled(target)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ModelInstallError(f"Cannot create the models folder {root}: {exc.strerror}.") from exc
+
+
 def remove_stale_temps(root: Path) -> None:
     """Leftovers of an install that was killed outright (a kill -9 skips every cleanup)."""
     now = time.time()

@@ -26,6 +26,7 @@ from rehearsal.voice.model_files import (
     Progress,
     check_name,
     fetch_verified,
+    make_room,
     move_into_place,
     remove_stale_temps,
     verify_sha256,
@@ -146,12 +147,7 @@ def install(
     expected = _expected_hash(name, sha256, unverified, local=from_path is not None)
     root = paths.models_dir()
     target = root / name
-    if target.exists() and not force:
-        raise AlreadyInstalled(target)
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ModelInstallError(f"Cannot create the models folder {root}: {exc.strerror}.") from exc
+    make_room(root, target, force)
     remove_stale_temps(root)
     work = Path(tempfile.mkdtemp(prefix=f".installing-{name}-", dir=root))
     try:

@@ -18,11 +18,11 @@ from pathlib import Path
 from rehearsal import paths
 from rehearsal.settings import Settings
 from rehearsal.voice.model_files import (
-    AlreadyInstalled,
     ModelInstallError,
     Progress,
     check_name,
     fetch_verified,
+    make_room,
     move_into_place,
     verify_sha256,
 )
@@ -151,12 +151,7 @@ def install(
     check_name(name)
     root = paths.models_dir()
     target = root / name
-    if target.exists() and not force:
-        raise AlreadyInstalled(target)
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ModelInstallError(f"Cannot create the models folder {root}: {exc.strerror}.") from exc
+    make_room(root, target, force)
     work = Path(tempfile.mkdtemp(prefix=f".installing-{name}-", dir=root))
     try:
         if from_path is not None:
