@@ -142,7 +142,8 @@ class CallScreen(Screen[None]):
     def _finish(self, result: CallResult) -> None:
         previous = None
         if self.runner is not None:
-            self.runner.close()
+            self.runner.close()  # waits briefly for the second pass's last revisions
+            result = self.runner.result()
         if self.recorder is not None:
             try:
                 self.recorder.close()
@@ -231,6 +232,10 @@ class CallScreen(Screen[None]):
         self.query_one("#live", Static).update("")
         self.scored += 1
         self.refresh_bindings()
+
+    def _on_TurnRevised(self, event: ev.TurnRevised) -> None:
+        # The second pass heard a reply again: its card shows the revised words and marks.
+        self.query_one(TurnLog).revise(event.record)
 
     def _on_Notice(self, event: ev.Notice) -> None:
         # In the notice line above the reply box, whole, until the next notice: a toast here
