@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -272,3 +273,83 @@ def test_settings_reject_an_unknown_second_pass():
     with pytest.raises(ValidationError):
         Settings(revise_with="vosk")
     assert Settings().revise_with == "auto"
+
+
+# -- the front ends ------------------------------------------------------------------------
+
+
+def test_the_app_rewrites_the_turn_card_and_the_scorecard_when_the_revision_lands():
+    from fakes import FakeMicrophone, FakeSpeaker, FakeSynthesizer
+    from rehearsal.ui.screens.scorecard import ScorecardScreen
+    from rehearsal.ui.widgets.turn_card import TurnCard
+    from rehearsal.ui.widgets.turn_log import Exchange
+    from test_ui_voice import SPEED, Recorder
+    from ui_support import make_app, make_services, sync, wait_for
+
+    live = ["please share feedback", "okay then"]
+    heard = ["thanks so much please share feedback", "i will watch your postings"]
+    whisper_dir = Path("whisper-fake")
+    mic = FakeMicrophone(speed=SPEED)
+    recognizers = {None: FakeRecognizer([Script(t, lead_s=0.3) for t in live]),
+                   whisper_dir: FakeRecognizer([Script(t, lead_s=0.3) for t in heard])}
+    services = make_services(
+        Settings(input_mode="voice", no_speech_prompt_s=20, end_silence_ms=400),
+        synthesizer_factory=FakeSynthesizer, speaker_factory=lambda: FakeSpeaker(speed=SPEED),
+        microphone_factory=lambda: mic, recognizer_factory=lambda path: recognizers[path],
+        reviser_model=lambda settings: whisper_dir)
+    hook = Recorder(mic, {"hello": 2.4})  # the second reply is said once the first is revised
+    app = hook.app = make_app(services)
+
+    @sync
+    async def run() -> None:
+        async with app.run_test(size=(100, 40), message_hook=hook) as pilot:
+            await wait_for(pilot, lambda: app.model_status == "ready")
+            await pilot.press("enter", "enter")
+            await wait_for(pilot, lambda: hook.of(ev.TurnRevised))
+            exchange = app.screen.query(Exchange).first()
+            await wait_for(pilot, lambda: heard[0] in str(exchange.render()))
+            shown = str(exchange.render())
+            mic.say(("silence", 0.3), ("speech", 2.4)) and "Revised by fake; heard live as “please share feedback”" in shown
+            await wait_for(pilot, lambda: isinstance(app.screen, ScorecardScreen) and app.screen.query(TurnCard),
+                           timeout=20)
+            cards = list(app.screen.query(TurnCard))
+            assert [c.record.reply for c in cards] == heard
+            assert cards[0].record.verdict.gratitude.detected and cards[0].record.revision.live_reply == live[0]
+            assert "Revised by fake" in str(cards[0].render())
+
+    run()
+    assert [e.record.turn_id for e in hook.of(ev.TurnScored)] == ["hello", "fit"]  # the live path
+
+
+def test_the_terminal_prints_the_revised_marks_and_scorecard(monkeypatch):
+    import io
+    import sys
+
+    from rich.console import Console
+
+    from fakes import FakeMicrophone, FakeSpeaker, FakeSynthesizer
+    from rehearsal.cli.practice_session import PracticeSession
+    from ui_support import SCENARIO, make_services
+
+    whisper_dir = Path("whisper-fake")
+    mic = FakeMicrophone(speed=20)
+    recognizers = {None: FakeRecognizer([Script("please share feedback", lead_s=0.3), Script("okay then", lead_s=0.3)]),
+                   whisper_dir: FakeRecognizer([Script("thanks so much please share feedback", lead_s=0.3),
+                                                Script("i will watch your postings", lead_s=0.3)])}
+    services = make_services(
+        Settings(input_mode="voice", no_speech_prompt_s=20, end_silence_ms=400),
+        synthesizer_factory=FakeSynthesizer, speaker_factory=lambda: FakeSpeaker(speed=20),
+        microphone_factory=lambda: mic, recognizer_factory=lambda path: recognizers[path],
+        reviser_model=lambda settings: whisper_dir)
+    out = io.StringIO()
+    session = PracticeSession(SCENARIO, services, Console(file=out, highlight=False, width=200), typed=False,
+                              save=False)
+    session.sinks.add(lambda e: isinstance(e, ev.Listening) and mic.say(("silence", 0.3), ("speech", 2.4)))
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    result = session.run()
+    shown = out.getvalue()
+    assert "fake heard reply 1 as: thanks so much please share feedback" in shown
+    assert "You: thanks so much please share feedback" in shown.split("Scorecard")[1]
+    assert "Revised by fake; heard live as “please share feedback”" in shown
+    assert [t.reply for t in result.turns] == ["thanks so much please share feedback", "i will watch your postings"]
+    assert result.turns[0].verdict.gratitude.detected
