@@ -104,6 +104,12 @@ class Reviser:
 
     # -- what the front end asks -------------------------------------------------------
 
+    @property
+    def pending(self) -> int:
+        """Replies still to be heard again (waiting or being decoded)."""
+        with self._lock:
+            return 0 if self._closed else len(self._pending) + (1 if self._busy else 0)
+
     def close(self, timeout: float = 0.0) -> list[int]:
         """Wait up to `timeout` s for the revisions still to come, then stop. Returns the turn
         numbers (index + 1) that keep their live words because the second pass did not get to them."""

@@ -252,6 +252,10 @@ class CallScreen(Screen[None]):
     def _on_CallEnded(self, event: ev.CallEnded) -> None:
         self.ended = True
         self.query_one(ReplyTimer).stop()
+        reviser = self.runner.reviser if self.runner is not None else None
+        if reviser is not None and reviser.pending:
+            self.query_one("#live", Static).update(Text("Whisper is checking your last replies for the scorecard…",
+                                                        style="dim"))
         self._finish(event.result)
 
     def _show_manager(self, text: str, *, speaking: bool) -> None:
