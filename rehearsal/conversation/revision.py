@@ -170,27 +170,32 @@ class Reviser:
             except Exception as exc:  # noqa: BLE001 - the live words stand; the call goes on
                 log.warning("the second pass failed on reply %d: %s", job.live.index + 1, exc)
                 transcript = None
+            revised = self._judged(job, transcript, getattr(recognizer, "name", "second pass"))
             with self._lock:
                 self._busy = False
                 self._wake.notify_all()
-                if transcript is not None and not self._closed:
-                    self._land(job, transcript, getattr(recognizer, "name", "second pass"))
+                # Taken back (retried) while it was heard again, or closed meanwhile: dropped.
+                if revised is not None and not self._closed and self._still_current(job.live):
+                    self._revised[job.live.index] = (job.live, revised)
+                    self._sink(ev.TurnRevised(revised))
 
-    def _land(self, job: _Job, transcript: Transcript, by: str) -> None:
+    def _judged(self, job: _Job, transcript: Transcript | None, by: str) -> TurnRecord | None:
+        """The turn judged again on the words heard again; outside the lock (the call's events never wait for it)."""
         live = job.live
-        if not self._still_current(live):
-            return  # taken back (retried) while it was being heard again
+        if transcript is None:
+            return None
         if not transcript.text.strip() and live.reply.strip():
             log.info("the second pass heard nothing in reply %d; its live words stand", live.index + 1)
-            return
-        asked_before = any(self._current(r).verdict.feedback_request.detected
-                           for r in self._call.records[: live.index])
+            return None
+        with self._lock:
+            if not self._still_current(live):
+                return None
+            asked_before = any(self._current(r).verdict.feedback_request.detected
+                               for r in self._call.records[: live.index])
         revised = self._call.rejudge(live, transcript.text, words=list(transcript.words),
                                      delivery=_delivery(live, transcript, job.audio), asked_before=asked_before)
-        revised = replace(revised, revision=Revision(by=by, live_reply=live.reply, live_score=live.score.score,
-                                                     seconds=round(self._clock() - job.heard_at, 3)))
-        self._revised[live.index] = (live, revised)
-        self._sink(ev.TurnRevised(revised))
+        return replace(revised, revision=Revision(by=by, live_reply=live.reply, live_score=live.score.score,
+                                                  seconds=round(self._clock() - job.heard_at, 3)))
 
     def _still_current(self, live: TurnRecord) -> bool:
         records = self._call.records
