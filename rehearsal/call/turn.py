@@ -31,7 +31,7 @@ class Revision:
     by: str  # the revising engine, as it names itself ("Whisper tiny.en")
     live_reply: str
     live_score: float
-    seconds: float = 0.0  # from the end of the reply to the revision landing
+    seconds: float = 0.0  # from the reply being final (its ReplyHeard) to the revision landing
 
     def to_dict(self) -> dict:
         return {"by": self.by, "live_reply": self.live_reply, "live_score": self.live_score,
