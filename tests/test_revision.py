@@ -353,3 +353,32 @@ def test_the_terminal_prints_the_revised_marks_and_scorecard(monkeypatch):
     assert "Revised by fake; heard live as “please share feedback”" in shown
     assert [t.reply for t in result.turns] == ["thanks so much please share feedback", "i will watch your postings"]
     assert result.turns[0].verdict.gratitude.detected
+
+
+def test_replay_exports_and_bundles_show_the_revised_transcript(tmp_path):
+    from rehearsal.store.bundle import read_bundle, write_bundle
+    from rehearsal.store.export import to_html, to_json, to_markdown
+    from rehearsal.ui.widgets.turn_card import card_text
+
+    store = open_store(tmp_path / "s.db")
+    sc = scenario()
+    call, sink = Call(sc, fake_judge()), Sink()
+    recorder = store.recorder(sc, mode="voice")
+    gate = Gate(list(HEARD))
+    reviser = Reviser(call, lambda e: (recorder(e), sink(e)), lambda: gate)
+    for live in LIVE:
+        say(reviser, call, live)
+        gate.open.release()
+    sink.wait(lambda s: len(s.of(ev.TurnRevised)) == 2)
+    reviser(ev.CallEnded(call.result()))
+    reviser.close(1)
+    recorder.close()
+    detail = store.get(recorder.session_id)
+    assert "Revised by Gate; heard live as “hi there”" in str(card_text("Dana", detail.turns[0]))  # replay's card
+    assert to_json(detail)["turns"][0]["revision"]["live_reply"] == "hi there"
+    assert "Revised by Gate" in to_markdown(detail) and "Revised by Gate" in to_html(detail)
+    out = write_bundle(tmp_path / "b.zip", [detail], learner="Sam", scenario=detail.scenario,
+                       scenario_hash=detail.summary.scenario_hash)
+    read_back = read_bundle(out).attempts()[0].turns  # what a coach sees
+    assert [t.reply for t in read_back] == HEARD and read_back[0].revision.live_reply == "hi there"
+    store.close()
