@@ -108,6 +108,7 @@ def run_call(replies, folder: Path, settings: Settings, args) -> dict:
     heard: list[tuple[float, str]] = []  # (time, transcript) of each ReplyHeard
     done, next_reply = threading.Event(), [0]
     runner_box: list = []
+    revised: list[tuple[float, object]] = []  # (time, TurnRecord) of each TurnRevised (--revise)
 
     def speak_next() -> None:
         i = next_reply[0]
@@ -126,6 +127,8 @@ def run_call(replies, folder: Path, settings: Settings, args) -> dict:
                 threading.Timer(args.think_s, speak_next).start()
         elif isinstance(event, ev.ReplyHeard):
             heard.append((time.monotonic(), event.transcript.text))
+        elif isinstance(event, ev.TurnRevised):
+            revised.append((time.monotonic(), event.record))
         elif isinstance(event, ev.Notice) and event.level != "info":
             print("notice:", event.message, file=sys.stderr)
         elif isinstance(event, ev.CallEnded):
@@ -142,7 +145,12 @@ def run_call(replies, folder: Path, settings: Settings, args) -> dict:
         original_stop(playback)
 
     speaker_module.SoundPlayback.stop = stop
-    runner = CallRunner(Call(scenario, judge), sink, synthesizer=create_synthesizer(settings), speaker=speaker,
+    call, reviser, decodes = Call(scenario, judge), None, []
+    if args.revise:  # the second pass: Whisper hears each reply again in the background
+        from revision_figures import second_pass
+
+        reviser = second_pass(call, sink, decodes)
+    runner = CallRunner(call, reviser or sink, synthesizer=create_synthesizer(settings), speaker=speaker,
                         microphone=create_microphone(settings), recognizer=lambda: words,
                         endpointer_factory=lambda: create_endpointer(settings), settings=settings)
     runner_box.append(runner)
@@ -150,12 +158,14 @@ def run_call(replies, folder: Path, settings: Settings, args) -> dict:
     runner.start()
     finished = done.wait(60 + len(replies) * 20)
     runner.join(5)
+    if reviser is not None:
+        reviser.close(20)
     time.sleep(0.5)
     caller.close()
     speaker.close()
     speaker_module.SoundPlayback.stop = original_stop
     return {"finished": finished, "played": played, "heard": heard, "mic": caller.mic_ear, "spk": caller.speaker_ear,
-            "pcms": pcms, "stopped": stopped}
+            "pcms": pcms, "stopped": stopped, "revised": revised, "decodes": decodes}
 
 
 def measure(replies, run: dict) -> dict:
@@ -238,6 +248,8 @@ def main() -> int:
                         help="reply: each turn expects what its full reply does; none: only tone")
     parser.add_argument("--recognizer", choices=["scripted", "whisper"], default="scripted",
                         help="scripted: Vosk (Korean) for timing, the manifest's words; whisper: Whisper tiny.en's words")
+    parser.add_argument("--revise", action="store_true",
+                        help="the second pass: Whisper tiny.en hears each reply again in the background (issue 9)")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args()
     if args.verbose:
@@ -265,8 +277,12 @@ def main() -> int:
     if args.verbose:
         print("\n".join(m["rows"]))
     label = (f"{len(replies)} replies ({folder.name}), {args.hogs} CPU hogs, turns expect: {args.expects}, "
-             f"recognizer: {args.recognizer}")
+             f"recognizer: {args.recognizer}{', Whisper revising' if args.revise else ''}")
     report(label, m)
+    if args.revise:
+        from revision_figures import report_revisions
+
+        report_revisions(run)
     print(f"settings                     end_silence_ms {settings.end_silence_ms}, open {settings.turn_open_ms}, "
           f"unmet {settings.turn_unmet_ms}, cap {settings.turn_max_pause_ms}, grace {settings.turn_resume_grace_ms}")
     return 0 if run["finished"] else 1

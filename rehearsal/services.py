@@ -30,6 +30,9 @@ class Services:
     recognizer_factory: Callable[[Path | None], Recognizer] | None = None
     endpointer_factory: Callable[[], Endpointer] | None = None
     store_factory: Callable[[], SessionStore] | None = None
+    # The second pass: which model hears each spoken reply again, for these settings (None: no
+    # second pass); it is loaded with recognizer_factory. Raises VoiceUnavailable when asked for and missing.
+    reviser_model: Callable[[Settings], Path | None] | None = None
 
 
 def default_services(settings: Settings | None = None) -> Services:
@@ -67,6 +70,11 @@ def default_services(settings: Settings | None = None) -> Services:
 
         return create_endpointer(settings)
 
+    def reviser_model(call_settings):
+        from rehearsal.voice.engine_choice import reviser_model as choose
+
+        return choose(call_settings)
+
     def store_factory():
         from rehearsal.store import open_store
 
@@ -81,4 +89,5 @@ def default_services(settings: Settings | None = None) -> Services:
         recognizer_factory=recognizer_factory,
         endpointer_factory=endpointer_factory,
         store_factory=store_factory,
+        reviser_model=reviser_model,
     )

@@ -21,6 +21,7 @@ from rehearsal import paths
 InputMode = Literal["voice", "typed"]
 EndMode = Literal["auto", "push-to-talk"]
 RecognizerEngine = Literal["auto", "vosk", "whisper"]
+ReviseWith = Literal["auto", "whisper", "off"]
 VoiceEngine = Literal["auto", "piper", "pyttsx3"]
 EchoCancellation = Literal["auto", "on", "off"]
 
@@ -56,6 +57,8 @@ class Settings(BaseSettings):
     recognizer: RecognizerEngine = Field(
         "auto", description="Speech engine: auto = an English Vosk model if installed, else Whisper.")
     whisper_model_path: Path | None = Field(None, description="Whisper model folder; none = the installed one.")
+    revise_with: ReviseWith = Field(
+        "auto", description="Second pass: Whisper hears each reply again for the scorecard; auto = when Vosk hears live.")
     # auto = on whenever the canceller (pip install 'rehearsal[echo]') is installed: with no echo
     # (headphones) it keeps the caller within ~1 dB for ~1.4 % of a core, so no headset guessing.
     echo_cancellation: EchoCancellation = Field(

@@ -170,3 +170,77 @@ def test_spoken_call_takes_the_typed_path(virtual_audio, whisper_recognizer, cal
     assert len(heard) == len(caller.replies), heard
     for turn in spoken.turns:  # heard, not typed: every reply has word timings and delivery figures
         assert turn.words and turn.delivery is not None and turn.delivery.words == len(turn.words)
+
+
+def test_vosk_live_with_whisper_revising_scores_as_the_replies_typed(virtual_audio, ko_model_path,
+                                                                     whisper_model_path, whisper_recognizer):
+    """The second pass, end to end: the Korean Vosk model hears the call live (its words are
+    nonsense for English, so the call branches on nonsense), Whisper hears each reply again in
+    the background, and the revised scorecard has the marks of the same replies typed at the
+    same turns. Two replies (already spoken for the call above, so cached), then hang up."""
+    from rehearsal.judging.judge import Judge
+    from rehearsal.practice.opening import open_call
+    from rehearsal.scenario import catalog
+    from rehearsal.services import Services
+    from rehearsal.voice.microphone import create_microphone
+    from rehearsal.voice.recognizer import load_recognizer
+    from rehearsal.voice.speaker import create_speaker
+    from rehearsal.voice.tts import create_synthesizer
+
+    caller = next(c for c in callers() if c.name.startswith("follow-up-better-fit") and c.voice == "piper")
+    texts = caller.replies[:2]
+    replies = [spoken_pcm(text, caller.voice) for text in texts]
+    scenario = catalog.find(caller.scenario)
+    # Vosk's Korean words never do what a turn asks, so the "unmet" pause would end each reply;
+    # shorter here, and no grace window: this test is about the words, not the turn-taking.
+    settings = Settings(no_speech_prompt_s=20, end_silence_ms=END_SILENCE_MS, rate=MANAGER_WPM,
+                        turn_unmet_ms=END_SILENCE_MS, turn_open_ms=END_SILENCE_MS, turn_resume_grace_ms=0,
+                        turn_finish_wait_ms=3000,  # a busy machine: wait for Vosk's last words
+                        recognizer="vosk", model_path=ko_model_path, revise_with="whisper")
+    vosk = load_recognizer(ko_model_path)
+    services = Services(
+        settings=settings, judge_factory=Judge,
+        synthesizer_factory=lambda: FastVoice(create_synthesizer(settings)),
+        speaker_factory=lambda: create_speaker(settings), microphone_factory=lambda: create_microphone(settings),
+        recognizer_factory=lambda path: whisper_recognizer if path == whisper_model_path else vosk,
+        reviser_model=lambda s: whisper_model_path)
+    voice = Mouth()
+    scored: list[ev.TurnScored] = []
+    revised = threading.Event()
+    events: list[ev.Event] = []
+    turn = [0]
+
+    def sink(event) -> None:
+        events.append(event)
+        if isinstance(event, ev.Listening):
+            if turn[0] < len(replies):
+                threading.Timer(THINK_S, voice.say, (replies[turn[0]],)).start()
+            else:
+                opened.hang_up()  # two replies are enough
+            turn[0] += 1
+        elif isinstance(event, ev.TurnScored):
+            scored.append(event)
+        elif isinstance(event, ev.TurnRevised) and sum(isinstance(e, ev.TurnRevised) for e in events) == 2:
+            revised.set()
+
+    opened = open_call(scenario, services, sink, typed=False, recognizer=lambda: vosk)  # loaded, as the app's
+    try:
+        opened.start()
+        assert opened.join(90), f"the call did not end; events {[getattr(e, 'message', type(e).__name__) for e in events if not isinstance(e, ev.Level | ev.Partial)]}"
+        assert revised.wait(20), [type(e).__name__ for e in events]
+        opened.close()
+    finally:
+        voice.close()
+    result = opened.result()
+    assert not [e for e in events if isinstance(e, ev.Notice) and e.level == "error"]
+    assert len(scored) == 2 and len(result.turns) == 2
+    assert [t.turn_id for t in result.turns] == [s.record.turn_id for s in scored]  # the live path stands
+    for t, live in zip(result.turns, scored):
+        assert t.revision is not None and t.revision.by.startswith("Whisper")
+        assert t.revision.live_reply == live.record.reply  # Vosk's (Korean) words, kept beside
+    # The same replies typed at the same turns (the path the live words took).
+    typed = Call(scenario, Judge(scenario.phrases))
+    for t, text in zip(result.turns, texts):
+        typed.current_id = t.turn_id
+        typed.reply(text)
+    assert marks(result)[:2] == marks(typed.result()), [t.reply for t in result.turns]

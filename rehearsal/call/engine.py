@@ -92,29 +92,42 @@ class Call:
         if self.finished:
             raise RuntimeError("the call has ended; there is nothing to reply to")
         turn = self.current
+        asked_before = self._asked_before()
+        record = self._judged(self.current_id, len(self.records), text, delivery, words, asked_before)
+        record = replace(record, next_turn=self._next_turn(turn, record.verdict, asked_before))
+        self.records.append(record)
+        self.current_id = record.next_turn
+        return record
+
+    def rejudge(self, record: TurnRecord, text: str, *, words: list[Word], delivery: Delivery | None,
+                asked_before: bool) -> TurnRecord:
+        """`record`'s reply judged again on other words (a second recognizer's), exactly as
+        `reply` judged it: the same judge, line, expectations and weights. The path it took
+        (`next_turn`) stays: the call went on from the words it had then. Thread-safe (reads only)."""
+        again = self._judged(record.turn_id, record.index, text, delivery, words, asked_before)
+        return replace(again, next_turn=record.next_turn, skipped=record.skipped)
+
+    def _judged(self, turn_id: str, index: int, text: str, delivery: Delivery | None, words: list[Word] | None,
+                asked_before: bool) -> TurnRecord:
+        turn = self.scenario.turns[turn_id]
         verdict = self.judge.judge(text, context=turn.text)  # the manager's line this reply answers
         if turn.requires_contact and verdict.contact is None:
             verdict = replace(verdict, contact=contact.find(text))
-        asked_before = self._asked_before()
         score = score_turn(verdict, turn.expects, self.scenario.rubric.weights, delivery, asked_before)
-        next_id = self._next_turn(turn, verdict, asked_before)
-        record = TurnRecord(
-            index=len(self.records),
-            turn_id=self.current_id,
+        return TurnRecord(
+            index=index,
+            turn_id=turn_id,
             manager_text=turn.text,
             reply=text,
             verdict=verdict,
             score=score,
             tips=tips_for(verdict, score, delivery),
             cue=cue_for(verdict, score),
-            next_turn=next_id,
+            next_turn=None,
             expects=list(turn.expects),
             delivery=delivery,
             words=list(words or []),
         )
-        self.records.append(record)
-        self.current_id = next_id
-        return record
 
     def skip(self) -> TurnRecord:
         """Move on without answering; the turn scores as silence."""

@@ -68,6 +68,17 @@ class TurnScored:
 
 
 @dataclass(frozen=True, slots=True)
+class TurnRevised:
+    """A second recognizer heard a scored reply again and it was judged again on those words.
+
+    `record` replaces the scored turn of the same index (its `revision` says what was heard
+    live). It arrives after that turn's TurnScored, possibly after CallEnded, from the
+    revising thread; the call's path is not changed by it."""
+
+    record: TurnRecord
+
+
+@dataclass(frozen=True, slots=True)
 class Prompted:
     """The manager nudged a silent caller ("Hello? Are you still there?")."""
 
@@ -88,6 +99,6 @@ class CallEnded:
 
 Event = (
     ManagerSpeaking | ManagerDone | Listening | SpeechStarted | Partial | Level
-    | ReplyHeard | TurnScored | Prompted | Notice | CallEnded
+    | ReplyHeard | TurnScored | TurnRevised | Prompted | Notice | CallEnded
 )
 EventSink = Callable[[Event], None]

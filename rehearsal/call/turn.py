@@ -3,6 +3,8 @@
 The live call makes a `TurnRecord`; the store keeps `to_dict()` as the turn's row; a results
 bundle and a JSON export hold the same dict; `from_dict()` reads it back from any of them into
 an equal `TurnRecord`, so every screen shows a stored turn exactly as it showed the live one.
+A turn revised by a second recognizer (rehearsal.conversation.revision) holds the revised words,
+verdict and score, and in `revision` what was heard live: the call's path was taken on those.
 Bundles come from other people: `from_dict()` trusts no type and passes every string through
 `clean` (the bundle reader makes control characters printable there).
 """
@@ -20,6 +22,31 @@ from rehearsal.untrusted import field_bool, field_dict, field_int, field_list, f
 
 
 @dataclass(frozen=True, slots=True)
+class Revision:
+    """What a second pass changed: who heard the reply again, and what the live recognizer had heard.
+
+    The record holding it shows the revised words and marks; the branch the call took (its
+    `next_turn`) was decided on `live_reply` and is never changed after the fact."""
+
+    by: str  # the revising engine, as it names itself ("Whisper tiny.en")
+    live_reply: str
+    live_score: float
+    seconds: float = 0.0  # from the reply being final (its ReplyHeard) to the revision landing
+
+    def to_dict(self) -> dict:
+        return {"by": self.by, "live_reply": self.live_reply, "live_score": self.live_score,
+                "seconds": self.seconds}
+
+    @classmethod
+    def from_dict(cls, data: object, clean: Clean = as_is) -> Revision | None:
+        if not isinstance(data, dict):
+            return None  # a turn from before the second pass, or one it never revised
+        return cls(by=clean(field_text(data, "by")), live_reply=clean(field_text(data, "live_reply")),
+                   live_score=field_number(data, "live_score", 0.0) or 0.0,
+                   seconds=field_number(data, "seconds", 0.0) or 0.0)
+
+
+@dataclass(frozen=True, slots=True)
 class TurnRecord:
     index: int
     turn_id: str
@@ -34,11 +61,12 @@ class TurnRecord:
     delivery: Delivery | None = None
     words: list[Word] = field(default_factory=list)
     skipped: bool = False
+    revision: Revision | None = None  # set when a second recognizer heard the reply again
 
     def to_dict(self) -> dict:
         """The turn as JSON. The score is flat (`score`, `parts`, `missed`), as every stored
         turn and every bundle has had it."""
-        return {
+        out = {
             "index": self.index,
             "turn_id": self.turn_id,
             "manager_text": self.manager_text,
@@ -55,6 +83,9 @@ class TurnRecord:
             "words": [{"text": w.text, "start": w.start, "end": w.end, "conf": w.conf} for w in self.words],
             "skipped": self.skipped,
         }
+        if self.revision is not None:  # only then: every turn kept before the second pass reads the same
+            out["revision"] = self.revision.to_dict()
+        return out
 
     @classmethod
     def from_dict(cls, data: object, *, index: int | None = None, clean: Clean = as_is) -> TurnRecord:
@@ -82,6 +113,7 @@ class TurnRecord:
                                         transcript_text(words) if words else reply, clean),
             words=words,
             skipped=field_bool(data, "skipped"),
+            revision=Revision.from_dict(data.get("revision") if isinstance(data, dict) else None, clean),
         )
 
 

@@ -121,6 +121,9 @@ class Printer:
                 self.console.print(f"You: {printable(transcript.text) or '(silence)'}", markup=False)
             case ev.TurnScored(record=record):
                 report.print_cue(self.console, record)
+            case ev.TurnRevised(record=record):
+                self._clear_partial()
+                report.print_revised(self.console, record)
             case ev.Notice(level=level, message=message):
                 self._clear_partial()
                 style = {"info": "dim", "warning": "yellow", "error": "red"}[level]

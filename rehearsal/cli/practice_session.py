@@ -92,10 +92,10 @@ class PracticeSession:
         if not printer.done.is_set():  # the call thread did not get to end it
             opened.call.hang_up()
             printer(ev.CallEnded(opened.call.result()))
-        opened.close()
+        opened.close()  # waits briefly for the second pass's last revisions (they reach the recorder)
         if recorder is not None:
             recorder.close()
-        result = opened.call.result()
+        result = opened.result()
         report.print_scorecard(self.console, result, self._previous_score())
         return result
 

@@ -12,7 +12,7 @@ from rehearsal.printable import printable
 from rehearsal.scenario.model import Scenario
 from rehearsal.dimensions import DETECTED, label
 from rehearsal.store.evidence import RICH_STYLE, segments
-from rehearsal.store.view import delivery_line
+from rehearsal.store.view import delivery_line, revision_line
 
 MAX_QUOTES = 8  # a scorecard, not a dump: a very long reply must not flood the terminal
 
@@ -37,6 +37,18 @@ def print_cue(console: Console, record: TurnRecord) -> None:
     console.print(f"  [dim]→ {escape(printable(record.cue))}[/dim]")
 
 
+def print_revised(console: Console, record: TurnRecord) -> None:
+    """A turn the second pass heard again: its words and marks now (the call went on from the live ones)."""
+    by = record.revision.by if record.revision else "the second pass"
+    console.print(Text(f"  {printable(by)} heard reply {record.index + 1} as: ", style="dim") + highlighted_reply(record))
+    console.print(f"  [dim]→ now {record.score.score:.0f}/100   {escape(_marks(record))}"
+                  f"   tone: {escape(record.verdict.tone.label)}[/dim]")
+
+
+def _marks(record: TurnRecord) -> str:
+    return "  ".join(f"{label(d)} {'✓' if c >= 1 else ('~' if c > 0 else '✗')}" for d, c in record.score.parts.items())
+
+
 def highlighted_reply(record: TurnRecord) -> Text:
     """The reply with every quoted evidence span coloured by what it counted for."""
     if not record.reply:
@@ -52,9 +64,10 @@ def print_scorecard(console: Console, result: CallResult, previous: float | None
     for record in result.turns:
         console.print(f"[bold]Turn {record.index + 1}[/bold] — {escape(printable(record.manager_text))}")
         console.print(Text("  You: ") + highlighted_reply(record))
-        parts = "  ".join(
-            f"{label(d)} {'✓' if c >= 1 else ('~' if c > 0 else '✗')}" for d, c in record.score.parts.items()
-        )
+        revised = revision_line(record)
+        if revised is not None:
+            console.print(Text(f"  {printable(revised)}", style="dim"))
+        parts = _marks(record)
         console.print(f"  {record.score.score:.0f}/100   {parts}   tone: {record.verdict.tone.label}")
         quotes = list(dict.fromkeys(_quotes(record)))
         for quote in quotes[:MAX_QUOTES]:

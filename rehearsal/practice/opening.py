@@ -9,13 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rehearsal.call.engine import Call
-from rehearsal.call.events import EventSink
+from rehearsal.call.engine import Call, CallResult
+from rehearsal.call.events import EventSink, Notice
 from rehearsal.conversation.loop import CallRunner, RecognizerProvider
+from rehearsal.conversation.revision import Reviser
 from rehearsal.practice.engines import CallEngines, build_engines, engine_notice
 from rehearsal.practice.speech_model import SpeechModel
 from rehearsal.scenario.model import Scenario
 from rehearsal.services import Services
+from rehearsal.voice.interfaces import VoiceUnavailable
+
+REVISION_WAIT_S = 8.0  # at the end of a call, the longest wait for the second pass's last replies
 
 
 @dataclass
@@ -25,6 +29,7 @@ class OpenCall:
     call: Call
     runner: CallRunner
     engines: CallEngines
+    reviser: Reviser | None = None  # the second pass, when one hears the replies again
 
     @property
     def has_microphone(self) -> bool:
@@ -54,9 +59,16 @@ class OpenCall:
     def join(self, timeout: float | None = None) -> bool:
         return self.runner.join(timeout)
 
-    def close(self) -> None:
-        """Once the call has ended: release its engines."""
+    def close(self, revision_wait_s: float = REVISION_WAIT_S) -> None:
+        """Once the call has ended: wait (briefly) for the second pass, then release the engines."""
+        if self.reviser is not None:
+            self.reviser.close(revision_wait_s)
         self.engines.close()
+
+    def result(self) -> CallResult:
+        """How the call went, each turn as the second pass revised it (where it did)."""
+        result = self.call.result()
+        return self.reviser.result(result) if self.reviser is not None else result
 
 
 def open_call(
@@ -81,10 +93,26 @@ def open_call(
     if recognizer is None and engines.microphone is not None and services.recognizer_factory is not None:
         recognizer = SpeechModel(services.recognizer_factory, services.settings.model_path).start().provide
     settings = services.settings.model_copy(update={"input_mode": "typed" if typed else "voice"})
+    reviser = _second_pass(call, sink, services) if engines.microphone is not None else None
+    sink = reviser or sink
     runner = CallRunner(call, sink, synthesizer=engines.synthesizer, speaker=engines.speaker,
                         microphone=engines.microphone, recognizer=recognizer,
                         endpointer_factory=services.endpointer_factory, settings=settings)
     notice = engine_notice(engines, services, speak=speak, typed=typed)
     if notice is not None:
         sink(notice)
-    return OpenCall(call, runner, engines)
+    return OpenCall(call, runner, engines, reviser)
+
+
+def _second_pass(call: Call, sink: EventSink, services: Services) -> Reviser | None:
+    """The reviser in front of `sink`, its model loading in the background, when the settings ask for one."""
+    if services.reviser_model is None or services.recognizer_factory is None:
+        return None
+    try:
+        path = services.reviser_model(services.settings)
+    except VoiceUnavailable as exc:
+        sink(Notice("info", str(exc)))
+        return None
+    if path is None:
+        return None
+    return Reviser(call, sink, SpeechModel(services.recognizer_factory, path).start().provide)

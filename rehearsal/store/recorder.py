@@ -13,7 +13,8 @@ event, which the Fanout turns into a notice.
 A call in which the caller never replied is not an attempt and is not kept: the session row
 is written at the first reply (heard or scored), and closing a call with no reply removes the
 manager's recordings. (A process killed before the first reply leaves only that audio folder,
-which the store sweeps away later.)
+which the store sweeps away later.) A turn revised by the second pass (TurnRevised, possibly
+after CallEnded) updates its row, through the same writer.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import re
 import threading
 from collections.abc import Callable
 
-from rehearsal.call.events import CallEnded, Event, ManagerDone, ManagerSpeaking, ReplyHeard, TurnScored
+from rehearsal.call.events import CallEnded, Event, ManagerDone, ManagerSpeaking, ReplyHeard, TurnRevised, TurnScored
 from rehearsal.scenario.model import Scenario
 from rehearsal.store import wavfile
 from rehearsal.voice.interfaces import Audio
@@ -72,6 +73,11 @@ class SessionRecorder:
                 manager, reply = self._manager_audio.get(record.turn_id), self._reply_audio.pop(record.turn_id, None)
                 self._write(lambda: self._store.save_turn(self.session_id, record, manager_audio=manager,
                                                           reply_audio=reply))
+            elif isinstance(event, TurnRevised) and self.kept:
+                # The second pass, after the turn's own row (the writer keeps the order); a call
+                # that already ended is still open here until the front end closes the recorder.
+                revised = event.record
+                self._write(lambda: self._store.revise_turn(self.session_id, revised))
             elif isinstance(event, CallEnded) and not self.kept:
                 self._write(lambda: self._store.discard_audio(self.session_id))  # over with no reply
             elif isinstance(event, CallEnded):

@@ -122,6 +122,23 @@ class SessionStore:
                  record.score.score, json.dumps(record.to_dict()), manager_audio, reply_audio),
             )
 
+    def revise_turn(self, session_id: str, record: TurnRecord) -> None:
+        """A turn heard again by the second pass: its row takes the revised turn (the audio stays),
+        and a finished call's score is the score of its turns as they now stand. A row that is
+        gone or holds another turn (retried meanwhile) is left alone."""
+        from rehearsal.judging.scoring import call_score
+
+        with self._lock, transaction(self._db) as db:
+            db.execute(
+                "UPDATE turns SET reply = ?, score = ?, data = ? WHERE session_id = ? AND idx = ? AND turn_id = ?",
+                (record.reply, record.score.score, json.dumps(record.to_dict()), session_id, record.index,
+                 record.turn_id),
+            )
+            scores = [r[0] for r in db.execute("SELECT score FROM turns WHERE session_id = ? ORDER BY idx",
+                                                (session_id,)).fetchall()]
+            db.execute("UPDATE sessions SET score = ? WHERE id = ? AND score IS NOT NULL",
+                       (call_score(scores), session_id))
+
     def end_session(self, session_id: str, *, status: str, score: float | None,
                     closing_line: str | None, closing_audio: str | None) -> None:
         with self._lock, transaction(self._db) as db:

@@ -36,6 +36,19 @@ class ShownTurn:
     score: float
     delivery: str | None
     tips: list[str]
+    revised: str | None = None  # how a second pass changed the reply, for a revised turn
+
+
+def revision_line(record: TurnRecord) -> str | None:
+    """One sentence for a revised turn: who heard it again, and what was heard live (the call went on from that)."""
+    rev = record.revision
+    if rev is None:
+        return None
+    if rev.live_reply == record.reply:
+        return f"Checked by {rev.by}: the same words as heard live."
+    live = f"“{rev.live_reply}”" if rev.live_reply else "nothing"
+    return (f"Revised by {rev.by}; heard live as {live} (score {rev.live_score:.0f}), "
+            "which is what the call went on from.")
 
 
 def shown(record: TurnRecord) -> ShownTurn:
@@ -49,6 +62,7 @@ def shown(record: TurnRecord) -> ShownTurn:
         score=record.score.score,
         delivery=delivery_line(record.delivery),
         tips=list(record.tips),
+        revised=revision_line(record),
     )
 
 

@@ -3,6 +3,9 @@
 `auto` takes an English Vosk model when one is installed (it streams, so the live text and the
 end of a reply come fastest), else Whisper when faster-whisper and a Whisper model are there,
 else whatever Vosk model there is. The screens and `rehearsal models list` describe the choice.
+
+The second pass (`revise_with`): while Vosk hears the call live, Whisper hears each reply again
+in the background for the transcript the scorecard and history keep (reviser_model).
 """
 
 from __future__ import annotations
@@ -67,6 +70,35 @@ def create_recognizer(settings, model_path: Path | None = None):
     return load_recognizer(path)
 
 
+def reviser_model(settings) -> Path | None:
+    """The Whisper model that hears each reply again after the call has moved on, or None for no
+    second pass. `auto`: when the live engine is Vosk and faster-whisper and a Whisper model are
+    here; `whisper`: whenever the live engine is not Whisper already (VoiceUnavailable with what to
+    do when it is missing); `off`: never. Whisper live already hears each reply whole."""
+    from rehearsal.voice.whisper import INSTALL_HINT as WHISPER_HINT
+    from rehearsal.voice.whisper import PACKAGE_HINT, whisper_available
+    from rehearsal.voice.whisper_models import find_whisper_model
+
+    wanted = getattr(settings, "revise_with", "auto")
+    if wanted == "off":
+        return None
+    engine, _live = choose_engine(settings, getattr(settings, "model_path", None))
+    if engine == "whisper":
+        return None
+    if not whisper_available():
+        if wanted == "whisper":
+            raise VoiceUnavailable(f"The second pass needs Whisper. {PACKAGE_HINT}")
+        return None
+    path = find_whisper_model(settings)
+    if path is None and wanted == "whisper":
+        raise VoiceUnavailable(f"The second pass needs a Whisper model. {WHISPER_HINT}")
+    return path
+
+
+def _whisper_name(path: Path) -> str:
+    return path.name.removeprefix("whisper-") if path.name != "model" else "tiny.en"
+
+
 def describe_engines(settings) -> str:
     """One sentence for the settings and briefing screens: which engine hears the replies, doing what."""
     try:
@@ -76,6 +108,14 @@ def describe_engines(settings) -> str:
     if path is None:
         return "Speech recognition: no model installed, so replies are typed (`rehearsal models install`)."
     if engine == "whisper":
-        return (f"Speech recognition: Whisper ({path.name if path.name != 'model' else 'tiny.en'}) gives the live "
+        return (f"Speech recognition: Whisper ({_whisper_name(path)}) gives the live "
                 "text, the end-of-reply words and the transcript the scorecard keeps.")
+    try:
+        second = reviser_model(settings)
+    except VoiceUnavailable:
+        second = None
+    if second is not None:
+        return (f"Speech recognition: Vosk ({path.name}) hears you live and decides when you are done; "
+                f"Whisper ({_whisper_name(second)}) rewrites each reply for the scorecard a moment later "
+                "(the call goes on from the live words).")
     return f"Speech recognition: Vosk ({path.name}) gives the live text, the end-of-reply words and the transcript."

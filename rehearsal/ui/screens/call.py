@@ -142,7 +142,8 @@ class CallScreen(Screen[None]):
     def _finish(self, result: CallResult) -> None:
         previous = None
         if self.runner is not None:
-            self.runner.close()
+            self.runner.close()  # waits briefly for the second pass's last revisions
+            result = self.runner.result()
         if self.recorder is not None:
             try:
                 self.recorder.close()
@@ -232,6 +233,10 @@ class CallScreen(Screen[None]):
         self.scored += 1
         self.refresh_bindings()
 
+    def _on_TurnRevised(self, event: ev.TurnRevised) -> None:
+        # The second pass heard a reply again: its card shows the revised words and marks.
+        self.query_one(TurnLog).revise(event.record)
+
     def _on_Notice(self, event: ev.Notice) -> None:
         # In the notice line above the reply box, whole, until the next notice: a toast here
         # covered the reply box on a small terminal and was gone before it could be read.
@@ -247,6 +252,10 @@ class CallScreen(Screen[None]):
     def _on_CallEnded(self, event: ev.CallEnded) -> None:
         self.ended = True
         self.query_one(ReplyTimer).stop()
+        reviser = self.runner.reviser if self.runner is not None else None
+        if reviser is not None and reviser.pending:
+            self.query_one("#live", Static).update(Text("Whisper is checking your last replies for the scorecard…",
+                                                        style="dim"))
         self._finish(event.result)
 
     def _show_manager(self, text: str, *, speaking: bool) -> None:

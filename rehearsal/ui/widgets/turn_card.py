@@ -65,6 +65,8 @@ def card_text(manager_name: str, record: TurnRecord) -> Text:
     text.append(printable(view.manager_text))
     text.append("\nYou: ", style="bold")
     text.append_text(highlighted_reply(view))
+    if view.revised is not None:
+        text.append(f"\n{printable(view.revised)}", style="dim")
     text.append("\n")
     text.append_text(scores_line(view))
     if view.delivery is not None:
