@@ -46,6 +46,14 @@ HARD_TRAIN5 = Path(__file__).parent / "data" / "judge_hard_train5.tsv"
 # and more blind-labelled rows were what had moved the feedback request most. Their misses are read.
 HARD_BLIND5 = Path(__file__).parent / "data" / "judge_hard_blind5.tsv"
 HARD_BLIND6 = Path(__file__).parent / "data" / "judge_hard_blind6.tsv"
+# Session 8 (2026-12-01): blind7 and blind8 (150 each, labellers helper-22 and helper-23) were measured
+# untouched against main @ a5370f0 by the lead (first contact in docs/judge.md), then released to
+# session judge4 at 15:36 UTC to read and train on; train6a (request-leaning) and train6b (tone-leaning),
+# 150 each, written for training, first contact likewise recorded by the lead, released at 15:39 UTC.
+HARD_BLIND7 = Path(__file__).parent / "data" / "judge_hard_blind7.tsv"
+HARD_BLIND8 = Path(__file__).parent / "data" / "judge_hard_blind8.tsv"
+HARD_TRAIN6A = Path(__file__).parent / "data" / "judge_hard_train6a.tsv"
+HARD_TRAIN6B = Path(__file__).parent / "data" / "judge_hard_train6b.tsv"
 FORMS = ("text", "recognized")
 DIMENSIONS = ("gratitude", "feedback_request", "tone_negative", "tone_3way", "door_open")
 
@@ -147,12 +155,14 @@ def is_holdout(row_id: str) -> bool:
 
 
 def training_rows(
-    include_blind1: bool = True, include_blind3: bool = True, include_train5: bool = True, include_blind56: bool = True
+    include_blind1: bool = True, include_blind3: bool = True, include_train5: bool = True, include_blind56: bool = True,
+    include_session8: bool = True,
 ) -> list[Row]:
     """Every row the learned reader may be trained on: all labelled sets but HARD_BLIND2 and
     HARD_BLIND4 (held out) and the held-out slice. `include_blind1=False` gives the rows before
     blind1 was added, `include_blind3=False` those before blind3 and classes4 were,
-    `include_blind56=False` those before blind5 and blind6 were (session judge4)."""
+    `include_blind56=False` those before blind5 and blind6 were, `include_session8=False` those before
+    blind7, blind8, train6a and train6b were (both added in session judge4)."""
     rows = load_rows() + load_blind() + load_blind2() + load_hard(HARD_TRAIN, "hard_train")
     if include_blind1:
         rows += load_hard(HARD_BLIND1, "hard_blind1")
@@ -162,6 +172,9 @@ def training_rows(
         rows += load_hard(HARD_TRAIN5, "hard_train5")
     if include_blind56:
         rows += load_hard(HARD_BLIND5, "hard_blind5") + load_hard(HARD_BLIND6, "hard_blind6")
+    if include_session8:
+        rows += load_hard(HARD_BLIND7, "hard_blind7") + load_hard(HARD_BLIND8, "hard_blind8")
+        rows += load_hard(HARD_TRAIN6A, "hard_train6a") + load_hard(HARD_TRAIN6B, "hard_train6b")
     return [r for r in rows if not is_holdout(r.id)]
 
 

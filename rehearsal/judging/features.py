@@ -106,7 +106,10 @@ def _length_bucket(n: int) -> str:
 _BAD_NEWS = re.compile(
     r"\b(?:unfortunately|regret|sorry to (?:say|tell)|not (?:be )?(?:moving|progressing|taking|going) (?:\w+ )?(?:forward|further|ahead)"
     r"|went with|gone with|go with|going with|another candidate|other candidates?|someone else|decided|decision|not successful|unsuccessful"
-    r"|not (?:been )?(?:selected|shortlisted|chosen)|offered the (?:role|job|position)|filled|not (?:be )?offering|no longer)\b"
+    r"|not (?:been )?(?:selected|shortlisted|chosen)|offered the (?:role|job|position)|filled|not (?:be )?offering|no longer"
+    # session judge4: "it's not good news", "we've chosen another applicant", "a different direction"
+    r"|not good news|bad news|another (?:applicant|person)|(?:chosen|chose|picked|hired) (?:another|someone|somebody|a different)"
+    r"|(?:a different|another) direction|it is a no|a no from)\b"
 )
 _REASON = re.compile(
     r"\b(?:because|the reason|came down to|the panel|we felt|they felt|the team felt|stronger|more experience|lacked|lacking"
@@ -139,7 +142,8 @@ _TEASE = re.compile(
 )
 # Replies that ask for the reasons, or for more of them, right after the news: "Why?", "Such as?", "How so?".
 _FOLLOW_UP = re.compile(
-    r"^(?:so |but |and |um |well |okay |ok |really |sorry |right |then |like )*(?:why|how come|how (?:much|many|far) (?:more|less|longer|further|better|off|short)|which (?:bit|bits|part|parts|section|sections|question|questions|answers?|stage|round)|what happened|what went wrong|what was it|what was the reason"
+    r"^(?:so |but |and |um |well |okay |ok |really |sorry |right |then |like |oh |ah |hmm |yeah |i see |fair enough |oh dear "
+    r"|that is a shame |what a shame |shame )*(?:why|how come|(?:\w+ ){0,4}(?:on|in) what(?: exactly| though| sense| way| respect| areas?)?$|what (?:direction|sense|way)$|how (?:much|many|far) (?:more|less|longer|further|better|off|short)|which (?:bit|bits|part|parts|section|sections|question|questions|answers?|stage|round)|what happened|what went wrong|what was it|what was the reason"
     r"|for what reason|on what basis|based on what|can i ask why|may i ask why|such as|like what|which (?:was|were|ones?|areas?|one|things?)"
     r"|(?:they|that|those|it) (?:were|was|being)|what (?:were|was|are|is) (?:they|it|that|those)|in what (?:way|sense|respect)|how so"
     r"|meaning what|meaning|what do you mean|what does that mean|anything else|what else|for example|for instance|tell me more|go on|such as what"
