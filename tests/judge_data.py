@@ -184,6 +184,17 @@ def holdout_rows() -> list[Row]:
     return [r for r in rows if is_holdout(r.id)]
 
 
+def holdout_newer_hard_rows() -> list[Row]:
+    """The held-out slice (is_holdout) of the hard sets added after hard_train: never trained on
+    either, and ~300 rows where holdout_rows() has 58 hard ones (its rules were read, though, so
+    it is no blind estimate). Session judge4's learning curve reads it."""
+    rows = load_hard(HARD_BLIND1, "hard_blind1") + load_hard(HARD_BLIND3, "hard_blind3") + load_hard(HARD_CLASSES4, "hard_classes4")
+    rows += load_hard(HARD_TRAIN5, "hard_train5") + load_hard(HARD_BLIND5, "hard_blind5") + load_hard(HARD_BLIND6, "hard_blind6")
+    rows += load_hard(HARD_BLIND7, "hard_blind7") + load_hard(HARD_BLIND8, "hard_blind8")
+    rows += load_hard(HARD_TRAIN6A, "hard_train6a") + load_hard(HARD_TRAIN6B, "hard_train6b")
+    return [r for r in rows if is_holdout(r.id)]
+
+
 @dataclass(frozen=True)
 class Guess:
     gratitude: bool
