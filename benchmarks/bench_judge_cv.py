@@ -40,7 +40,20 @@ VARIANTS = {
     "chars-fb": replace(tj.Config(), chars=("feedback_request",), windows=()),
     "chars-fb+win": replace(tj.Config(), chars=("feedback_request",), windows=_ALL),
     "default": tj.Config(),  # as shipped: character n-grams for the request, stretches for tone
+    # Session judge4: how strongly the n-gram models are regularised, how much the hard rows weigh.
+    "l2-3e-4": replace(tj.Config(), text_l2=3e-4),
+    "l2-3e-3": replace(tj.Config(), text_l2=3e-3),
+    "l2-1e-2": replace(tj.Config(), text_l2=1e-2),
+    "comb-l2-1e-2": replace(tj.Config(), combiner_l2=1e-2),
+    "hard5": replace(tj.Config(), hard_weight=5.0, text_hard_weight=5.0),
+    "hard1": replace(tj.Config(), hard_weight=1.0, text_hard_weight=1.0),
+    "min1": replace(tj.Config(), min_rows=1),
+    "min3": replace(tj.Config(), min_rows=3),
+    "iters600": replace(tj.Config(), iters=600),
 }
+
+
+NEWEST = ("hard_blind5", "hard_blind6", "hard_blind7", "hard_blind8")
 
 
 def cv_fold(row_id: str, folds: int) -> int:
@@ -57,19 +70,29 @@ def main() -> None:
     parser.add_argument("--variants", default="base,chars,windows,both")
     parser.add_argument("--authored", action="store_true")
     parser.add_argument("--misses", action="store_true", help="also print the hard training rows each variant gets wrong out of fold (their text: training rows only)")
+    parser.add_argument("--never-train-on", default="", help="splits (comma-separated) scored but kept out of every training fold")
+    parser.add_argument("--overrule", default="", help="thresholds to try on each fold's reader, as g/f/t;g/f/t (overrule_at: gratitude, request, tone); no retraining")
     args = parser.parse_args()
+    never = set(filter(None, args.never_train_on.split(",")))
     examples = tj.featurize(training_rows())
     extra = tj.featurize(authored_rows()) if args.authored else []
-    slices = {"hard": lambda e: e.row.split.startswith("hard"), "everyday": lambda e: not e.row.split.startswith("hard")}
+    slices = {
+        "hard": lambda e: e.row.split.startswith("hard"),
+        "everyday": lambda e: not e.row.split.startswith("hard"),
+        # the newest blind-labelled batches (in training since session judge4): the nearest thing to
+        # a fresh batch inside the training rows
+        "newest": lambda e: e.row.split in NEWEST,
+    }
     print(f"{args.folds}-fold CV over {len(examples) // 2} training rows" + (f" (+{len(extra) // 2} authored rows in every training fold)" if extra else ""))
     print(f"{'reader':>10}  " + "  ".join(f"{name} (n={sum(map(fn, examples)) // 2}): " + " / ".join(DIMS) for name, fn in slices.items()))
     print(f"{'rules':>10}  " + "  ".join(" ".join(f"{rules_agreement([e for e in examples if fn(e)])[d]:.3f}" for d in DIMS) for fn in slices.values()))
+    thresholds = [None] + [tuple(float(x) for x in t.split("/")) for t in filter(None, args.overrule.split(";"))]
     for name in args.variants.split(","):
         config = VARIANTS[name]
-        got: dict[str, list[dict[str, float]]] = {s: [] for s in slices}
+        got: dict = {(t, s): [] for t in thresholds for s in slices}
         sizes: dict[str, list[int]] = {s: [] for s in slices}
         for f in range(args.folds):
-            train = [e for e in examples if cv_fold(e.row.id, args.folds) != f] + extra
+            train = [e for e in examples if cv_fold(e.row.id, args.folds) != f and e.row.split not in never] + extra
             test = [e for e in examples if cv_fold(e.row.id, args.folds) == f]
             spec = tj.train([], config, examples=train)
             if args.misses:
@@ -80,13 +103,18 @@ def main() -> None:
                     if wrong:
                         text = e.row.text if j % 2 == 0 else e.row.recognized
                         print(f"  miss {e.row.id} {'/'.join(wrong)}: {text!r}")
+            shipped = dict(spec["overrule_at"])
+            for t in thresholds:
+                spec["overrule_at"] = shipped if t is None else dict(zip(tj.CLASSES, t))
+                for s, fn in slices.items():
+                    part = [e for e in test if fn(e)]
+                    got[(t, s)].append(tj.agreement(spec, part))
             for s, fn in slices.items():
-                part = [e for e in test if fn(e)]
-                got[s].append(tj.agreement(spec, part))
-                sizes[s].append(len(part))
-        line = "  ".join(" ".join(f"{pooled(got[s], sizes[s])[d]:.3f}" for d in DIMS) for s in slices)
-        print(f"{name:>10}  {line}", flush=True)
-
+                sizes[s].append(sum(map(fn, test)))
+        for t in thresholds:
+            line = "  ".join(" ".join(f"{pooled(got[(t, s)], sizes[s])[d]:.3f}" for d in DIMS) for s in slices)
+            label = name if t is None else f"{name}@{'/'.join(map(str, t))}"
+            print(f"{label:>10}  {line}", flush=True)
 
 if __name__ == "__main__":
     main()

@@ -48,7 +48,10 @@ class Config:
     min_rows: int = 2  # an n-gram must occur in this many training rows to get a weight
     folds: int = 5
     iters: int = 300
-    overrule_at: tuple[float, float, float] = (0.7, 0.6, 0.6)  # gratitude, feedback request, tone
+    # gratitude, feedback request, tone; the request's 0.6 -> 0.5 in session judge4 (5-fold CV on 2,856
+    # rows: +0.002 hard, +0.001 everyday, +0.003 on the newest batches; tone's 0.5 helped the newest
+    # batches and cost the everyday ones, so it stays 0.6)
+    overrule_at: tuple[float, float, float] = (0.7, 0.5, 0.6)
     # Chosen by 5-fold cross-validation (benchmarks/bench_judge_cv.py; docs/judge.md): character n-grams
     # helped the feedback request and hurt tone, the stretches helped tone and not the request.
     chars: tuple[str, ...] = ("feedback_request",)  # decisions whose text model also reads character 3-/4-grams (features.text_features)

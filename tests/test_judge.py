@@ -199,3 +199,28 @@ def test_the_judge_does_not_load_pydantic_or_textual():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# Session judge4's rules, judged by the rules alone (new sentences, written from the guide):
+# (manager's line, reply, gratitude, feedback request, tone).
+RULES_JUDGE4 = [
+    # Turning an offer down with a "thanks" on the end declines; it does not thank.
+    ("Shall I send you the panel's notes?", "No, you're fine, thanks.", False, False, "neutral"),
+    ("Shall I send you the panel's notes?", "nah im good thanks", False, False, "neutral"),
+    ("How are you doing?", "I'm fine, thanks.", True, False, "neutral"),  # an answer, not a decline
+    # A jab dressed as a polite request is negative; an ordinary polite ask is not.
+    (None, "I'd be grateful if you stopped saying we'll keep your CV on file.", False, False, "negative"),
+    (None, "I'd appreciate it if your recruiter returned my calls for once.", False, False, "negative"),
+    (None, "I'd appreciate it if you could email me the outcome.", False, False, "neutral"),
+    # A short follow-up about how much, or which part, after the manager gave a reason.
+    ("We were after someone with more people management.", "How much more, would you say?", False, True, "neutral"),
+    ("It was mostly the written exercise.", "which part of it", False, True, "neutral"),
+    ("We wanted a stronger fit for the culture.", "stronger fit how", False, True, "neutral"),
+    ("We wanted a stronger fit for the culture.", "Rehearsed in which answers?", False, False, "neutral"),
+]
+
+
+@pytest.mark.parametrize(("context", "text", "gratitude", "asks", "tone"), RULES_JUDGE4)
+def test_session_judge4_rules(context, text, gratitude, asks, tone):
+    v = Judge(learned=False).judge(text, context)
+    assert (v.gratitude.detected, v.feedback_request.detected, v.tone.label) == (gratitude, asks, tone)

@@ -106,14 +106,19 @@ def _length_bucket(n: int) -> str:
 _BAD_NEWS = re.compile(
     r"\b(?:unfortunately|regret|sorry to (?:say|tell)|not (?:be )?(?:moving|progressing|taking|going) (?:\w+ )?(?:forward|further|ahead)"
     r"|went with|gone with|go with|going with|another candidate|other candidates?|someone else|decided|decision|not successful|unsuccessful"
-    r"|not (?:been )?(?:selected|shortlisted|chosen)|offered the (?:role|job|position)|filled|not (?:be )?offering|no longer)\b"
+    r"|not (?:been )?(?:selected|shortlisted|chosen)|offered the (?:role|job|position)|filled|not (?:be )?offering|no longer"
+    # session judge4: "it's not good news", "we've chosen another applicant", "a different direction"
+    r"|not good news|bad news|another (?:applicant|person)|(?:chosen|chose|picked|hired) (?:another|someone|somebody|a different)"
+    r"|(?:a different|another) direction|it is a no|a no from)\b"
 )
 _REASON = re.compile(
     r"\b(?:because|the reason|came down to|the panel|we felt|they felt|the team felt|stronger|more experience|lacked|lacking"
     r"|concern|not quite|fell short|gap|weaker|did not (?:quite )?(?:show|demonstrate|come across)"
     r"|(?:better|right|stronger|closer) fit|(?:were|was|are) looking for (?:a bit |a little |slightly |much )?(?:more|less|someone|somebody)|overqualified|underqualified"
     r"|some of your|(?:a bit|a little|slightly|quite) (?:too )?(?:rehearsed|nervous|quiet|long|short|vague|junior|senior|general|generic)"
-    r"|you (?:came across|seemed|were a|did not|lacked|could have|ran|went)|your (?:answers|examples|presentation|salary|technical|test|references|answer))\b"
+    r"|you (?:came across|seemed|were a|did not|lacked|could have|ran|went)|your (?:answers|examples|presentation|salary|technical|test|references|answer)"
+    # "We were after someone with more client-facing time", "It was mainly the second half" (session judge4)
+    r"|(?:were|was) after (?:someone|somebody)|wanted (?:someone|somebody) (?:with|who)|it (?:was|came) (?:mainly|mostly|largely|partly) )\b"
 )
 _ADVICE = re.compile(
     r"\b(?:suggest|recommend|advise|advice|would work on|i would (?:focus|practise|practice|brush)|keep an eye|postings|apply again"
@@ -137,7 +142,8 @@ _TEASE = re.compile(
 )
 # Replies that ask for the reasons, or for more of them, right after the news: "Why?", "Such as?", "How so?".
 _FOLLOW_UP = re.compile(
-    r"^(?:so |but |and |um |well |okay |ok |really |sorry |right |then )*(?:why|how come|what happened|what went wrong|what was it|what was the reason"
+    r"^(?:so |but |and |um |well |okay |ok |really |sorry |right |then |like |oh |ah |hmm |yeah |i see |fair enough |oh dear "
+    r"|that is a shame |what a shame |shame )*(?:why|how come|(?:\w+ ){0,4}(?:on|in) what(?: exactly| though| sense| way| respect| areas?)?$|what (?:direction|sense|way)$|how (?:much|many|far) (?:more|less|longer|further|better|off|short)|which (?:bit|bits|part|parts|section|sections|question|questions|answers?|stage|round)|what happened|what went wrong|what was it|what was the reason"
     r"|for what reason|on what basis|based on what|can i ask why|may i ask why|such as|like what|which (?:was|were|ones?|areas?|one|things?)"
     r"|(?:they|that|those|it) (?:were|was|being)|what (?:were|was|are|is) (?:they|it|that|those)|in what (?:way|sense|respect)|how so"
     r"|meaning what|meaning|what do you mean|what does that mean|anything else|what else|for example|for instance|tell me more|go on|such as what"
@@ -193,6 +199,8 @@ def context_ask(norm: Normalized, flags: list[str], said: frozenset[str] | None 
             return norm.evidence(m.start(), m.end(), "asks for the reasons (after the manager's line)")
         if said is not None:
             m = _ECHO_ASK.match(norm.text)
+            if m is None or m.group(1) not in said:
+                m = _ECHO_ASK2.match(norm.text)
             if m is not None and m.group(1) in said:  # "Overqualified how?" after "we felt you were overqualified"
                 return norm.evidence(m.start(), m.end(), "asks for the reasons (after the manager's line)")
     return None
@@ -206,10 +214,12 @@ _ACCEPT_IN = re.compile(
 _TURNED_DOWN = re.compile(r"\b(?:not|no|rather not|never|do not|later)\b")
 
 
-# The manager's word handed back with a question after it: "Nervous how?", "Rehearsed in which answers?"
+# The manager's word handed back with a question after it: "Nervous how?", "Rehearsed in which answers?",
+# "better fit how" (the last of two words handed back)
 _ECHO_ASK = re.compile(
     r"^(?:so |but |and |um |well |okay |ok |sorry )*(?:too |a bit |a little )?(\w+) (?:how|in what|in which|which|like what|like how|meaning|such as|exactly how|how exactly|in what way|what do you mean)\b"
 )
+_ECHO_ASK2 = re.compile(r"^(?:so |but |and |um |well |okay |ok |sorry )*\w+ (\w+) how\b")  # "better fit how"
 
 
 def context_words(context: str | None) -> frozenset[str]:

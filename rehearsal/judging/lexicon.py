@@ -50,7 +50,9 @@ SARCASTIC_OBJECT = re.compile(
     r"canned|generic|stringing|strung|leading me on|letting me down|for the detailed feedback really|"
     r"absolutely nothing|non answer|for what|i guess|i suppose for|i suppose$|finally (?:\w+ ){1,5}after (?:\w+ )?(?:weeks|months)|messed around|messing me around|mucked about|jerked around|\w+ word (?:answer|reply|response|email)|\w+ line (?:email|reply|response|rejection)|(?:weeks?|days?|months?) late|last minute|two line|one line|"
     r"automated|form rejection|vague|cut and paste|copy and paste|boilerplate|"
-    r"(?:really|truly|very|so|most|how|super|hugely) (?:enlightening|illuminating|informative)|gem of wisdom|pearls? of wisdom|copy paste|cut paste|copy pasted|what for)\b"
+    r"(?:really|truly|very|so|most|how|super|hugely) (?:enlightening|illuminating|informative)|gem of wisdom|pearls? of wisdom|copy paste|cut paste|copy pasted|what for|"
+    # session judge4: "thanks for the three weeks of silence", "thank you for the lesson in how not to ..."
+    r"for (?:the|all the|your|those) (?:\w+ ){0,3}silence|how not to)\b"
 )
 SARCASM_OPENER = re.compile(r"\b(?:gee|gee whiz)\b")
 SARCASM_BEFORE = re.compile(r"\bi (?:suppose|guess) i (?:should|ought to|must|have to|had better) (?:say )?$|\boh yeah $|\b(?:oh|yeah) sure\b|\byeah right\b|\boh right (?:a|an|the|because|so|of course)\b|\bsure sure\b")
@@ -75,7 +77,11 @@ CONDITIONAL_AFTER = re.compile(
 )
 REFUSAL_BEFORE = frozenset({"no", "nope"})
 THANKS_BUT_NO = re.compile(r"^ but no\b")
-DECLINE_BEFORE = re.compile(r"\b(?:do not|no) (?:\w+ )?(?:need|want)\b|\bkeep your\b")
+DECLINE_BEFORE = re.compile(
+    r"\b(?:do not|no) (?:\w+ )?(?:need|want)\b|\bkeep your\b"
+    # "No, I'm alright, thanks." / "Nah, you're alright, thanks.": an offer turned down (session judge4)
+    r"|\b(?:no|nah|nope) (?:i am|you are|we are|i will be) (?:\w+ )?(?:alright|all right|fine|good|okay|ok|all set)\b"
+)
 DECLINE_AFTER = re.compile(r"^(?: though| anyway)? i am (?:good|fine|okay|ok|all set|alright)$")
 
 # ---------------------------------------------------------------- door open

@@ -39,5 +39,11 @@ COURTEOUS_CUES: list[tuple[PhraseSet, str]] = [
         r"\bi would (?:have )?(?:liked|preferred) to (?:hear|know|be told)\b", r"\bafter the deadline\b",
         r"\b(?:found|find) out from (?:a|the|your|my|linkedin)\b",
         r"\b(?:helped|done|said) (?:quite |more than )?(?:enough|plenty)\b",
-    ), "aggrieved"),
+    ), "aggrieved"),    # The guide: "a demand or a jab dressed as a request ('I'd appreciate it if you stopped reading
+    # from a script') is negative". The polite frame asks them to stop, spare, learn or be honest;
+    # "if you could send it" / "if you kept my CV on file" are ordinary asks (session judge4).
+    (PhraseSet(
+        r"\b(?:appreciate it|grateful|obliged) if (?:you|your \w+|the \w+|they|people) (?:would |could )?"
+        r"(?:did not|do not|would not|stopped|stop|quit|spared|spare|learned|learnt|learn|skipped|skip|bothered|returned|were honest|be honest|actually)\b",
+    ), "a jab dressed as a request"),
 ]
