@@ -45,7 +45,7 @@ CHILD = textwrap.dedent(
     """
 )
 
-# Writes calls as fast as it can, so the kill lands in the middle of some write.
+# Writes calls as fast as it can, saying when each is stored, so the kill lands in the middle of some write.
 BUSY_CHILD = textwrap.dedent(
     """
     import sys
@@ -57,6 +57,7 @@ BUSY_CHILD = textwrap.dedent(
     print("ready", flush=True)
     while True:
         record_call(store, GOOD, end=False)
+        print("wrote", flush=True)
     """
 )
 
@@ -97,7 +98,9 @@ def test_killed_while_writing_never_corrupts_the_store(tmp_path):
     child = _spawn(BUSY_CHILD, db)
     try:
         assert child.stdout.readline().strip() == "ready", child.stderr.read()
-        time.sleep(1.0)
+        # Killed once two calls are stored, in the middle of the third: not after a fixed second,
+        # in which a busy machine had stored fewer than two.
+        assert [child.stdout.readline().strip() for _ in range(2)] == ["wrote", "wrote"], child.stderr.read()
         child.send_signal(signal.SIGKILL)
         child.wait(timeout=10)
     finally:

@@ -14,13 +14,12 @@ import threading
 import pytest
 
 from rehearsal.call import events as ev
-from rehearsal.call.engine import Call
 from rehearsal.scenario.model import Scenario
 from rehearsal.settings import Settings
 from scripted_words import ScriptedWords
 from spoken_corpus import COMPLETE, FINISHED, record
 from virtual_user import VirtualCaller
-from voice_support import Events
+from voice_support import Events, real_runner, run_aloud
 
 pytestmark = [pytest.mark.audio, pytest.mark.vosk]
 
@@ -46,16 +45,11 @@ def words(ko_model_path):
 
 
 def call_aloud(words: ScriptedWords, spoken, pcm: bytes, *, hang_up_on: str, settings: Settings | None = None):
-    from rehearsal.conversation.loop import CallRunner
     from rehearsal.judging.judge import Judge
-    from rehearsal.voice.microphone import create_microphone
-    from rehearsal.voice.speaker import create_speaker
-    from rehearsal.voice.tts import create_synthesizer
 
     settings = settings or Settings(no_speech_prompt_s=15)
-    events, caller, speaker = Events(), VirtualCaller(), create_speaker(settings)
-    runner = CallRunner(Call(SCENARIO, Judge()), events, synthesizer=create_synthesizer(settings), speaker=speaker,
-                        microphone=create_microphone(settings), recognizer=lambda: words, settings=settings)
+    events, caller = Events(), VirtualCaller()
+    runner, speaker = real_runner(SCENARIO, Judge(), events, words, settings)
     said: list[float] = []
 
     def say(_):
@@ -64,14 +58,7 @@ def call_aloud(words: ScriptedWords, spoken, pcm: bytes, *, hang_up_on: str, set
 
     events.on(ev.Listening, say)
     events.on(ev.Listening, lambda e: runner.hang_up() if e.turn_id == hang_up_on else None, times=3)
-    try:
-        runner.start()
-        assert events.ended.wait(60), events.names()
-        assert runner.join(5)
-    finally:
-        speaker.close()
-        caller.close()
-    assert not events.errors, events.errors
+    run_aloud(runner, speaker, caller, events, 60)
     return events, caller, said[0]
 
 

@@ -12,10 +12,9 @@ import threading
 import pytest
 
 from rehearsal.call import events as ev
-from rehearsal.call.engine import Call
 from rehearsal.settings import Settings
 from virtual_user import VirtualCaller, speech_wav, wav_pcm
-from voice_support import SCENARIO, Events, fake_judge
+from voice_support import SCENARIO, Events, fake_judge, real_runner, run_aloud
 
 pytestmark = [pytest.mark.audio, pytest.mark.vosk]
 
@@ -33,19 +32,6 @@ def reply_pcm(tmp_path_factory) -> bytes:
     return wav_pcm(speech_wav("Thank you for taking my call. I wanted to ask for feedback.", path))
 
 
-def real_runner(events: Events, recognizer, settings: Settings):
-    from rehearsal.conversation.loop import CallRunner
-    from rehearsal.voice.microphone import create_microphone
-    from rehearsal.voice.speaker import create_speaker
-    from rehearsal.voice.tts import create_synthesizer
-
-    speaker = create_speaker(settings)
-    runner = CallRunner(Call(SCENARIO, fake_judge()), events, synthesizer=create_synthesizer(settings),
-                        speaker=speaker, microphone=create_microphone(settings), recognizer=lambda: recognizer,
-                        settings=settings)
-    return runner, speaker
-
-
 def _whole_line(settings: Settings):
     from rehearsal.voice.casting import spec_for
     from rehearsal.voice.tts import create_synthesizer
@@ -57,16 +43,9 @@ def test_a_whole_call_aloud(virtual_audio, recognizer, reply_pcm):
     events = Events()
     settings = Settings(end_silence_ms=500, no_speech_prompt_s=15)
     caller = VirtualCaller()
-    runner, speaker = real_runner(events, recognizer, settings)
+    runner, speaker = real_runner(SCENARIO, fake_judge(), events, recognizer, settings)
     events.on(ev.Listening, lambda e: threading.Timer(0.3, caller.say, (reply_pcm,)).start(), times=5)
-    try:
-        runner.start()
-        assert events.ended.wait(90), events.names()
-        assert runner.join(5)
-    finally:
-        speaker.close()
-        caller.close()
-    assert not events.errors, events.errors
+    run_aloud(runner, speaker, caller, events, 90)
     reply_turn = ["ManagerSpeaking", "ManagerDone", "Listening", "SpeechStarted", "ReplyHeard", "TurnScored"]
     assert events.names() == reply_turn * 2 + ["ManagerSpeaking", "ManagerDone", "CallEnded"], events.names()
     result = events.of(ev.CallEnded)[0].result
@@ -106,17 +85,10 @@ def test_talking_over_the_manager_stops_them(virtual_audio, recognizer, reply_pc
     events = Events()
     settings = Settings(end_silence_ms=500, no_speech_prompt_s=15)
     caller = VirtualCaller()
-    runner, speaker = real_runner(events, recognizer, settings)
+    runner, speaker = real_runner(SCENARIO, fake_judge(), events, recognizer, settings)
     events.on(ev.ManagerSpeaking, lambda e: threading.Timer(0.6, caller.say, (reply_pcm,)).start())
     events.on(ev.TurnScored, lambda e: runner.hang_up())
-    try:
-        runner.start()
-        assert events.ended.wait(60), events.names()
-        assert runner.join(5)
-    finally:
-        speaker.close()
-        caller.close()
-    assert not events.errors, events.errors
+    run_aloud(runner, speaker, caller, events, 60)
     assert events.names()[:6] == ["ManagerSpeaking", "ManagerDone", "Listening", "SpeechStarted", "ReplyHeard",
                                   "TurnScored"]
     done = events.of(ev.ManagerDone)[0]

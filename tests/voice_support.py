@@ -69,3 +69,32 @@ class Events:
 
     def names(self, skip=(ev.Level, ev.Partial)) -> list[str]:
         return [type(e).__name__ for e in self.items if not isinstance(e, skip)]
+
+
+def real_runner(scenario: Scenario, judge, events: Events, recognizer, settings):
+    """A CallRunner with every real engine: the system's synthesiser, the default (virtual) speaker and mic.
+
+    Returns the runner and its speaker, for `run_aloud` to close.
+    """
+    from rehearsal.call.engine import Call
+    from rehearsal.conversation.loop import CallRunner
+    from rehearsal.voice.microphone import create_microphone
+    from rehearsal.voice.speaker import create_speaker
+    from rehearsal.voice.tts import create_synthesizer
+
+    speaker = create_speaker(settings)
+    runner = CallRunner(Call(scenario, judge), events, synthesizer=create_synthesizer(settings), speaker=speaker,
+                        microphone=create_microphone(settings), recognizer=lambda: recognizer, settings=settings)
+    return runner, speaker
+
+
+def run_aloud(runner, speaker, caller, events: Events, timeout: float) -> None:
+    """Run the call to its end; the speaker and the virtual caller are closed whatever happens."""
+    try:
+        runner.start()
+        assert events.ended.wait(timeout), events.names()
+        assert runner.join(5)
+    finally:
+        speaker.close()
+        caller.close()
+    assert not events.errors, events.errors
