@@ -106,6 +106,7 @@ def run_call(replies, folder: Path, settings: Settings, args) -> dict:
     caller, speaker = VirtualCaller(), create_speaker(settings)
     played: list[tuple[int, float]] = []  # (reply index, time say() was called)
     heard: list[tuple[float, str]] = []  # (time, transcript) of each ReplyHeard
+    nudged: list[tuple[float, str]] = []  # (time, turn) of each nudge: a reply the call did not hear start
     done, next_reply = threading.Event(), [0]
     runner_box: list = []
 
@@ -126,6 +127,9 @@ def run_call(replies, folder: Path, settings: Settings, args) -> dict:
                 threading.Timer(args.think_s, speak_next).start()
         elif isinstance(event, ev.ReplyHeard):
             heard.append((time.monotonic(), event.transcript.text))
+        elif isinstance(event, ev.Prompted):
+            nudged.append((time.monotonic(), event.turn_id))
+            print(f"nudged on {event.turn_id} (reply {next_reply[0] - 1} was not heard to start)", file=sys.stderr)
         elif isinstance(event, ev.Notice) and event.level != "info":
             print("notice:", event.message, file=sys.stderr)
         elif isinstance(event, ev.CallEnded):
@@ -155,7 +159,7 @@ def run_call(replies, folder: Path, settings: Settings, args) -> dict:
     speaker.close()
     speaker_module.SoundPlayback.stop = original_stop
     return {"finished": finished, "played": played, "heard": heard, "mic": caller.mic_ear, "spk": caller.speaker_ear,
-            "pcms": pcms, "stopped": stopped}
+            "pcms": pcms, "stopped": stopped, "nudged": nudged}
 
 
 def measure(replies, run: dict) -> dict:
@@ -267,6 +271,7 @@ def main() -> int:
     label = (f"{len(replies)} replies ({folder.name}), {args.hogs} CPU hogs, turns expect: {args.expects}, "
              f"recognizer: {args.recognizer}")
     report(label, m)
+    print(f"nudges (the call did not hear a reply start: a stall of no_speech_prompt_s) {len(run['nudged'])}")
     print(f"settings                     end_silence_ms {settings.end_silence_ms}, open {settings.turn_open_ms}, "
           f"unmet {settings.turn_unmet_ms}, cap {settings.turn_max_pause_ms}, grace {settings.turn_resume_grace_ms}")
     return 0 if run["finished"] else 1
