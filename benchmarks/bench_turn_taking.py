@@ -290,7 +290,8 @@ def main() -> int:
     report(label, m)
     print(f"nudges (the call did not hear a reply start: a stall of no_speech_prompt_s) {len(run['nudged'])}")
     print(f"settings                     end_silence_ms {settings.end_silence_ms}, open {settings.turn_open_ms}, "
-          f"unmet {settings.turn_unmet_ms}, cap {settings.turn_max_pause_ms}, grace {settings.turn_resume_grace_ms}")
+          f"unmet {settings.turn_unmet_ms}, stale {settings.turn_stale_ms}, cap {settings.turn_max_pause_ms}, "
+          f"grace {settings.turn_resume_grace_ms}")
     return 0 if run["finished"] else 1
 
 
