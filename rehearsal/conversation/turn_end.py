@@ -95,10 +95,11 @@ class TurnPolicy:
     unmet_ms: int = 1400  # the reply has not yet done what the turn asks for: as patient as an open sentence
     open_ms: int = 1400  # the words end mid-sentence, on a filler, or inside a question
     no_words_ms: int = 700  # speech heard but no words yet (nothing the recogniser knows)
-    # The recogniser is behind (a busy machine): the words cannot tell, so voice activity decides,
-    # holding a pause up to the 1.0 s that thinking pauses after unfinished words run to, while
-    # the gap stays inside the 1.2 s budget of a busy machine. Words that catch up decide sooner.
-    stale_ms: int = 1000
+    # The recogniser is behind (a busy machine): the words cannot tell, so voice activity decides.
+    # 1000 ms held the thinking pauses after unfinished words (1 of 12 cut with two CPU hogs, was 4)
+    # but put the gap's p95 at 1.5 s, over the 1.2 s budget of a busy machine (docs/turn-taking.md).
+    # Words that catch up during the pause decide sooner.
+    stale_ms: int = 700
     cap_ms: int = 2500  # any pause this long ends the turn
     slow_wpm: float = 110.0  # below this speaking rate every wait stretches ...
     slow_factor: float = 1.3  # ... by this much
