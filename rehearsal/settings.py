@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     turn_unmet_ms: int = Field(1400, ge=200, le=5000, description="Pause that ends a reply that has not yet done what the turn asks.")
     turn_open_ms: int = Field(1400, ge=200, le=8000, description="Pause that ends a reply left mid-sentence or on a filler.")
     turn_no_words_ms: int = Field(700, ge=200, le=5000, description="Pause that ends a reply with no words recognised yet.")
+    turn_stale_ms: int = Field(700, ge=200, le=5000, description="Pause that ends a reply while the recogniser is behind (its words are stale).")
     turn_max_pause_ms: int = Field(2500, ge=500, le=10000, description="Any pause this long ends a reply.")
     turn_resume_grace_ms: int = Field(1500, ge=0, le=5000, description="Caller speaking again this soon after a reply ended: it goes on.")
     turn_finish_wait_ms: int = Field(400, ge=50, le=5000, description="Longest wait for the recogniser to catch up at a reply's end.")

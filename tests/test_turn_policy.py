@@ -153,9 +153,9 @@ def test_looks_unfinished():
 
 def test_thresholds_are_settings():
     policy = TurnPolicy.from_settings(Settings(end_silence_ms=420, turn_open_ms=1800, turn_unmet_ms=1000,
-                                               turn_max_pause_ms=3000, turn_no_words_ms=650))
-    assert (policy.done_ms, policy.open_ms, policy.unmet_ms, policy.cap_ms, policy.no_words_ms) == (
-        420, 1800, 1000, 3000, 650)
+                                               turn_max_pause_ms=3000, turn_no_words_ms=650, turn_stale_ms=900))
+    assert (policy.done_ms, policy.open_ms, policy.unmet_ms, policy.cap_ms, policy.no_words_ms, policy.stale_ms) == (
+        420, 1800, 1000, 3000, 650, 900)
 
 
 def test_words_from_a_recogniser_that_is_behind_are_not_trusted():
@@ -163,7 +163,10 @@ def test_words_from_a_recogniser_that_is_behind_are_not_trusted():
     stale = TurnSignals(400, "I really appreciate the", speech_s=3.0, behind_s=0.8)
     decision = policy.decide(stale)
     # Not the long wait of an open sentence (the rest is only not decoded yet), nor a slow speaker.
-    assert decision.wait_ms == policy.no_words_ms and "behind" in decision.reason
+    assert decision.wait_ms == policy.stale_ms and "behind" in decision.reason
+    # Voice activity alone then decides, on its own wait.
+    assert not policy.decide(TurnSignals(policy.stale_ms - 20, "I really appreciate the", 3.0, behind_s=0.8)).ended
+    assert policy.decide(TurnSignals(policy.stale_ms, "I wanted to thank you", 3.0, behind_s=0.8)).ended
     assert policy.decide(TurnSignals(400, "I really appreciate the", speech_s=1.5)).wait_ms == policy.open_ms
 
 

@@ -192,8 +192,9 @@ class CallRunner:
         if self._held is None:
             return None
         answer = self._held[0]
+        final = answer.final
         return Speculation(answer.reply, answer.hearing.ended_at, self.settings.turn_resume_grace_ms / 1000,
-                           self._commit)
+                           self._commit, ready=lambda: final is None or final.done())
 
     def _commit(self) -> bool:
         """The held reply is final: decide again on its final words, report it and its score.

@@ -72,6 +72,7 @@ class Speculation:
     ended_at: float
     grace_s: float
     commit: Callable[[], bool]  # False: decided again, the reply leads to another line
+    ready: Callable[[], bool] = lambda: True  # final words in: until then the mic is read, not blocked on
 
 
 class ManagerVoice:
@@ -170,7 +171,8 @@ class ManagerVoice:
                         self.stop()
                         return Resumed(list(heard))
                     return self._barge_in(done, list(heard))
-                if pending and self._ear.audio_s - pending[0].ended_at >= pending[0].grace_s and not commit():
+                if pending and self._ear.audio_s - pending[0].ended_at >= pending[0].grace_s and pending[0].ready() \
+                        and not commit():
                     self.stop()
                     return Superseded()
         finally:

@@ -94,7 +94,12 @@ class TurnPolicy:
     closed_ms: int = 250  # ... and the sentence is closed with a full stop (recognisers with punctuation)
     unmet_ms: int = 1400  # the reply has not yet done what the turn asks for: as patient as an open sentence
     open_ms: int = 1400  # the words end mid-sentence, on a filler, or inside a question
-    no_words_ms: int = 700  # speech heard but no words yet (recogniser behind, or nothing it knows)
+    no_words_ms: int = 700  # speech heard but no words yet (nothing the recogniser knows)
+    # The recogniser is behind (a busy machine): the words cannot tell, so voice activity decides.
+    # 1000 ms held the thinking pauses after unfinished words (1 of 12 cut with two CPU hogs, was 4)
+    # but put the gap's p95 at 1.5 s, over the 1.2 s budget of a busy machine (docs/turn-taking.md).
+    # Words that catch up during the pause decide sooner.
+    stale_ms: int = 700
     cap_ms: int = 2500  # any pause this long ends the turn
     slow_wpm: float = 110.0  # below this speaking rate every wait stretches ...
     slow_factor: float = 1.3  # ... by this much
@@ -105,14 +110,15 @@ class TurnPolicy:
     def from_settings(cls, settings: Settings) -> TurnPolicy:
         return cls(done_ms=settings.end_silence_ms, closed_ms=min(settings.end_silence_ms, settings.turn_closed_ms),
                    unmet_ms=settings.turn_unmet_ms, open_ms=settings.turn_open_ms,
-                   no_words_ms=settings.turn_no_words_ms, cap_ms=settings.turn_max_pause_ms)
+                   no_words_ms=settings.turn_no_words_ms, stale_ms=settings.turn_stale_ms,
+                   cap_ms=settings.turn_max_pause_ms)
 
     def wait(self, signals: TurnSignals) -> tuple[int, str]:
         """The pause that would end the turn now, and the signal that chose it."""
         text = signals.text.strip()
         words = [w.lower() for w in _WORD.findall(text)]
         if signals.behind_s > self.stale_s:  # the last words are not in yet: they cannot tell
-            return min(self.no_words_ms, self.cap_ms), f"recogniser {signals.behind_s:.1f} s behind"
+            return min(self.stale_ms, self.cap_ms), f"recogniser {signals.behind_s:.1f} s behind"
         if not words:
             wait, reason = self.no_words_ms, "no words yet"
         elif words[-1] in FILLERS or tuple(words[-2:]) in VERBAL_FILLERS:

@@ -30,8 +30,14 @@ MIN_LEVEL = 0.006  # RMS below this is never speech, whatever the VAD says (abou
 NOISE_FACTOR = 3.0  # speech must stand this far above the room's noise floor
 ECHO_FACTOR = 0.5  # while the manager speaks, speech must reach half the manager's own level
 ECHO_TAIL_MS = 300  # the room keeps ringing (and buffers drain) a little after playback ends
-QUICK_WINDOW = 3  # while a caller may be resuming (just after their reply ended): 60 ms ...
-QUICK_VOICED = 2  # ... of which 40 ms voiced starts speech, so the manager stops within ~100 ms
+# While a caller may be resuming (just after their reply ended) speech starts on 10 ms frames:
+# 2 voiced of the last 3 (20 ms of voice in 30 ms). On the corpus's resumed halves that hears the
+# caller 10-20 ms sooner than 2 of 3 20 ms frames (median 20-30 ms against 40 ms after the first
+# loud sample), so the manager stops within ~100 ms. The echo gate applies to each small frame.
+QUICK_FRAME_MS = 10
+QUICK_FRAME_BYTES = SAMPLE_RATE * QUICK_FRAME_MS // 1000 * 2
+QUICK_WINDOW = 3
+QUICK_VOICED = 2
 
 
 class Activity(Enum):
@@ -52,6 +58,7 @@ class VadEndpointer:
     def __init__(self, end_silence_ms: int, *, aggressiveness: int = 2) -> None:
         self.end_silence_ms = end_silence_ms
         self._vad = webrtcvad.Vad(aggressiveness)
+        self._quick_vad = webrtcvad.Vad(aggressiveness)  # its own state: it sees 10 ms frames
         self._quick = False
         self._last_voiced = False
         self.reset()
@@ -61,6 +68,7 @@ class VadEndpointer:
     def reset(self) -> None:
         self._buffer = b""
         self._window: deque[bool] = deque(maxlen=START_WINDOW)
+        self._quick_window: deque[bool] = deque(maxlen=QUICK_WINDOW)
         self._in_speech = False
         self._silent_ms = 0
         self._noise_floor = MIN_LEVEL / NOISE_FACTOR
@@ -112,7 +120,16 @@ class VadEndpointer:
 
     def _frame(self, frame: bytes) -> str | None:
         level = rms(frame)
-        voiced = level >= self._gate() and self._vad.is_speech(frame, SAMPLE_RATE)
+        gate = self._gate()
+        voiced = level >= gate and self._vad.is_speech(frame, SAMPLE_RATE)
+        quick_start = False
+        if self._quick and not self._in_speech:
+            for i in range(0, FRAME_BYTES, QUICK_FRAME_BYTES):
+                part = frame[i : i + QUICK_FRAME_BYTES]
+                self._quick_window.append(rms(part) >= gate and self._quick_vad.is_speech(part, SAMPLE_RATE))
+                quick_start = quick_start or sum(self._quick_window) >= QUICK_VOICED
+        else:
+            self._quick_window.clear()
         if self._echo_tail_ms > 0:
             self._echo_tail_ms = max(0, self._echo_tail_ms - FRAME_MS)
             if self._echo_tail_ms == 0:
@@ -123,8 +140,7 @@ class VadEndpointer:
         self._window.append(voiced)
         self._last_voiced = voiced
         if not self._in_speech:
-            recent = list(self._window)[-QUICK_WINDOW:] if self._quick else self._window
-            if sum(recent) >= (QUICK_VOICED if self._quick else START_VOICED):
+            if quick_start or sum(self._window) >= START_VOICED:
                 self._in_speech = True
                 self._silent_ms = 0
                 return "speech_start"

@@ -19,7 +19,8 @@ from rehearsal.voice.interfaces import SAMPLE_RATE, AudioChunk, VoiceUnavailable
 BLOCK_S = 0.02
 LOST = ("The microphone stopped working (was it unplugged?). Type your replies for now, "
         "or check it with `rehearsal devices` and start the call again.")
-SILENT_STREAM_S = 2.0  # a running stream that delivers nothing this long has lost its device
+SILENT_STREAM_S = 5.0  # a running stream that delivers nothing this long has lost its device (2 s was
+# reached on a loaded machine, two CPU hogs at load 14 on 2 cores: the call then went typed for good)
 
 
 class SoundDeviceMicrophone:
