@@ -38,6 +38,12 @@ HISTORY_S = 4.0  # far-end audio kept for alignment and delay estimation (window
 FAR_SNAP_S = 0.002  # the speaker's DAC stamps are exact to ~0.1 ms: a step beyond this is an underrun
 MIC_JUMP_S = 0.5  # a microphone stamp this far off its sample count: the stream was drained or restarted
 MIC_WINDOW = 100  # chunks (~2 s) over which the earliest microphone stamp is taken as the true one
+# The far end's alignment moves only when the measured delay leaves what AEC3 follows by itself:
+# every move makes AEC3 start over (scripted -3 dB echo: ~1 s of near-raw echo after each move,
+# none when the alignment stays put; docs/echo.md). Early by up to LEAD_MS - CAUSAL_MARGIN_MS
+# and late by up to FOLLOWS_S, AEC3's own delay estimator copes (it cancels up to ~0.45 s).
+CAUSAL_MARGIN_MS = 5
+FOLLOWS_S = 0.25
 
 EchoMode = Literal["auto", "on", "off"]
 
@@ -149,7 +155,9 @@ class WebRtcEchoCanceller:
         self._out = bytearray()
         self._lock = threading.Lock()
         self._estimator = DelayEstimator() if estimate_delay else None
-        self._delay_s: float | None = None
+        self._delay_s: float | None = None  # measured
+        self._aligned_s = 0.0  # in use for lining up the far end (moved only when AEC3 could not follow)
+        self.realignments = 0
         self.stats = EchoStats()
 
     # -- the far end (speaker callback thread) -------------------------------------------
@@ -215,12 +223,19 @@ class WebRtcEchoCanceller:
         return None if not gain else float(20 * np.log10(gain))
 
     @property
+    def echo_undecided(self) -> bool:
+        """The manager has been heard, but whether their voice comes back is not known yet (the
+        quick check takes ~0.1-0.4 s of it: echo_delay.py)."""
+        e = self._estimator
+        return e is not None and e.far_heard_s > 0 and not (e.quick_found or e.ruled_out)
+
+    @property
     def echo_measurements(self) -> int:
         return self._estimator.measurements if self._estimator is not None else 0
 
     def set_delay_ms(self, delay_ms: float) -> None:
         """Use a delay measured elsewhere (the Settings echo test) until the canceller measures its own."""
-        self._delay_s = delay_ms / 1000
+        self._delay_s = self._aligned_s = delay_ms / 1000
 
     def near_end(self, pcm: bytes, captured_at: float) -> bytes:
         with self._lock:
@@ -253,12 +268,21 @@ class WebRtcEchoCanceller:
             self._near_t += earliest
             self._mic_late = deque((d - earliest for d in self._mic_late), maxlen=MIC_WINDOW)
 
+    def _realign(self, measured: float) -> None:
+        """Move the alignment only if the echo now comes too early (AEC3 models a causal delay) or
+        too late for AEC3 to follow on its own."""
+        early = measured < self._aligned_s - (LEAD_MS - CAUSAL_MARGIN_MS) / 1000
+        if early or measured > self._aligned_s + FOLLOWS_S:
+            self._aligned_s = measured
+            self.realignments += 1
+
     def _frame(self, near: np.ndarray, at: float) -> np.ndarray:
         if self._estimator is not None:
             measured = self._estimator.observe(near, at, self._far)
             if measured is not None:
                 self._delay_s = measured
-        delay = (self._delay_s or 0.0) - LEAD_MS / 1000
+                self._realign(measured)
+        delay = self._aligned_s - LEAD_MS / 1000
         far = self._far.window(at - delay, FRAME)
         out = self._backend.process(near, np.clip(far, -32768, 32767).astype(np.int16))
         heard = self._far.window(at - (self._delay_s or 0.0), FRAME)  # what is in this frame's echo

@@ -78,9 +78,13 @@ class CallMicrophone(EchoCancelledMicrophone):
             return None
         if self.advice is None:
             self._check_echo()
-        if self.cancelling and self.canceller.learning and not self._echo_found:
+        c = self.canceller
+        if self.cancelling and c.learning and not self._echo_found and not c.echo_undecided:
             # Before AEC3 has learnt anything it ducks the caller too (a barge-in 0.6 s into the
-            # first line was lost with no echo at all): until echo is found, the microphone as it is.
+            # first line was lost with no echo at all): with no echo found (ruled out, or the manager
+            # not heard yet), the microphone as it is. While the quick check decides (the first
+            # ~0.1-0.4 s of the manager), the cleaned signal: the raw echo of a loud speaker had
+            # stopped the first line there in 6 of 6 calls at -6 and 0 dB.
             return raw[0]
         return chunk
 
