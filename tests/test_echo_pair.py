@@ -180,3 +180,16 @@ def test_the_ear_sends_the_stricter_gate_and_relaxes_it():
     ear.read()
     ear.far_end(None)
     assert endpointer.sent == [pytest.approx(0.4), pytest.approx(0.1), None]
+
+
+def test_the_echo_tests_delay_is_the_calls_first_guess():
+    from rehearsal.voice.echo_check import Advice, EchoReport, remember
+
+    settings = Settings(echo_cancellation="on")
+    _, fresh = with_echo_cancellation(TappedSpeaker(), FakeMicrophone(), settings)
+    assert fresh.canceller.delay_ms is None
+    remember(EchoReport(-9.0, 42.0, Advice.CANCELLER_ENOUGH, True), settings)
+    _, mic = with_echo_cancellation(TappedSpeaker(), FakeMicrophone(), settings)
+    assert mic.canceller.delay_ms == 42.0 and mic.canceller._aligned_s == 0.042
+    other = Settings(echo_cancellation="on", output_device="USB headset")
+    assert with_echo_cancellation(TappedSpeaker(), FakeMicrophone(), other)[1].canceller.delay_ms is None

@@ -44,6 +44,14 @@ MIC_WINDOW = 100  # chunks (~2 s) over which the earliest microphone stamp is ta
 # and late by up to FOLLOWS_S, AEC3's own delay estimator copes (it cancels up to ~0.45 s).
 CAUSAL_MARGIN_MS = 5
 FOLLOWS_S = 0.25
+# What AEC3 leaves uncancelled and the far end explains is not let through (`_suppress`). Seen in
+# whole calls at -6/0 dB: the loopback's delay moved 20 -> 45-250 ms while the caller talked, and
+# for the next line's first ~0.2 s AEC3 let the echo through untouched; taken for the caller going
+# on, it stopped the line, again and again (a 14-50 s loop).
+SUPPRESS_EARLY_S = 0.04  # the far end looked at, around the measured delay: this much earlier ...
+SUPPRESS_LATE_S = 0.25  # ... to this much later (a delay that moved and is not measured yet)
+UNCANCELLED = 0.5  # the output keeps this share of the microphone: AEC3 is not cancelling this frame
+EXPLAINED = 1.25  # the microphone is within this factor of the echo the far end predicts: no caller in it
 
 EchoMode = Literal["auto", "on", "off"]
 
@@ -158,6 +166,7 @@ class WebRtcEchoCanceller:
         self._delay_s: float | None = None  # measured
         self._aligned_s = 0.0  # in use for lining up the far end (moved only when AEC3 could not follow)
         self.realignments = 0
+        self.suppressed = 0  # frames `_suppress` silenced
         self.stats = EchoStats()
 
     # -- the far end (speaker callback thread) -------------------------------------------
@@ -268,6 +277,27 @@ class WebRtcEchoCanceller:
             self._near_t += earliest
             self._mic_late = deque((d - earliest for d in self._mic_late), maxlen=MIC_WINDOW)
 
+    def _suppress(self, near: np.ndarray, out: np.ndarray, at: float) -> np.ndarray:
+        """Silence a frame AEC3 did not cancel when the far end explains all of it (a double-talk check
+        by level: a caller adds energy the echo path cannot). The predicted echo is the echo's measured
+        gain times the loudest 10 ms of the far end over a span of delays, so a delay that has moved
+        is still covered; a caller quieter than ~0.75x the echo in such a frame is lost with it."""
+        gain = self._estimator.gain if self._estimator is not None else None
+        if self.name == "off" or not gain or gain < 0.1 or self._delay_s is None:
+            return out
+        n_in = float(np.sqrt(np.mean(near.astype(np.float64) ** 2)))
+        n_out = float(np.sqrt(np.mean(out.astype(np.float64) ** 2)))
+        if n_out < UNCANCELLED * n_in:
+            return out
+        span = self._far.window(at - self._delay_s - SUPPRESS_LATE_S,
+                                int((SUPPRESS_LATE_S + SUPPRESS_EARLY_S) * SAMPLE_RATE) + FRAME)
+        frames = span[: len(span) // FRAME * FRAME].reshape(-1, FRAME).astype(np.float64)
+        predicted = gain * float(np.sqrt(np.max(np.mean(frames ** 2, axis=1))))
+        if n_in < EXPLAINED * predicted:
+            self.suppressed += 1
+            return np.zeros_like(out)
+        return out
+
     def _realign(self, measured: float) -> None:
         """Move the alignment only if the echo now comes too early (AEC3 models a causal delay) or
         too late for AEC3 to follow on its own."""
@@ -284,7 +314,7 @@ class WebRtcEchoCanceller:
                 self._realign(measured)
         delay = self._aligned_s - LEAD_MS / 1000
         far = self._far.window(at - delay, FRAME)
-        out = self._backend.process(near, np.clip(far, -32768, 32767).astype(np.int16))
+        out = self._suppress(near, self._backend.process(near, np.clip(far, -32768, 32767).astype(np.int16)), at)
         heard = self._far.window(at - (self._delay_s or 0.0), FRAME)  # what is in this frame's echo
         self.stats.frame(near, out, heard, FRAME / SAMPLE_RATE)
         return out

@@ -35,6 +35,7 @@ MIN_NCC = 0.2  # normalised correlation below which the sweep was not found
 CANCELLER_COPES_DB = -8.0
 MAX_WITH_CANCELLER_DB = 0.0
 GATE_COPES_DB = -15.0
+REMEMBERED = "echo.json"  # in the config folder: the last echo test's delay, the call's first guess
 
 
 class Advice(enum.Enum):
@@ -155,7 +156,44 @@ def measure_echo(settings=None, *, canceller: bool | None = None) -> EchoReport:
         if speaker is not None:
             speaker.close()
     level_db, delay_ms = max(readings, key=lambda r: r[0])
-    return EchoReport(level_db, delay_ms, advise(level_db, canceller), canceller)
+    report = EchoReport(level_db, delay_ms, advise(level_db, canceller), canceller)
+    remember(report, settings)
+    return report
+
+
+def _devices(settings) -> list:
+    return [getattr(settings, "input_device", None), getattr(settings, "output_device", None)]
+
+
+def remember(report: EchoReport, settings=None) -> None:
+    """Keep the measured delay for these devices: the next call's canceller starts from it
+    (`remembered_delay_ms`) instead of the clocks alone. A file that cannot be written is no loss."""
+    import json
+
+    from rehearsal.paths import config_dir
+
+    if report.delay_ms is None:
+        return
+    try:
+        config_dir().mkdir(parents=True, exist_ok=True)
+        (config_dir() / REMEMBERED).write_text(json.dumps(
+            {"delay_ms": report.delay_ms, "level_db": report.level_db, "devices": _devices(settings)}))
+    except OSError:
+        pass
+
+
+def remembered_delay_ms(settings=None) -> float | None:
+    """The delay the last echo test measured on these devices (None: never tested, or other devices)."""
+    import json
+
+    from rehearsal.paths import config_dir
+
+    try:
+        saved = json.loads((config_dir() / REMEMBERED).read_text())
+        delay = float(saved["delay_ms"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return delay if saved.get("devices") == _devices(settings) and 0 <= delay <= 1000 else None
 
 
 def _one_sweep(mic, speaker, far: _FarEnd) -> tuple[float, float | None]:

@@ -25,7 +25,7 @@ from collections.abc import Callable
 
 from rehearsal.settings import Settings
 from rehearsal.voice.echo import Unprocessed, WebRtcEchoCanceller, create_echo_canceller
-from rehearsal.voice.echo_check import Advice, EchoReport, advise, canceller_installed
+from rehearsal.voice.echo_check import Advice, EchoReport, advise, canceller_installed, remembered_delay_ms
 from rehearsal.voice.echo_devices import EchoCancelledMicrophone
 from rehearsal.voice.interfaces import AudioChunk, Microphone, Speaker, VoiceUnavailable
 
@@ -133,6 +133,9 @@ def with_echo_cancellation(speaker: Speaker | None, microphone: Microphone | Non
     cancelling = isinstance(canceller, WebRtcEchoCanceller)
     if not cancelling:
         canceller = WebRtcEchoCanceller(Unprocessed())
+    delay_ms = remembered_delay_ms(settings)  # the Settings echo test's, on these devices
+    if delay_ms is not None:
+        canceller.set_delay_ms(delay_ms)  # the first guess, until the call measures its own
     wrapped = CallMicrophone(microphone, canceller, cancelling=cancelling, warn=warn)
     speaker.on_block = canceller.far_end
     return speaker, wrapped
