@@ -83,13 +83,13 @@ class CallFigures:
     gaps: list[float] = field(default_factory=list)
     erle_db: float | None = None  # the live canceller: median ERLE of 100 ms blocks of the manager, once learnt
     delay_ms: float | None = None
-    realignments: int = 0
+    realignments: int = 0  # times the far end's alignment was moved (each makes AEC3 start over)
+    suppressed: int = 0  # 10 ms frames the residual-echo check silenced
     advice: list[str] = field(default_factory=list)  # what the call told the user about the echo
     names: list[str] = field(default_factory=list)
     gate: float | None = None  # the echo gate's factor at the end of the call
     echo_db: float | None = None  # the echo's level, as measured during the call
     seconds: float = 0.0
-    cpu_per_s: float | None = None  # the canceller's CPU per second of microphone audio
 
     @property
     def clean(self) -> bool:
@@ -148,7 +148,7 @@ def echo_call(level_db: float | None, recognizer, reply_pcm: bytes, *, synthesiz
                       times=len(plan) + 1)
         if until_advice:
             events.on(ev.Notice, lambda e: runner.hang_up())
-        started, cpu = time.monotonic(), time.process_time()
+        started = time.monotonic()
         try:
             runner.start()
             figures.stalled = not events.ended.wait(timeout_s)
@@ -164,6 +164,7 @@ def echo_call(level_db: float | None, recognizer, reply_pcm: bytes, *, synthesiz
     figures.erle_db = getattr(canceller, "median_erle_db", None) if cancel else None
     figures.delay_ms = getattr(canceller, "delay_ms", None)
     figures.realignments = getattr(canceller, "realignments", 0)
+    figures.suppressed = getattr(canceller, "suppressed", 0)
     figures.gate = getattr(mic, "echo_gate", None)
     figures.echo_db = getattr(canceller, "echo_db", None)
     _sum_up(figures, events, reply_pcm, caller, said, plan)

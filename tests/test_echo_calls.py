@@ -23,6 +23,7 @@ from virtual_user import speech_wav, wav_pcm
 
 pytestmark = [pytest.mark.audio, pytest.mark.vosk]
 ALL_LEVELS = [0.0, -6.0, 0.0, -13.0, -9.0]  # line by line; the first answered, the others talked over
+REPLY = "Thank you. Could I ask for some feedback?"  # a pause inside: one turn, not two
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +33,7 @@ def engines(virtual_audio, ko_model_path, tmp_path_factory):
     from rehearsal.voice.recognizer import load_recognizer
     from rehearsal.voice.tts import create_synthesizer
 
-    reply = wav_pcm(speech_wav("Thank you for taking my call. Could I ask for feedback?",
+    reply = wav_pcm(speech_wav(REPLY,
                                tmp_path_factory.mktemp("echo-calls") / "reply.wav"))
     synthesizer = create_synthesizer(Settings())
     yield load_recognizer(ko_model_path), reply, synthesizer
@@ -81,9 +82,10 @@ def test_without_the_canceller_mild_echo_still_works(engines, no_echo_left):
     assert len(f.advice) <= 1  # if anything, one sentence about the volume
 
 
-@pytest.mark.parametrize("level", [-6.0, 0.0])
+@pytest.mark.parametrize("level", [-6.0])
 def test_without_the_canceller_loud_echo_is_named_once(engines, level, no_echo_left):
-    """Here the gate alone cannot tell the echo from the caller (issue #15): the call says so, once."""
+    """Here the gate alone cannot tell the echo from the caller (issue #15): the call says so, once.
+    (0 dB without the canceller: the echo test's reading, tests/test_echo.py.)"""
     f = _call(engines, level, cancel=False, until_advice=True, timeout_s=25)
     assert len(f.advice) == 1, f.advice
     assert "headphones" in f.advice[0], f.advice

@@ -31,6 +31,7 @@ MAX_LAG_S = 1.0  # longest delay looked for (Bluetooth speakers reach ~300 ms, p
 EVERY_S = 1.0  # how often it is measured while the manager is audible
 MIN_FAR_RMS = 100.0  # int16 RMS of the far end below which there is nothing to correlate
 MIN_AUDIBLE = 0.1  # lags whose far-end energy is under this share of the loudest are not looked at
+WHOLE_NCC = 0.8  # above this the mic is taken as echo alone for its level (reads at most ~2 dB high)
 MIN_NCC = 0.3  # normalised correlation below which a peak is not trusted
 AGREE_S = 0.004  # two measurements this close agree
 KEEP_S = 0.002  # a change smaller than this is not worth disturbing the canceller
@@ -128,6 +129,10 @@ class DelayEstimator:
         self.confidence = float(ncc[best])
         if self.confidence < min_ncc:
             return None
-        self.gain = max(0.0, float(corr[best] / max(windows[best], 1e-9)))  # the far end's projection on the mic
+        # The far end's projection on the mic; when the mic is nearly all echo (high NCC) divided by
+        # the NCC, so a window the delay moved inside (an underrun: part of the echo at another lag)
+        # does not read low: a -6 dB loop once read -9 dB twice on a machine at load 17.
+        projection = max(0.0, float(corr[best] / max(windows[best], 1e-9)))
+        self.gain = projection / self.confidence if self.confidence >= WHOLE_NCC else projection
         self.measurements += count
         return (lag - best) / RATE
