@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from rehearsal.voice.echo import _Stream
+    from rehearsal.voice.echo_stream import _Stream
 
 RATE = 16_000
 WINDOW_S = 1.5  # microphone audio correlated each time
