@@ -12,7 +12,10 @@ server's buffers, the microphone's input latency) is then measured by cross-corr
 far end against the microphone (`DelayEstimator`, re-run every second while the manager speaks,
 so a drifting delay is followed). The adaptive filter itself is WebRTC's AEC3 (through
 `pywebrtc-audio`; see docs/echo.md for the measurements behind that choice), fed the far end
-`LEAD_MS` early so the small error left is a causal delay its own estimator finds.
+`LEAD_MS` early so the small error left is a causal delay its own estimator finds. The
+alignment is moved only when the measured delay leaves what AEC3 follows itself (each move makes
+it start over), and a frame AEC3 left as it was, which the far end fully explains, is silenced
+(`_suppress`), so a moved delay it has not caught up with is not taken for the caller.
 
 The engine is optional (`pip install rehearsal[echo]`); without it `create_echo_canceller`
 says so in a sentence and returns the pass-through, so the app runs as before.
