@@ -194,3 +194,16 @@ def test_the_echo_tests_delay_is_the_calls_first_guess():
     assert mic.canceller.delay_ms == 42.0 and mic.canceller._aligned_s == 0.042
     other = Settings(echo_cancellation="on", output_device="USB headset")
     assert with_echo_cancellation(TappedSpeaker(), FakeMicrophone(), other)[1].canceller.delay_ms is None
+
+
+def test_the_advice_waits_for_two_readings_that_agree_not_two_in_a_row():
+    class Meter:
+        echo_db, echo_measurements, delay_ms = None, 0, 20.0
+
+    told, meter = [], Meter()
+    mic = CallMicrophone(FakeMicrophone(), meter, cancelling=False, warn=told.append)
+    for level in (-6.2, -1.0, -5.9):  # the caller talked over the second reading
+        meter.echo_db, meter.echo_measurements = level, meter.echo_measurements + 1
+        mic._check_echo()
+        mic._check_echo()  # no new reading: nothing changes
+    assert len(told) == 1 and "echo at -6 dB" in told[0] and mic.advice is Advice.HEADPHONES

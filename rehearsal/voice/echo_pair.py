@@ -46,7 +46,7 @@ class CallMicrophone(EchoCancelledMicrophone):
         self.cancelling = cancelling  # False: the meter only (echo cancellation off or missing)
         self._warn = warn
         self._seen = 0
-        self._last_db: float | None = None
+        self._readings: list[float] = []  # the echo's level, each time it was measured
         self.advice: Advice | None = None  # set once the echo was measured (and said, if it matters)
 
     @property
@@ -94,15 +94,19 @@ class CallMicrophone(EchoCancelledMicrophone):
         return echo_db is not None and echo_db >= ECHO_MATTERS_DB
 
     def _check_echo(self) -> None:
-        """Once two readings of the echo agree, decide the advice; say it if it asks something of the user."""
+        """Once two readings of the echo agree (any two: the caller talking over one reading must not
+        keep the next from counting), decide the advice; say it if it asks something of the user."""
         if self.canceller.echo_measurements == self._seen:
             return
         self._seen = self.canceller.echo_measurements
-        level, last = self.canceller.echo_db, self._last_db
-        self._last_db = level
-        if level is None or last is None or abs(level - last) > AGREE_DB:
+        level = self.canceller.echo_db
+        if level is None:
             return
-        level = max(level, last)
+        agreeing = [r for r in self._readings if abs(r - level) <= AGREE_DB]
+        self._readings.append(level)
+        if not agreeing:
+            return
+        level = max(level, *agreeing)
         self.advice = advise(level, self.cancelling)
         if self.advice in WARN_ADVICE and self._warn is not None:
             report = EchoReport(level, self.canceller.delay_ms, self.advice, self.cancelling or canceller_installed())
