@@ -38,8 +38,7 @@ KEEP_S = 0.002  # a change smaller than this is not worth disturbing the cancell
 QUICK_WINDOW_S = 0.3  # the quick check: this much microphone audio ...
 QUICK_LAG_S = 0.25  # ... over lags this short (few lags: a chance peak stays far under QUICK_NCC)
 QUICK_EVERY_S = 0.05
-QUICK_UNTIL_S = 0.6  # of the manager's voice; then only the slow measurement (and, with no echo found, the
-# raw mic: undecided, AEC3 still learning would duck a caller talking over the first line)
+QUICK_UNTIL_S = 1.0  # of the manager's voice; then only the slow measurement
 QUICK_NCC = 0.5
 QUIET_DB = -20.0  # the microphone this far under the far end (lag window included): no echo that matters
 RULE_OUT_S = QUICK_LAG_S + 0.15  # far end heard this long before echo can be ruled out
