@@ -187,7 +187,7 @@ def test_the_cancelled_microphone_cleans_and_forwards():
 
 @pytest.mark.parametrize("level_db, canceller, advice", [
     (-60, True, Advice.NO_ECHO), (-20, True, Advice.CANCELLER_ENOUGH), (-9, True, Advice.CANCELLER_ENOUGH),
-    (-6, True, Advice.CANCELLER_ENOUGH), (0.5, True, Advice.CANCELLER_ENOUGH), (3, True, Advice.LOWER_VOLUME),
+    (-6, True, Advice.CANCELLER_ENOUGH), (0, True, Advice.LOWER_VOLUME), (3, True, Advice.LOWER_VOLUME),
     (8, True, Advice.HEADPHONES), (-60, False, Advice.NO_ECHO),
     (-20, False, Advice.LOWER_VOLUME), (-9, False, Advice.HEADPHONES),
 ])
