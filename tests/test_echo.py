@@ -142,7 +142,7 @@ def test_the_canceller_follows_a_delay_change(virtual_audio, speech, no_echo_lef
 
 
 def test_the_echo_test_reports_the_level_and_advice(virtual_audio, no_echo_left):
-    from rehearsal.voice.echo_check import Advice, measure_echo
+    from rehearsal.voice.echo_check import Advice, measure_echo, remembered_delay_ms
 
     quiet = measure_echo(canceller=True)
     assert quiet.advice is Advice.NO_ECHO and quiet.level_db == float("-inf")
@@ -154,6 +154,7 @@ def test_the_echo_test_reports_the_level_and_advice(virtual_audio, no_echo_left)
     assert 0 <= mild.delay_ms <= 300
     assert loud.level_db == pytest.approx(0, abs=1.5) and loud.advice is Advice.HEADPHONES
     assert "headphones" in loud.message and "rehearsal[echo]" in loud.message
+    assert remembered_delay_ms() == pytest.approx(loud.delay_ms)  # the next call's first guess
 
 
 def test_the_echo_test_command(virtual_audio, no_echo_left):

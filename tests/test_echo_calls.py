@@ -1,11 +1,15 @@
 """Whole calls with echo (issue #15): the virtual speaker looped back into the virtual microphone
 at -13, -9, -6 and 0 dB, with and without the echo canceller, through the real loop.
 
-With the canceller (-13, -9 dB) every reply is heard as one turn, the manager's voice never makes a turn or
-an interruption, the call never stalls, and talking over the manager still stops them (one call
-per level does all of it: the second reply barges in). Without
-it the product cannot keep the call clean at loud echo: what it does then is say so, once
-(use headphones), which is what is asserted. One synthesizer and one recogniser serve every call.
+With the canceller one call visits every level (tests/echo_call.py): the first line at 0 dB
+(the first seconds, before the canceller knows the room, are the hardest), then a line at each
+level, each talked over by the caller, the volume turned while the caller answers. At -13, -9
+and -6 dB every reply must be heard as one turn (at 0 dB one may come out as two: 3 of 13 runs),
+the manager's voice must never stop a line, the call must never stall, and every barge-in must
+stop the manager; at 0 dB the call says once to turn the volume down. Without the canceller the product
+cannot keep a loud-echo call clean: what it does then is say so, once (use headphones), which is
+what is asserted; at -13 dB the echo gate alone still copes. One synthesiser (its renders cached
+on disk, REHEARSAL_TTS_CACHE) and one recogniser serve every call.
 """
 
 from __future__ import annotations
@@ -14,12 +18,13 @@ import re
 
 import pytest
 
-from echo_call import REPLIES, echo_call
+from echo_call import echo_call
 from echo_rig import loopbacks_loaded
 from virtual_user import speech_wav, wav_pcm
 
 pytestmark = [pytest.mark.audio, pytest.mark.vosk]
-LEVELS = [-13.0, -9.0, -6.0, 0.0]
+ALL_LEVELS = [0.0, -6.0, 0.0, -13.0, -9.0]  # line by line; the first answered, the others talked over
+REPLY = "Thank you. Could I ask for some feedback?"  # a pause inside: one turn, not two
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +34,7 @@ def engines(virtual_audio, ko_model_path, tmp_path_factory):
     from rehearsal.voice.recognizer import load_recognizer
     from rehearsal.voice.tts import create_synthesizer
 
-    reply = wav_pcm(speech_wav("Thank you for taking my call. Could I ask for feedback?",
+    reply = wav_pcm(speech_wav(REPLY,
                                tmp_path_factory.mktemp("echo-calls") / "reply.wav"))
     synthesizer = create_synthesizer(Settings())
     yield load_recognizer(ko_model_path), reply, synthesizer
@@ -46,51 +51,45 @@ def no_echo_left(virtual_audio):
 def _call(engines, level, **kwargs):
     recognizer, reply, synthesizer = engines
     figures = echo_call(level, recognizer, reply, synthesizer=synthesizer, **kwargs)
-    print(f"echo {level} dB cancel={figures.cancelling}: {figures.names} gaps={figures.gaps} "
-          f"erle={figures.erle_db} echo={figures.echo_db} gate={figures.gate} delay={figures.delay_ms} advice={figures.advice} ({figures.seconds:.1f} s)")
+    per_level = [(lf.level_db, lf.replies_heard, lf.replies_said, lf.false_turns, lf.interrupted, lf.barge_ins)
+                 for lf in figures.levels]
+    print(f"echo {level} dB cancel={figures.cancelling}: {figures.names} levels={per_level} gaps={figures.gaps} "
+          f"erle={figures.erle_db} echo={figures.echo_db} gate={figures.gate} delay={figures.delay_ms} "
+          f"realigned={figures.realignments} advice={figures.advice} ({figures.seconds:.1f} s)")
     return figures
 
 
-@pytest.mark.parametrize("level", [-13.0, -9.0])
-def test_with_the_canceller_every_reply_is_one_turn_and_barge_in_works(engines, level, no_echo_left):
-    """The first reply answers the first line; the second talks over the second line, 1 s in."""
-    f = _call(engines, level, barge_in=True)
-    assert not f.stalled, f.names
-    assert f.replies_said == REPLIES and f.replies_heard == REPLIES, f.names
-    assert f.false_turns == 0, f.names
-    # The second line, by the caller. The first line: before the canceller has found the echo
-    # (~1.5 s of the manager) the call hears the raw microphone (AEC3 would duck a caller with no
-    # echo at all); at -6 and 0 dB the raw echo has stopped it there once in a few calls (docs/echo.md).
-    assert f.interrupted - f.first_line_interrupted == 1, f.names
-    if level <= -9:
-        assert not f.first_line_interrupted, f.names
-    assert f.names[-1] == "CallEnded" and f.names.count("TurnScored") == REPLIES, f.names
-    # A turn gap is not a stall: figures are in the benchmark; 3.8 s seen once on the busy machine.
-    assert len(f.gaps) == REPLIES and all(0.2 < g < 6.0 for g in f.gaps), f.gaps
+def test_with_the_canceller_every_level_is_a_clean_call(engines, no_echo_left):
+    from rehearsal.voice.echo_check import CANCELLER_COPES_DB
+
+    f = _call(engines, ALL_LEVELS[0], levels=ALL_LEVELS[1:], barge_in=True)
+    for lf in f.levels:  # -13, -9, -6 and 0 dB, each with at least one barge-in
+        assert lf.barge_ins >= 1 and lf.interrupted == lf.barge_ins, (lf, f.names)
+        if lf.level_db <= CANCELLER_COPES_DB:
+            assert lf.replies_heard == lf.replies_said and lf.false_turns == 0, (lf, f.names)
+        else:  # 0 dB: one reply came out as two turns in 3 of 13 runs (docs/echo.md); the call says so
+            assert lf.replies_heard >= lf.replies_said - 1 and lf.false_turns <= 1, (lf, f.names)
+    assert {lf.level_db for lf in f.levels} == {-13.0, -9.0, -6.0, 0.0}
+    assert not f.stalled and not f.first_line_interrupted, f.names
+    assert f.replies_said == len(ALL_LEVELS), f.names
+    assert f.names[-1] == "CallEnded" and f.names.count("TurnScored") >= len(ALL_LEVELS), f.names
+    # A turn gap is not a stall (figures in the benchmark; 3.8 s seen once on the busy machine).
+    assert len(f.gaps) == len(ALL_LEVELS) and all(0.2 < g < 6.0 for g in f.gaps), f.gaps
     assert f.delay_ms is not None and 0 <= f.delay_ms <= 300  # measured during the call
-
-
-@pytest.mark.parametrize("level", [-6.0, 0.0])
-def test_with_the_canceller_loud_echo_says_turn_the_volume_down(engines, level, no_echo_left):
-    """At -6 and 0 dB the canceller often copes (bench: 4/4 replies heard in one run) but not always
-    (at -6 dB a reply lost in 1 of 5 test runs, and at the merge a barge-in heard as the echo's false
-    turn; at 0 dB lost and a 20 s stall until the manager asked "are you there?" in 2 of 5): the
-    product's answer is to say, once, to turn the volume down or use headphones, and the call still
-    gets to its end."""
-    f = _call(engines, level, barge_in=True)
-    assert len(f.advice) == 1 and ("volume down" in f.advice[0] or "headphones" in f.advice[0]), f.advice
-    assert f.names[-1] == "CallEnded", f.names
+    # The first line is at 0 dB, beyond what the canceller always copes with: said once.
+    assert CANCELLER_COPES_DB < 0.0 and len(f.advice) == 1 and "volume down" in f.advice[0], f.advice
 
 
 def test_without_the_canceller_mild_echo_still_works(engines, no_echo_left):
     f = _call(engines, -13.0, cancel=False, barge_in=True)
-    assert not f.stalled and f.replies_heard == REPLIES and f.false_turns == 0 and f.interrupted == 1, f.names
+    assert f.clean, f.names
     assert len(f.advice) <= 1  # if anything, one sentence about the volume
 
 
-@pytest.mark.parametrize("level", [-6.0, 0.0])
+@pytest.mark.parametrize("level", [-6.0])
 def test_without_the_canceller_loud_echo_is_named_once(engines, level, no_echo_left):
-    """Here the gate alone cannot tell the echo from the caller (issue #15): the call says so, once."""
+    """Here the gate alone cannot tell the echo from the caller (issue #15): the call says so, once.
+    (0 dB without the canceller: the echo test's reading, tests/test_echo.py.)"""
     f = _call(engines, level, cancel=False, until_advice=True, timeout_s=25)
     assert len(f.advice) == 1, f.advice
     assert "headphones" in f.advice[0], f.advice

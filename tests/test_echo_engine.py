@@ -186,8 +186,9 @@ def test_the_cancelled_microphone_cleans_and_forwards():
 
 
 @pytest.mark.parametrize("level_db, canceller, advice", [
-    (-60, True, Advice.NO_ECHO), (-20, True, Advice.CANCELLER_ENOUGH), (-9, True, Advice.CANCELLER_ENOUGH), (-6, True, Advice.LOWER_VOLUME),
-    (-3, True, Advice.LOWER_VOLUME), (4, True, Advice.HEADPHONES), (-60, False, Advice.NO_ECHO),
+    (-60, True, Advice.NO_ECHO), (-20, True, Advice.CANCELLER_ENOUGH), (-9, True, Advice.CANCELLER_ENOUGH),
+    (-6, True, Advice.CANCELLER_ENOUGH), (0, True, Advice.LOWER_VOLUME), (3, True, Advice.LOWER_VOLUME),
+    (8, True, Advice.HEADPHONES), (-60, False, Advice.NO_ECHO),
     (-20, False, Advice.LOWER_VOLUME), (-9, False, Advice.HEADPHONES),
 ])
 def test_advice_follows_the_measured_limits(level_db, canceller, advice):

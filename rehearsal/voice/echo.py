@@ -12,7 +12,10 @@ server's buffers, the microphone's input latency) is then measured by cross-corr
 far end against the microphone (`DelayEstimator`, re-run every second while the manager speaks,
 so a drifting delay is followed). The adaptive filter itself is WebRTC's AEC3 (through
 `pywebrtc-audio`; see docs/echo.md for the measurements behind that choice), fed the far end
-`LEAD_MS` early so the small error left is a causal delay its own estimator finds.
+`LEAD_MS` early so the small error left is a causal delay its own estimator finds. The
+alignment is moved only when the measured delay leaves what AEC3 follows itself (each move makes
+it start over), and a frame AEC3 left as it was, which the far end fully explains, is silenced
+(`_suppress`), so a moved delay it has not caught up with is not taken for the caller.
 
 The engine is optional (`pip install rehearsal[echo]`); without it `create_echo_canceller`
 says so in a sentence and returns the pass-through, so the app runs as before.
@@ -29,15 +32,29 @@ import numpy as np
 from rehearsal.voice.echo_backends import BACKENDS, Backend, BackendName, load_backend
 from rehearsal.voice.echo_delay import DelayEstimator
 from rehearsal.voice.echo_stats import EchoStats
+from rehearsal.voice.echo_stream import _Stream
 from rehearsal.voice.interfaces import SAMPLE_RATE, VoiceUnavailable
 
 FRAME = SAMPLE_RATE // 100  # the canceller works on 10 ms frames
 LEAD_MS = 30  # the far end goes in this much early: AEC3 models a causal delay and finds the rest itself
 # (30-40 ms gave the best ERLE on a -9 dB take; 0 ms lost ~9 dB, 60+ ms lost more: docs/echo.md)
-HISTORY_S = 4.0  # far-end audio kept for alignment and delay estimation (window + longest lag)
 FAR_SNAP_S = 0.002  # the speaker's DAC stamps are exact to ~0.1 ms: a step beyond this is an underrun
 MIC_JUMP_S = 0.5  # a microphone stamp this far off its sample count: the stream was drained or restarted
 MIC_WINDOW = 100  # chunks (~2 s) over which the earliest microphone stamp is taken as the true one
+# The far end's alignment moves only when the measured delay leaves what AEC3 follows by itself:
+# every move makes AEC3 start over (scripted -3 dB echo: ~1 s of near-raw echo after each move,
+# none when the alignment stays put; docs/echo.md). Early by up to LEAD_MS - CAUSAL_MARGIN_MS
+# and late by up to FOLLOWS_S, AEC3's own delay estimator copes (it cancels up to ~0.45 s).
+CAUSAL_MARGIN_MS = 5
+FOLLOWS_S = 0.25
+# What AEC3 leaves uncancelled and the far end explains is not let through (`_suppress`). Seen in
+# whole calls at -6/0 dB: the loopback's delay moved 20 -> 45-250 ms while the caller talked, and
+# for the next line's first ~0.2 s AEC3 let the echo through untouched; taken for the caller going
+# on, it stopped the line, again and again (a 14-50 s loop).
+SUPPRESS_EARLY_S = 0.04  # the far end looked at, around the measured delay: this much earlier ...
+SUPPRESS_LATE_S = 0.25  # ... to this much later (a delay that moved and is not measured yet)
+UNCANCELLED = 0.5  # the output keeps this share of the microphone: AEC3 is not cancelling this frame
+EXPLAINED = 1.25  # the microphone is within this factor of the echo the far end predicts: no caller in it
 
 EchoMode = Literal["auto", "on", "off"]
 
@@ -88,48 +105,6 @@ class Unprocessed:
         return near
 
 
-class _Stream:
-    """Samples at SAMPLE_RATE placed on the monotonic clock: index i is at `t0 + i / SAMPLE_RATE`."""
-
-    def __init__(self, history_s: float = HISTORY_S) -> None:
-        self.t0: float | None = None
-        self.samples = np.zeros(0, dtype=np.float32)
-        self._keep = int(history_s * SAMPLE_RATE)
-
-    @property
-    def end_time(self) -> float:
-        return (self.t0 or 0.0) + len(self.samples) / SAMPLE_RATE
-
-    def add(self, samples: np.ndarray, start_at: float | None = None) -> None:
-        """Append `samples`; placed at `start_at` if given (silence put in before, or what it
-        overlaps overwritten), else right after what is there."""
-        if self.t0 is None:
-            self.t0 = start_at or 0.0
-        elif start_at is not None:
-            gap = int(round((start_at - self.end_time) * SAMPLE_RATE))
-            if gap > 0:
-                self.samples = np.concatenate([self.samples, np.zeros(min(gap, self._keep), np.float32)])
-            else:
-                self.samples = self.samples[: max(0, len(self.samples) + gap)]
-            self.t0 = start_at - len(self.samples) / SAMPLE_RATE
-        self.samples = np.concatenate([self.samples, samples])
-        excess = len(self.samples) - self._keep
-        if excess > 0:
-            self.samples = self.samples[excess:]
-            self.t0 += excess / SAMPLE_RATE
-
-    def window(self, start_at: float, n: int) -> np.ndarray:
-        """`n` samples from `start_at`; silence where nothing was played (or it is too old)."""
-        out = np.zeros(n, dtype=np.float32)
-        if self.t0 is None:
-            return out
-        first = int(round((start_at - self.t0) * SAMPLE_RATE))
-        lo, hi = max(0, first), min(len(self.samples), first + n)
-        if hi > lo:
-            out[lo - first : hi - first] = self.samples[lo:hi]
-        return out
-
-
 class WebRtcEchoCanceller:
     """Clock alignment + measured delay + a maintained adaptive canceller (AEC3 by default)."""
 
@@ -149,7 +124,10 @@ class WebRtcEchoCanceller:
         self._out = bytearray()
         self._lock = threading.Lock()
         self._estimator = DelayEstimator() if estimate_delay else None
-        self._delay_s: float | None = None
+        self._delay_s: float | None = None  # measured
+        self._aligned_s = 0.0  # in use for lining up the far end (moved only when AEC3 could not follow)
+        self.realignments = 0
+        self.suppressed = 0  # frames `_suppress` silenced
         self.stats = EchoStats()
 
     # -- the far end (speaker callback thread) -------------------------------------------
@@ -215,12 +193,19 @@ class WebRtcEchoCanceller:
         return None if not gain else float(20 * np.log10(gain))
 
     @property
+    def echo_undecided(self) -> bool:
+        """The manager has been heard, but whether their voice comes back is not known yet (the
+        quick check takes ~0.1-0.4 s of it: echo_delay.py)."""
+        e = self._estimator
+        return e is not None and e.far_heard_s > 0 and not (e.quick_found or e.ruled_out)
+
+    @property
     def echo_measurements(self) -> int:
         return self._estimator.measurements if self._estimator is not None else 0
 
     def set_delay_ms(self, delay_ms: float) -> None:
         """Use a delay measured elsewhere (the Settings echo test) until the canceller measures its own."""
-        self._delay_s = delay_ms / 1000
+        self._delay_s = self._aligned_s = delay_ms / 1000
 
     def near_end(self, pcm: bytes, captured_at: float) -> bytes:
         with self._lock:
@@ -253,14 +238,44 @@ class WebRtcEchoCanceller:
             self._near_t += earliest
             self._mic_late = deque((d - earliest for d in self._mic_late), maxlen=MIC_WINDOW)
 
+    def _suppress(self, near: np.ndarray, out: np.ndarray, at: float) -> np.ndarray:
+        """Silence a frame AEC3 did not cancel when the far end explains all of it (a double-talk check
+        by level: a caller adds energy the echo path cannot). The predicted echo is the echo's measured
+        gain times the loudest 10 ms of the far end over a span of delays, so a delay that has moved
+        is still covered; a caller quieter than ~0.75x the echo in such a frame is lost with it."""
+        gain = self._estimator.gain if self._estimator is not None else None
+        if self.name == "off" or not gain or gain < 0.1 or self._delay_s is None:
+            return out
+        n_in = float(np.sqrt(np.mean(near.astype(np.float64) ** 2)))
+        n_out = float(np.sqrt(np.mean(out.astype(np.float64) ** 2)))
+        if n_out < UNCANCELLED * n_in:
+            return out
+        span = self._far.window(at - self._delay_s - SUPPRESS_LATE_S,
+                                int((SUPPRESS_LATE_S + SUPPRESS_EARLY_S) * SAMPLE_RATE) + FRAME)
+        frames = span[: len(span) // FRAME * FRAME].reshape(-1, FRAME).astype(np.float64)
+        predicted = gain * float(np.sqrt(np.max(np.mean(frames ** 2, axis=1))))
+        if n_in < EXPLAINED * predicted:
+            self.suppressed += 1
+            return np.zeros_like(out)
+        return out
+
+    def _realign(self, measured: float) -> None:
+        """Move the alignment only if the echo now comes too early (AEC3 models a causal delay) or
+        too late for AEC3 to follow on its own."""
+        early = measured < self._aligned_s - (LEAD_MS - CAUSAL_MARGIN_MS) / 1000
+        if early or measured > self._aligned_s + FOLLOWS_S:
+            self._aligned_s = measured
+            self.realignments += 1
+
     def _frame(self, near: np.ndarray, at: float) -> np.ndarray:
         if self._estimator is not None:
             measured = self._estimator.observe(near, at, self._far)
             if measured is not None:
                 self._delay_s = measured
-        delay = (self._delay_s or 0.0) - LEAD_MS / 1000
+                self._realign(measured)
+        delay = self._aligned_s - LEAD_MS / 1000
         far = self._far.window(at - delay, FRAME)
-        out = self._backend.process(near, np.clip(far, -32768, 32767).astype(np.int16))
+        out = self._suppress(near, self._backend.process(near, np.clip(far, -32768, 32767).astype(np.int16)), at)
         heard = self._far.window(at - (self._delay_s or 0.0), FRAME)  # what is in this frame's echo
         self.stats.frame(near, out, heard, FRAME / SAMPLE_RATE)
         return out

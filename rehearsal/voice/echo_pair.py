@@ -25,7 +25,7 @@ from collections.abc import Callable
 
 from rehearsal.settings import Settings
 from rehearsal.voice.echo import Unprocessed, WebRtcEchoCanceller, create_echo_canceller
-from rehearsal.voice.echo_check import Advice, EchoReport, advise, canceller_installed
+from rehearsal.voice.echo_check import Advice, EchoReport, advise, canceller_installed, remembered_delay_ms
 from rehearsal.voice.echo_devices import EchoCancelledMicrophone
 from rehearsal.voice.interfaces import AudioChunk, Microphone, Speaker, VoiceUnavailable
 
@@ -46,7 +46,7 @@ class CallMicrophone(EchoCancelledMicrophone):
         self.cancelling = cancelling  # False: the meter only (echo cancellation off or missing)
         self._warn = warn
         self._seen = 0
-        self._last_db: float | None = None
+        self._readings: list[float] = []  # the echo's level, each time it was measured
         self.advice: Advice | None = None  # set once the echo was measured (and said, if it matters)
 
     @property
@@ -78,9 +78,13 @@ class CallMicrophone(EchoCancelledMicrophone):
             return None
         if self.advice is None:
             self._check_echo()
-        if self.cancelling and self.canceller.learning and not self._echo_found:
+        c = self.canceller
+        if self.cancelling and c.learning and not self._echo_found and not c.echo_undecided:
             # Before AEC3 has learnt anything it ducks the caller too (a barge-in 0.6 s into the
-            # first line was lost with no echo at all): until echo is found, the microphone as it is.
+            # first line was lost with no echo at all): with no echo found (ruled out, or the manager
+            # not heard yet), the microphone as it is. While the quick check decides (the first
+            # ~0.1-0.4 s of the manager), the cleaned signal: the raw echo of a loud speaker had
+            # stopped the first line there in 6 of 6 calls at -6 and 0 dB.
             return raw[0]
         return chunk
 
@@ -90,15 +94,19 @@ class CallMicrophone(EchoCancelledMicrophone):
         return echo_db is not None and echo_db >= ECHO_MATTERS_DB
 
     def _check_echo(self) -> None:
-        """Once two readings of the echo agree, decide the advice; say it if it asks something of the user."""
+        """Once two readings of the echo agree (any two: the caller talking over one reading must not
+        keep the next from counting), decide the advice; say it if it asks something of the user."""
         if self.canceller.echo_measurements == self._seen:
             return
         self._seen = self.canceller.echo_measurements
-        level, last = self.canceller.echo_db, self._last_db
-        self._last_db = level
-        if level is None or last is None or abs(level - last) > AGREE_DB:
+        level = self.canceller.echo_db
+        if level is None:
             return
-        level = max(level, last)
+        agreeing = [r for r in self._readings if abs(r - level) <= AGREE_DB]
+        self._readings.append(level)
+        if not agreeing:
+            return
+        level = max(level, *agreeing)
         self.advice = advise(level, self.cancelling)
         if self.advice in WARN_ADVICE and self._warn is not None:
             report = EchoReport(level, self.canceller.delay_ms, self.advice, self.cancelling or canceller_installed())
@@ -129,6 +137,9 @@ def with_echo_cancellation(speaker: Speaker | None, microphone: Microphone | Non
     cancelling = isinstance(canceller, WebRtcEchoCanceller)
     if not cancelling:
         canceller = WebRtcEchoCanceller(Unprocessed())
+    delay_ms = remembered_delay_ms(settings)  # the Settings echo test's, on these devices
+    if delay_ms is not None:
+        canceller.set_delay_ms(delay_ms)  # the first guess, until the call measures its own
     wrapped = CallMicrophone(microphone, canceller, cancelling=cancelling, warn=warn)
     speaker.on_block = canceller.far_end
     return speaker, wrapped
