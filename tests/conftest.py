@@ -63,6 +63,35 @@ def ko_model_path() -> Path:
 
 
 @pytest.fixture(scope="session")
+def ko_recognizer(ko_model_path):
+    """The Korean Vosk model loaded once for the run (2-3 s and ~250 MB each time; 10-40 s on a busy
+    machine), with its pre-warmed spare session: tests that need a load of their own load one."""
+    from rehearsal.voice.recognizer import load_recognizer
+
+    return load_recognizer(ko_model_path)
+
+
+@pytest.fixture
+def shared_ko_loads(monkeypatch, ko_recognizer, ko_model_path):
+    """`load_recognizer` of the Korean model hands out the model already loaded (a recognizer of its
+    own on it, prewarm as asked) instead of reading 250 MB again; any other path loads for real.
+    Returns the (path, prewarm) of each load asked for, so a test can check what its code asked."""
+    from rehearsal.voice import engine_choice, recognizer
+
+    real, asked = recognizer.load_recognizer, []
+
+    def load(model_path, *, prewarm=True):
+        asked.append((model_path, prewarm))
+        if model_path is not None and Path(model_path) == ko_model_path:
+            return recognizer.VoskRecognizer(ko_recognizer._model, ko_model_path, ko_recognizer.load_seconds, prewarm=prewarm)
+        return real(model_path, prewarm=prewarm)
+
+    monkeypatch.setattr(recognizer, "load_recognizer", load)
+    monkeypatch.setattr(engine_choice, "load_recognizer", load)
+    return asked
+
+
+@pytest.fixture(scope="session")
 def english_model_path() -> Path:
     """An English Vosk model, when one is installed (never here; on a user's machine, maybe)."""
     env = os.environ.get("REHEARSAL_ENGLISH_MODEL")

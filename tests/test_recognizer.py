@@ -48,8 +48,8 @@ def manifest() -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def ko(ko_model_path):
-    return load_recognizer(ko_model_path)
+def ko(ko_recognizer):
+    return ko_recognizer  # loaded once for the run (conftest.py); loading is tested below on loads of their own
 
 
 @pytest.fixture(scope="module")
@@ -261,11 +261,12 @@ def test_nothing_installed():
         load_recognizer(None)
 
 
-def test_finds_the_model_from_the_settings_it_is_given(ko_model_path):
+def test_finds_the_model_from_the_settings_it_is_given(ko_model_path, shared_ko_loads):
     from rehearsal.settings import Settings
     from rehearsal.voice.engine_choice import create_recognizer
 
     assert create_recognizer(Settings(model_path=ko_model_path, recognizer="vosk")).path == ko_model_path
+    assert shared_ko_loads == [(ko_model_path, True)]
 
 
 # ------------------------------------------------------------------ English words (English model only)
