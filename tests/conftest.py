@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,41 @@ REQUIRE_VOICE = os.environ.get("REHEARSAL_REQUIRE_VOICE") == "1"
 # keeps .cache/ as it keeps the recordings): keyed by text, voice, engine version, settings and
 # the rendering code (rehearsal/voice/rendering.py), so a change to any of them renders anew.
 os.environ.setdefault("REHEARSAL_TTS_CACHE", str(REPO / ".cache" / "tts"))
+# Off with REHEARSAL_WARM_CACHES=0: see pytest_collection_finish.
+WARM_CACHES = os.environ.get("REHEARSAL_WARM_CACHES", "1") == "1"
+_warmers: list[subprocess.Popen] = []
+
+
+def pytest_collection_finish(session):
+    """When test_heard_back.py is to run, do its rendering and recognising ahead, at idle priority.
+
+    On a fresh machine (empty .cache/) that is the suite's biggest CPU cost (Piper renders every
+    built-in line, Whisper hears them: ~2.5 min on a quiet 2-core machine, 6 on a busy one). Started
+    now, in a process of its own at nice 19, it runs while the tests before it wait on real-time
+    audio, and yields the CPU whenever a test wants it. The test reads what it finished from the
+    caches (keyed by the exact inputs) and does the rest itself: it checks the same words either way.
+    """
+    if not WARM_CACHES or not any(item.path.name == "test_heard_back.py" for item in session.items):
+        return
+    if session.config.option.collectonly:
+        return
+    scratch = Path(tempfile.mkdtemp(prefix="rehearsal-warm-"))
+    env = dict(os.environ, REHEARSAL_DATA_DIR=str(scratch / "data"), REHEARSAL_CONFIG_DIR=str(scratch / "config"),
+               REHEARSAL_MODELS_DIR=str(scratch / "models"))
+    log = open(scratch / "warm.log", "wb")  # noqa: SIM115 - the child writes it until the session ends
+    _warmers.append(subprocess.Popen([sys.executable, str(REPO / "tests" / "heard_back_support.py")], cwd=REPO,
+                                     env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                                     preexec_fn=lambda: os.nice(19)))
+
+
+def pytest_sessionfinish(session):
+    for proc in _warmers:
+        if proc.poll() is None:
+            proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
 
 
 @pytest.fixture(autouse=True)
