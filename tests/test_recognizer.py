@@ -53,9 +53,22 @@ def ko(ko_recognizer):
 
 
 @pytest.fixture(scope="module")
-def reference(ko):
-    """korean.wav streamed in 100 ms chunks, once for the module."""
-    return transcribe_audio(ko, pcm_of("korean.wav"))
+def streamed(ko):
+    """korean.wav streamed in 100 ms chunks, as a microphone delivers it, once for the module:
+    the partial text after each chunk that changed it, and the final transcript."""
+    pcm = pcm_of("korean.wav")
+    session = ko.session()
+    partials = []
+    for i in range(0, len(pcm), CHUNK):
+        if session.accept_audio(pcm[i : i + CHUNK]):
+            partials.append(session.partial())
+    return session, partials, session.finish()
+
+
+@pytest.fixture(scope="module")
+def reference(streamed):
+    """What Vosk heard in korean.wav streamed in 100 ms chunks (the other tests compare with it)."""
+    return streamed[2]
 
 
 def test_loads_the_model_and_reports_load_time(ko):
@@ -64,16 +77,10 @@ def test_loads_the_model_and_reports_load_time(ko):
     assert isinstance(ko.session(), RecognitionSession)
 
 
-def test_partials_change_as_audio_streams_in(ko):
-    pcm = pcm_of("korean.wav")
-    session = ko.session()
-    partials = []
-    for i in range(0, len(pcm), CHUNK):
-        if session.accept_audio(pcm[i : i + CHUNK]):
-            partials.append(session.partial())
+def test_partials_change_as_audio_streams_in(streamed):
+    session, partials, transcript = streamed
     assert len(set(partials)) >= 3  # the guess grows while the person speaks
     assert all(partials), "a change is only reported when there is text"
-    transcript = session.finish()
     assert transcript.text and transcript.text == " ".join(w.text for w in transcript.words)
     assert session.partial() == transcript.text
 
