@@ -20,7 +20,7 @@ REQUIRE_VOICE = os.environ.get("REHEARSAL_REQUIRE_VOICE") == "1"
 os.environ.setdefault("REHEARSAL_TTS_CACHE", str(REPO / ".cache" / "tts"))
 # Off with REHEARSAL_WARM_CACHES=0: see pytest_collection_finish.
 WARM_CACHES = os.environ.get("REHEARSAL_WARM_CACHES", "1") == "1"
-_warmers: list[subprocess.Popen] = []
+_warmers: list[tuple[Path, subprocess.Popen]] = []
 
 
 def pytest_collection_finish(session):
@@ -32,27 +32,31 @@ def pytest_collection_finish(session):
     audio, and yields the CPU whenever a test wants it. The test reads what it finished from the
     caches (keyed by the exact inputs) and does the rest itself: it checks the same words either way.
     """
-    if not WARM_CACHES or not any(item.path.name == "test_heard_back.py" for item in session.items):
+    cache = os.environ.get("REHEARSAL_TTS_CACHE")
+    if not (WARM_CACHES and cache) or session.config.option.collectonly:
         return
-    if session.config.option.collectonly:
+    if not any(item.path.name == "test_heard_back.py" for item in session.items):
         return
-    scratch = Path(tempfile.mkdtemp(prefix="rehearsal-warm-"))
+    scratch = Path(tempfile.mkdtemp(prefix="rehearsal-warm-"))  # its own data folders, as every test has
     env = dict(os.environ, REHEARSAL_DATA_DIR=str(scratch / "data"), REHEARSAL_CONFIG_DIR=str(scratch / "config"),
                REHEARSAL_MODELS_DIR=str(scratch / "models"))
-    log = open(scratch / "warm.log", "wb")  # noqa: SIM115 - the child writes it until the session ends
-    _warmers.append(subprocess.Popen([sys.executable, str(REPO / "tests" / "heard_back_support.py")], cwd=REPO,
-                                     env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                                     preexec_fn=lambda: os.nice(19)))
+    Path(cache).mkdir(parents=True, exist_ok=True)
+    with open(Path(cache) / "warm.log", "wb") as log:  # what it said, kept for a look
+        proc = subprocess.Popen([sys.executable, str(REPO / "tests" / "heard_back_support.py")], cwd=REPO, env=env,
+                                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                                preexec_fn=lambda: os.nice(19))
+    _warmers.append((scratch, proc))
 
 
 def pytest_sessionfinish(session):
-    for proc in _warmers:
+    for scratch, proc in _warmers:
         if proc.poll() is None:
             proc.terminate()
         try:
             proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)
