@@ -20,21 +20,16 @@ import time
 import pytest
 
 from conftest import _skip_or_fail
-from heard_back_support import hear_lines, load_whisper, to_16k, transcribe, wer, words
+from heard_back_support import HEARD_CACHE, builtin_lines, hear_lines, load_whisper, to_16k, transcribe, wer, words
 from rehearsal.scenario import catalog
 from rehearsal.settings import Settings
 from rehearsal.voice.casting import spec_for
 from rehearsal.voice.tts import engine_choice
 from rehearsal.voice.interfaces import Audio, VoiceUnavailable
-from rehearsal.voice.rendering import cache_folder
 
 # Word error rate allowed over all built-in lines; the share of a line's words that must be heard right.
 MAX_WER = {"piper": 0.09, "pyttsx3": 0.15}
 MIN_LINE_HITS = 0.5
-# What Whisper heard in each batch of rendered lines, kept next to the renders (heard_back_support.hear_lines):
-# with the renders cached, recognising them again was ~80 s per engine on a busy machine, to hear the same words.
-# In the renders' folder (conftest.py): kept, and cleared, with them.
-HEARD_CACHE = cache_folder() / "heard" if cache_folder() else None
 # Through the speaker, one line: what the render-level test above cannot see is the playback path
 # (the stream's rate, the callback, a line cut short, the gap between sentences), and that path is the
 # same whatever engine rendered the audio (both render 22,050 Hz mono). Every line's words per engine
@@ -42,15 +37,6 @@ HEARD_CACHE = cache_folder() / "heard" if cache_folder() else None
 # A line of three sentences, in the voice users get by default (Piper, phone line); 21 words, so that
 # one word Whisper tiny.en mishears is 5 %, not the 11 % of a 9-word line ("your name" -> "your man").
 SPEAKER_LINE = ("blunt-feedback", "reapply")  # "We'll have another PM opening around the third quarter. If ..."
-
-
-def builtin_lines(settings: Settings) -> list[tuple[str, str, str, object]]:
-    out = []
-    for entry in catalog.entries():
-        scenario = entry.scenario
-        for turn_id, turn in scenario.turns.items():
-            out.append((scenario.id, turn_id, turn.text, spec_for(scenario.speaker(turn_id).voice, settings)))
-    return out
 
 
 @pytest.fixture(scope="module")

@@ -48,14 +48,27 @@ def manifest() -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def ko(ko_model_path):
-    return load_recognizer(ko_model_path)
+def ko(ko_recognizer):
+    return ko_recognizer  # loaded once for the run (conftest.py); loading is tested below on loads of their own
 
 
 @pytest.fixture(scope="module")
-def reference(ko):
-    """korean.wav streamed in 100 ms chunks, once for the module."""
-    return transcribe_audio(ko, pcm_of("korean.wav"))
+def streamed(ko):
+    """korean.wav streamed in 100 ms chunks, as a microphone delivers it, once for the module:
+    the partial text after each chunk that changed it, and the final transcript."""
+    pcm = pcm_of("korean.wav")
+    session = ko.session()
+    partials = []
+    for i in range(0, len(pcm), CHUNK):
+        if session.accept_audio(pcm[i : i + CHUNK]):
+            partials.append(session.partial())
+    return session, partials, session.finish()
+
+
+@pytest.fixture(scope="module")
+def reference(streamed):
+    """What Vosk heard in korean.wav streamed in 100 ms chunks (the other tests compare with it)."""
+    return streamed[2]
 
 
 def test_loads_the_model_and_reports_load_time(ko):
@@ -64,16 +77,10 @@ def test_loads_the_model_and_reports_load_time(ko):
     assert isinstance(ko.session(), RecognitionSession)
 
 
-def test_partials_change_as_audio_streams_in(ko):
-    pcm = pcm_of("korean.wav")
-    session = ko.session()
-    partials = []
-    for i in range(0, len(pcm), CHUNK):
-        if session.accept_audio(pcm[i : i + CHUNK]):
-            partials.append(session.partial())
+def test_partials_change_as_audio_streams_in(streamed):
+    session, partials, transcript = streamed
     assert len(set(partials)) >= 3  # the guess grows while the person speaks
     assert all(partials), "a change is only reported when there is text"
-    transcript = session.finish()
     assert transcript.text and transcript.text == " ".join(w.text for w in transcript.words)
     assert session.partial() == transcript.text
 
@@ -279,11 +286,12 @@ def test_nothing_installed():
         load_recognizer(None)
 
 
-def test_finds_the_model_from_the_settings_it_is_given(ko_model_path):
+def test_finds_the_model_from_the_settings_it_is_given(ko_model_path, shared_ko_loads):
     from rehearsal.settings import Settings
     from rehearsal.voice.engine_choice import create_recognizer
 
     assert create_recognizer(Settings(model_path=ko_model_path, recognizer="vosk")).path == ko_model_path
+    assert shared_ko_loads == [(ko_model_path, True)]
 
 
 # ------------------------------------------------------------------ English words (English model only)

@@ -1,4 +1,9 @@
-"""`rehearsal transcribe`: WAVs of many kinds read right, transcribed by the real (Korean) model."""
+"""`rehearsal transcribe`: WAVs of many kinds read right, transcribed by the real (Korean) model.
+
+The command's model load is the run's one load of the Korean model (`shared_ko_loads`,
+conftest.py): loading it is tested in tests/test_recognizer.py; a load per test here cost
+10-40 s each on a busy machine.
+"""
 
 from __future__ import annotations
 
@@ -135,7 +140,7 @@ def test_no_model_says_what_to_install(tmp_path, capsys, monkeypatch):
 
 
 @pytest.mark.vosk
-def test_8k_mono_json(tmp_path, capsys, ko_model_path):
+def test_8k_mono_json(tmp_path, capsys, ko_model_path, shared_ko_loads):
     path = write_wav(tmp_path / "phone.wav", resample(speech(), 8_000), 8_000, 16)
     assert main(["transcribe", str(path), "--json", "--model", str(ko_model_path)]) == 0
     report = json.loads(capsys.readouterr().out)
@@ -148,10 +153,11 @@ def test_8k_mono_json(tmp_path, capsys, ko_model_path):
         assert 0 <= w["start"] <= w["end"] <= report["duration_s"] + 0.05
     assert report["text"] == " ".join(w["text"] for w in report["words"])
     assert report["delivery"]["words"] == len(report["words"])
+    assert shared_ko_loads == [(ko_model_path, False)]  # one recording: no spare session warming beside it
 
 
 @pytest.mark.vosk
-def test_44k_stereo_24bit_prints_the_transcript(tmp_path, capsys, ko_model_path):
+def test_44k_stereo_24bit_prints_the_transcript(tmp_path, capsys, ko_model_path, shared_ko_loads):
     left = resample(speech(), 44_100)
     stereo = np.stack([left, left], axis=1)
     path = write_wav(tmp_path / "studio.wav", stereo, 44_100, 24, extensible=True)
@@ -161,7 +167,7 @@ def test_44k_stereo_24bit_prints_the_transcript(tmp_path, capsys, ko_model_path)
 
 
 @pytest.mark.vosk
-def test_silence_says_nothing_was_recognised(capsys, ko_model_path):
+def test_silence_says_nothing_was_recognised(capsys, ko_model_path, shared_ko_loads):
     assert main(["transcribe", str(AUDIO / "silence.wav"), "--model", str(ko_model_path)]) == 0
     assert capsys.readouterr().out.strip() == "(no speech recognised)"
 
