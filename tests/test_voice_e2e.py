@@ -12,6 +12,7 @@ import threading
 import pytest
 
 from rehearsal.call import events as ev
+from rehearsal.conversation.hearing import PREROLL_CHUNKS
 from rehearsal.settings import Settings
 from virtual_user import VirtualCaller, speech_wav, wav_pcm
 from voice_support import SCENARIO, Events, fake_judge, real_runner, run_aloud
@@ -63,8 +64,12 @@ def test_a_whole_call_aloud(virtual_audio, recognizer, reply_pcm):
     reply_s = len(reply_pcm) / 32000
     for heard, scored in zip(events.of(ev.ReplyHeard), events.of(ev.TurnScored), strict=True):
         audio = heard.audio
-        # The whole reply, with a short pre-roll and the trailing silence that ended it.
-        assert reply_s <= audio.seconds <= reply_s + 0.5 + 0.5 + 1.0
+        # The whole reply, with the pre-roll and the trailing silence that ended it. How long that
+        # silence is, is the turn policy's to decide: 0.5 s here when the words are fresh, longer
+        # while the recogniser is behind (turn_stale_ms, on a busy machine) and never past
+        # turn_max_pause_ms; a block of slack. (5.70 s against the old fixed 5.67 s bound under load.)
+        preroll_s = PREROLL_CHUNKS * 0.02
+        assert reply_s <= audio.seconds <= reply_s + preroll_s + settings.turn_max_pause_ms / 1000 + 0.1
         words = heard.transcript.words
         assert words, "the recogniser produced no words at all"
         assert all(0 <= w.start <= w.end <= audio.seconds + 0.05 for w in words)
