@@ -224,3 +224,21 @@ RULES_JUDGE4 = [
 def test_session_judge4_rules(context, text, gratitude, asks, tone):
     v = Judge(learned=False).judge(text, context)
     assert (v.gratitude.detected, v.feedback_request.detected, v.tone.label) == (gratitude, asks, tone)
+
+
+# Session judge5: thanks with an object thanks for it, even after a "no" (the recognizer drops the full
+# stop in "No. Thank you so much for your time."); a recognizer's "your" for "you're" still declines.
+RULES_JUDGE5 = [
+    ("Is there anything else I can help with?", "no thank you so much for your time", True, False, "positive"),
+    ("Is there anything else I can help with?", "No. Thank you so much for your time.", True, False, "positive"),
+    ("Shall I send you the panel's notes?", "no im good thank you for the call", True, False, "positive"),
+    ("Shall I send you the panel's notes?", "nah your alright thanks", False, False, "neutral"),
+    ("Shall I send you the panel's notes?", "No thank you, I'm done with this company.", False, False, "negative"),
+    (None, "no thanks for nothing", False, False, "negative"),
+]
+
+
+@pytest.mark.parametrize(("context", "text", "gratitude", "asks", "tone"), RULES_JUDGE5)
+def test_session_judge5_rules(context, text, gratitude, asks, tone):
+    v = Judge(learned=False).judge(text, context)
+    assert (v.gratitude.detected, v.feedback_request.detected, v.tone.label) == (gratitude, asks, tone)

@@ -20,6 +20,7 @@ from rehearsal.judging.verdict import Evidence, drop_contained
 _FULL_AFTER = re.compile(r"^ (?:for|again|everyone|all|to you|so much|very much|personally|heaps|kindly|a million)\b")
 _FULL_INSIDE = re.compile(r"\b(?:so much|very much|a lot|heaps|a ton|many|thousand)\b")
 _WARM_BEFORE = frozenset("to proper big huge massive special heartfelt sincere sincerely really truly".split())
+_THANKS_FOR_SOMETHING = re.compile(r"^ (?:so much |very much |a lot |again )?(?:for|to you)\b|^ (?:so|very) much\b")
 _AUXILIARIES = frozenset("can do am will is are was were would could should did have has why".split())
 
 WARM = 1.0
@@ -126,7 +127,13 @@ def _after(text: str, end: int, words: int = 8) -> str:
 
 def _refusal(norm: Normalized, first: int, before: list[str], after: str) -> bool:
     """ "No thanks", "thanks but no", "I don't need feedback, thanks, I'm good": declining, not thanking."""
-    if before[-1:] and before[-1] in lx.REFUSAL_BEFORE or lx.THANKS_BUT_NO.match(after):
+    if lx.THANKS_BUT_NO.match(after):
+        return True
+    if _THANKS_FOR_SOMETHING.match(after):
+        # "No. Thank you so much for your time.", heard as "no thank you so much for your time", and
+        # "no I'm good, thank you for the call": thanks with an object thanks for it (session judge5).
+        return False
+    if before[-1:] and before[-1] in lx.REFUSAL_BEFORE:
         return True
     if first > 0 and norm.words[first - 1].text in lx.REFUSAL_BEFORE:
         if norm.words[first - 1].sentence == norm.words[first].sentence:
