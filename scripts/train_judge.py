@@ -56,7 +56,7 @@ class Config:
     # (learned.LearnedReader.take_thanks_at), and whether the gratitude combiner sees only the rules'
     # findings about thanks (not the tone's, the request's or the door's: a grievance or a demand after
     # the thanks must not count against it).
-    take_thanks_at: float = 0.7
+    take_thanks_at: float = 0.9  # chosen by 5-fold CV (benchmarks/bench_judge_thanks.py; docs/judge.md)
     grat_own: bool = False
     # Chosen by 5-fold cross-validation (benchmarks/bench_judge_cv.py; docs/judge.md): character n-grams
     # helped the feedback request and hurt tone, the stretches helped tone and not the request.
