@@ -242,3 +242,22 @@ RULES_JUDGE5 = [
 def test_session_judge5_rules(context, text, gratitude, asks, tone):
     v = Judge(learned=False).judge(text, context)
     assert (v.gratitude.detected, v.feedback_request.detected, v.tone.label) == (gratitude, asks, tone)
+
+
+# Session judge5: thanks for the call, then a new clause the recognizer ran on (no full stop): the words
+# after it are not what the thanks is for; sarcastic objects of the thanks itself still count.
+THANKS_THEN_A_CLAUSE = [
+    ("thanks for letting me know i guess it just wasnt meant to be", True),
+    ("thank you for the call i know it was last minute", True),
+    ("thanks for calling nothing else from me", True),
+    ("thanks for calling me back i was ghosted by two other firms", True),
+    ("thanks for nothing", False),
+    ("thanks for the generic email", False),
+    ("thanks for calling weeks late", False),
+    ("Thank you for your time, I guess.", False),
+]
+
+
+@pytest.mark.parametrize(("text", "gratitude"), THANKS_THEN_A_CLAUSE)
+def test_thanks_for_the_call_then_a_new_clause(text, gratitude):
+    assert Judge(learned=False).judge(text).gratitude.detected is gratitude

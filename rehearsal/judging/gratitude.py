@@ -188,6 +188,7 @@ def _sarcastic(norm: Normalized, first: int, end: int) -> int | None:
     following = [w.text for w in norm.words[last + 1 : last + 11] if w.sentence == sentence]
     if "but" in following:
         following = following[: following.index("but")]
+    following = _own_object(following)
     m = lx.SARCASTIC_OBJECT.search(" ".join(following))
     if m:
         upto = last + len(" ".join(following)[: m.end()].split())
@@ -197,6 +198,27 @@ def _sarcastic(norm: Normalized, first: int, end: int) -> int | None:
     if len(words) > 1 and words[-1].text == "not" and words[-2].text not in _AUXILIARIES:
         return end
     return None
+
+
+# Thanks for the call, then a new clause: what follows is not what the thanks is for. The recognizer
+# drops the full stop in "Thanks for letting me know. I guess it wasn't meant to be.", and the words
+# after it ("i guess", "nothing else", "the automated email") must not make the thanks sarcastic
+# (session judge5).
+_SINCERE_OBJECT = re.compile(
+    r"for (?:calling|ringing|phoning|the call|the update|your time|letting me know|getting back to me"
+    r"|calling me back|ringing me back|picking up|explaining|being honest|your honesty)"
+)
+_NEW_CLAUSE = frozenset("i it the we you a honestly nothing my this".split())
+
+
+def _own_object(following: list[str]) -> list[str]:
+    """The words after a thanks up to the end of its object, when a new clause starts after a plain one."""
+    for n in range(2, 6):
+        if _SINCERE_OBJECT.fullmatch(" ".join(following[:n])) and len(following) > n:
+            nxt = following[n]
+            if nxt in _NEW_CLAUSE or following[n : n + 2] == ["for", "what"]:
+                return following[:n]
+    return following
 
 
 def _conditional(kind: str, before: list[str], after: str) -> bool:
