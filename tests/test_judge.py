@@ -235,6 +235,7 @@ RULES_JUDGE5 = [
     ("Shall I send you the panel's notes?", "nah your alright thanks", False, False, "neutral"),
     ("Shall I send you the panel's notes?", "No thank you, I'm done with this company.", False, False, "negative"),
     (None, "no thanks for nothing", False, False, "negative"),
+    ("Would you like me to put you forward for the next round?", "not now thanks", False, False, "neutral"),
 ]
 
 

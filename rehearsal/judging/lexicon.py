@@ -82,6 +82,7 @@ DECLINE_BEFORE = re.compile(
     # "No, I'm alright, thanks." / "Nah, you're alright, thanks.": an offer turned down (session judge4;
     # "your" as the recognizer writes "you're", session judge5)
     r"|\b(?:no|nah|nope) (?:i am|you are|your|we are|i will be) (?:\w+ )?(?:alright|all right|fine|good|okay|ok|all set)\b"
+    r"|\bnot (?:right )?now ?$"  # "Not right now, thanks, maybe another time." (session judge5)
 )
 DECLINE_AFTER = re.compile(r"^(?: though| anyway)? i am (?:good|fine|okay|ok|all set|alright)$")
 
