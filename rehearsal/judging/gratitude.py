@@ -213,6 +213,8 @@ _NEW_CLAUSE = frozenset("i it the we you a honestly nothing my this".split())
 
 def _own_object(following: list[str]) -> list[str]:
     """The words after a thanks up to the end of its object, when a new clause starts after a plain one."""
+    if following[:1] != ["for"]:
+        return following
     for n in range(2, 6):
         if _SINCERE_OBJECT.fullmatch(" ".join(following[:n])) and len(following) > n:
             nxt = following[n]
