@@ -50,6 +50,8 @@ VARIANTS = {
     "min1": replace(tj.Config(), min_rows=1),
     "min3": replace(tj.Config(), min_rows=3),
     "iters600": replace(tj.Config(), iters=600),
+    # Session judge5: the gratitude combiner reads only the rules' findings about thanks.
+    "grat-own": replace(tj.Config(), grat_own=True),
 }
 
 
@@ -72,6 +74,7 @@ def main() -> None:
     parser.add_argument("--misses", action="store_true", help="also print the hard training rows each variant gets wrong out of fold (their text: training rows only)")
     parser.add_argument("--never-train-on", default="", help="splits (comma-separated) scored but kept out of every training fold")
     parser.add_argument("--overrule", default="", help="thresholds to try on each fold's reader, as g/f/t;g/f/t (overrule_at: gratitude, request, tone); no retraining")
+    parser.add_argument("--take-thanks", default="", help="take_thanks_at values to try (comma-separated), each with the shipped overrule_at; no retraining")
     args = parser.parse_args()
     never = set(filter(None, args.never_train_on.split(",")))
     examples = tj.featurize(training_rows())
@@ -86,7 +89,8 @@ def main() -> None:
     print(f"{args.folds}-fold CV over {len(examples) // 2} training rows" + (f" (+{len(extra) // 2} authored rows in every training fold)" if extra else ""))
     print(f"{'reader':>10}  " + "  ".join(f"{name} (n={sum(map(fn, examples)) // 2}): " + " / ".join(DIMS) for name, fn in slices.items()))
     print(f"{'rules':>10}  " + "  ".join(" ".join(f"{rules_agreement([e for e in examples if fn(e)])[d]:.3f}" for d in DIMS) for fn in slices.values()))
-    thresholds = [None] + [tuple(float(x) for x in t.split("/")) for t in filter(None, args.overrule.split(";"))]
+    thresholds: list = [None] + [tuple(float(x) for x in t.split("/")) for t in filter(None, args.overrule.split(";"))]
+    thresholds += [float(x) for x in filter(None, args.take_thanks.split(","))]
     for name in args.variants.split(","):
         config = VARIANTS[name]
         got: dict = {(t, s): [] for t in thresholds for s in slices}
@@ -103,9 +107,10 @@ def main() -> None:
                     if wrong:
                         text = e.row.text if j % 2 == 0 else e.row.recognized
                         print(f"  miss {e.row.id} {'/'.join(wrong)}: {text!r}")
-            shipped = dict(spec["overrule_at"])
+            shipped, take = dict(spec["overrule_at"]), spec["take_thanks_at"]
             for t in thresholds:
-                spec["overrule_at"] = shipped if t is None else dict(zip(tj.CLASSES, t))
+                spec["overrule_at"] = dict(zip(tj.CLASSES, t)) if isinstance(t, tuple) else shipped
+                spec["take_thanks_at"] = t if isinstance(t, float) else take if t is None else t[0]
                 for s, fn in slices.items():
                     part = [e for e in test if fn(e)]
                     got[(t, s)].append(tj.agreement(spec, part))
@@ -113,7 +118,7 @@ def main() -> None:
                 sizes[s].append(sum(map(fn, test)))
         for t in thresholds:
             line = "  ".join(" ".join(f"{pooled(got[(t, s)], sizes[s])[d]:.3f}" for d in DIMS) for s in slices)
-            label = name if t is None else f"{name}@{'/'.join(map(str, t))}"
+            label = name if t is None else f"{name}@{'/'.join(map(str, t))}" if isinstance(t, tuple) else f"{name}@take{t}"
             print(f"{label:>10}  {line}", flush=True)
 
 if __name__ == "__main__":

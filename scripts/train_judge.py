@@ -52,6 +52,12 @@ class Config:
     # rows: +0.002 hard, +0.001 everyday, +0.003 on the newest batches; tone's 0.5 helped the newest
     # batches and cost the everyday ones, so it stays 0.6)
     overrule_at: tuple[float, float, float] = (0.7, 0.5, 0.6)
+    # Session judge5: the reader's confidence needed to take away sincere thanks the rules found
+    # (learned.LearnedReader.take_thanks_at), and whether the gratitude combiner sees only the rules'
+    # findings about thanks (not the tone's, the request's or the door's: a grievance or a demand after
+    # the thanks must not count against it).
+    take_thanks_at: float = 0.9  # chosen by 5-fold CV (benchmarks/bench_judge_thanks.py; docs/judge.md)
+    grat_own: bool = False
     # Chosen by 5-fold cross-validation (benchmarks/bench_judge_cv.py; docs/judge.md): character n-grams
     # helped the feedback request and hurt tone, the stretches helped tone and not the request.
     chars: tuple[str, ...] = ("feedback_request",)  # decisions whose text model also reads character 3-/4-grams (features.text_features)
@@ -171,6 +177,7 @@ def train(rows: list[Row], config: Config = Config(), examples: list[Example] | 
     folds = np.array([_fold(ex.row.id, config.folds) for ex in examples])
     spec: dict = {"version": 1, "text": {}, "combiner": {}, "trained_on": _describe(rows), "config": {**config.__dict__, "chars": list(config.chars), "windows": list(config.windows)}}
     spec["overrule_at"] = dict(zip(CLASSES, config.overrule_at))
+    spec["take_thanks_at"] = config.take_thanks_at
     for dim, classes in CLASSES.items():
         y = np.array([label(ex.row, dim) for ex in examples])
         k = len(classes)
@@ -197,7 +204,8 @@ def train(rows: list[Row], config: Config = Config(), examples: list[Example] | 
         win_best = _window_best(win_of, win_oof, oof)
         sig_counts = Counter(s for ex in examples[::2] for s in set(ex.signals))
         stretches = dim in config.windows
-        names = [f"text:{cl}" for cl in classes] + ([f"win:{cl}" for cl in classes] if stretches else []) + sorted(s for s, cnt in sig_counts.items() if cnt >= 3)
+        own = (lambda s: s.startswith(_GRAT_OWN)) if dim == "gratitude" and config.grat_own else (lambda s: True)
+        names = [f"text:{cl}" for cl in classes] + ([f"win:{cl}" for cl in classes] if stretches else []) + sorted(s for s, cnt in sig_counts.items() if cnt >= 3 and own(s))
         cindex = {name: i for i, name in enumerate(names)}
         crow, ccol, cval = [], [], []
         for i, ex in enumerate(examples):
@@ -217,6 +225,9 @@ def train(rows: list[Row], config: Config = Config(), examples: list[Example] | 
         cw, cb = fit(np.array(crow), np.array(ccol), np.array(cval), n, len(names), y, k, hard, config.combiner_l2, config.iters)
         spec["combiner"][dim] = {"classes": classes, "vocab": names, "w": _round(cw), "b": _round(cb)}
     return spec
+
+
+_GRAT_OWN = ("r:thanks", "r:polite_request", "c:")  # the findings the gratitude combiner reads with Config.grat_own
 
 
 def _window_best(win_of: np.ndarray, win_scores: np.ndarray, whole: np.ndarray) -> np.ndarray:

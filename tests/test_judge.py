@@ -224,3 +224,41 @@ RULES_JUDGE4 = [
 def test_session_judge4_rules(context, text, gratitude, asks, tone):
     v = Judge(learned=False).judge(text, context)
     assert (v.gratitude.detected, v.feedback_request.detected, v.tone.label) == (gratitude, asks, tone)
+
+
+# Session judge5: thanks with an object thanks for it, even after a "no" (the recognizer drops the full
+# stop in "No. Thank you so much for your time."); a recognizer's "your" for "you're" still declines.
+RULES_JUDGE5 = [
+    ("Is there anything else I can help with?", "no thank you so much for your time", True, False, "positive"),
+    ("Is there anything else I can help with?", "No. Thank you so much for your time.", True, False, "positive"),
+    ("Shall I send you the panel's notes?", "no im good thank you for the call", True, False, "positive"),
+    ("Shall I send you the panel's notes?", "nah your alright thanks", False, False, "neutral"),
+    ("Shall I send you the panel's notes?", "No thank you, I'm done with this company.", False, False, "negative"),
+    (None, "no thanks for nothing", False, False, "negative"),
+    ("Would you like me to put you forward for the next round?", "not now thanks", False, False, "neutral"),
+]
+
+
+@pytest.mark.parametrize(("context", "text", "gratitude", "asks", "tone"), RULES_JUDGE5)
+def test_session_judge5_rules(context, text, gratitude, asks, tone):
+    v = Judge(learned=False).judge(text, context)
+    assert (v.gratitude.detected, v.feedback_request.detected, v.tone.label) == (gratitude, asks, tone)
+
+
+# Session judge5: thanks for the call, then a new clause the recognizer ran on (no full stop): the words
+# after it are not what the thanks is for; sarcastic objects of the thanks itself still count.
+THANKS_THEN_A_CLAUSE = [
+    ("thanks for letting me know i guess it just wasnt meant to be", True),
+    ("thank you for the call i know it was last minute", True),
+    ("thanks for calling nothing else from me", True),
+    ("thanks for calling me back i was ghosted by two other firms", True),
+    ("thanks for nothing", False),
+    ("thanks for the generic email", False),
+    ("thanks for calling weeks late", False),
+    ("Thank you for your time, I guess.", False),
+]
+
+
+@pytest.mark.parametrize(("text", "gratitude"), THANKS_THEN_A_CLAUSE)
+def test_thanks_for_the_call_then_a_new_clause(text, gratitude):
+    assert Judge(learned=False).judge(text).gratitude.detected is gratitude

@@ -20,6 +20,7 @@ from rehearsal.judging.verdict import Evidence, drop_contained
 _FULL_AFTER = re.compile(r"^ (?:for|again|everyone|all|to you|so much|very much|personally|heaps|kindly|a million)\b")
 _FULL_INSIDE = re.compile(r"\b(?:so much|very much|a lot|heaps|a ton|many|thousand)\b")
 _WARM_BEFORE = frozenset("to proper big huge massive special heartfelt sincere sincerely really truly".split())
+_THANKS_FOR_SOMETHING = re.compile(r"^ (?:so much |very much |a lot |again )?(?:for|to you)\b|^ (?:so|very) much\b")
 _AUXILIARIES = frozenset("can do am will is are was were would could should did have has why".split())
 
 WARM = 1.0
@@ -126,7 +127,13 @@ def _after(text: str, end: int, words: int = 8) -> str:
 
 def _refusal(norm: Normalized, first: int, before: list[str], after: str) -> bool:
     """ "No thanks", "thanks but no", "I don't need feedback, thanks, I'm good": declining, not thanking."""
-    if before[-1:] and before[-1] in lx.REFUSAL_BEFORE or lx.THANKS_BUT_NO.match(after):
+    if lx.THANKS_BUT_NO.match(after):
+        return True
+    if _THANKS_FOR_SOMETHING.match(after):
+        # "No. Thank you so much for your time.", heard as "no thank you so much for your time", and
+        # "no I'm good, thank you for the call": thanks with an object thanks for it (session judge5).
+        return False
+    if before[-1:] and before[-1] in lx.REFUSAL_BEFORE:
         return True
     if first > 0 and norm.words[first - 1].text in lx.REFUSAL_BEFORE:
         if norm.words[first - 1].sentence == norm.words[first].sentence:
@@ -181,6 +188,7 @@ def _sarcastic(norm: Normalized, first: int, end: int) -> int | None:
     following = [w.text for w in norm.words[last + 1 : last + 11] if w.sentence == sentence]
     if "but" in following:
         following = following[: following.index("but")]
+    following = _own_object(following)
     m = lx.SARCASTIC_OBJECT.search(" ".join(following))
     if m:
         upto = last + len(" ".join(following)[: m.end()].split())
@@ -190,6 +198,29 @@ def _sarcastic(norm: Normalized, first: int, end: int) -> int | None:
     if len(words) > 1 and words[-1].text == "not" and words[-2].text not in _AUXILIARIES:
         return end
     return None
+
+
+# Thanks for the call, then a new clause: what follows is not what the thanks is for. The recognizer
+# drops the full stop in "Thanks for letting me know. I guess it wasn't meant to be.", and the words
+# after it ("i guess", "nothing else", "the automated email") must not make the thanks sarcastic
+# (session judge5).
+_SINCERE_OBJECT = re.compile(
+    r"for (?:calling|ringing|phoning|the call|the update|your time|letting me know|getting back to me"
+    r"|calling me back|ringing me back|picking up|explaining|being honest|your honesty)"
+)
+_NEW_CLAUSE = frozenset("i it the we you a honestly nothing my this".split())
+
+
+def _own_object(following: list[str]) -> list[str]:
+    """The words after a thanks up to the end of its object, when a new clause starts after a plain one."""
+    if following[:1] != ["for"]:
+        return following
+    for n in range(2, 6):
+        if _SINCERE_OBJECT.fullmatch(" ".join(following[:n])) and len(following) > n:
+            nxt = following[n]
+            if nxt in _NEW_CLAUSE or following[n : n + 2] == ["for", "what"]:
+                return following[:n]
+    return following
 
 
 def _conditional(kind: str, before: list[str], after: str) -> bool:

@@ -67,6 +67,10 @@ class LearnedReader:
         self.combiner = {dim: _Linear(spec["combiner"][dim]) for dim in DIMENSIONS}
         self.trained_on: str = spec.get("trained_on", "")
         self.overrule_at: dict[str, float] = spec.get("overrule_at", dict.fromkeys(DIMENSIONS, 0.5))
+        # Sincere thanks the rules found is taken away only at this confidence (session judge5): the
+        # guide counts thanks followed by a grievance or a demand as gratitude, and the reader, which
+        # reads the whole reply, had learned to drop it there.
+        self.take_thanks_at: float = spec.get("take_thanks_at", self.overrule_at["gratitude"])
         config = spec.get("config", {})
         self.chars: bool = bool(config.get("chars"))  # some text model reads character n-grams too
         self.windows: bool = bool(config.get("windows"))  # some decision reads each stretch of a long reply too
@@ -91,10 +95,14 @@ class LearnedReader:
 
     def choose(self, dim: str, p: np.ndarray, signals: list[str]) -> int:
         """The reader's class, unless it differs from the rules' and the reader is not sure enough
-        (its probability under `overrule_at`): then the rules' class stands."""
+        (its probability under `overrule_at`, or `take_thanks_at` to take away thanks the rules
+        found): then the rules' class stands."""
         best = int(np.argmax(p))
         ruled = self.combiner[dim].classes.index(rules_label(dim, signals))
-        return best if best == ruled or p[best] >= self.overrule_at[dim] else ruled
+        if best == ruled:
+            return best
+        need = self.take_thanks_at if dim == "gratitude" and ruled == 1 else self.overrule_at[dim]
+        return best if p[best] >= need else ruled
 
     def decide(self, names: list[str], signals: list[str], windows: list[list[str]] | None = None) -> dict[str, tuple[np.ndarray, _Linear]]:
         """Per decision: the class probabilities, and the text model (for the reasons). `windows`

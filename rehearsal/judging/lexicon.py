@@ -79,8 +79,10 @@ REFUSAL_BEFORE = frozenset({"no", "nope"})
 THANKS_BUT_NO = re.compile(r"^ but no\b")
 DECLINE_BEFORE = re.compile(
     r"\b(?:do not|no) (?:\w+ )?(?:need|want)\b|\bkeep your\b"
-    # "No, I'm alright, thanks." / "Nah, you're alright, thanks.": an offer turned down (session judge4)
-    r"|\b(?:no|nah|nope) (?:i am|you are|we are|i will be) (?:\w+ )?(?:alright|all right|fine|good|okay|ok|all set)\b"
+    # "No, I'm alright, thanks." / "Nah, you're alright, thanks.": an offer turned down (session judge4;
+    # "your" as the recognizer writes "you're", session judge5)
+    r"|\b(?:no|nah|nope) (?:i am|you are|your|we are|i will be) (?:\w+ )?(?:alright|all right|fine|good|okay|ok|all set)\b"
+    r"|\bnot (?:right )?now ?$"  # "Not right now, thanks, maybe another time." (session judge5)
 )
 DECLINE_AFTER = re.compile(r"^(?: though| anyway)? i am (?:good|fine|okay|ok|all set|alright)$")
 
