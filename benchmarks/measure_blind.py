@@ -26,26 +26,29 @@ from judge_data import FORMS, Guess, agreement, judge_guess, load_hard  # noqa: 
 
 # Judges each line (a JSON string) with the judge of an older commit; prints only its labels.
 _OLD_JUDGE = r"""
-import json, sys
+import inspect, json, sys
 from rehearsal.judging.judge import Judge
 judge = Judge()
+takes_context = "context" in inspect.signature(judge.judge).parameters  # judges before context had none
 for line in sys.stdin:
-    v = judge.judge(json.loads(line))
+    text, context = json.loads(line)
+    v = judge.judge(text, context=context or None) if takes_context else judge.judge(text)
     print(json.dumps([v.gratitude.detected, v.feedback_request.detected, v.tone.label, v.door_open.detected]))
 """
 
 
-def old_guess(commit: str, texts: list[str]):
-    """A guesser answering from the judge at `commit` (judged all at once, in a subprocess)."""
+def old_guess(commit: str, asks: list[tuple[str, str]]):
+    """A guesser answering from the judge at `commit` (judged all at once, in a subprocess), each reply
+    with the manager's line before it, as the judge of today is given it (when that judge took one)."""
     with tempfile.TemporaryDirectory() as tmp:
         archive = subprocess.run(["git", "-C", str(REPO), "archive", commit, "rehearsal"], check=True, capture_output=True).stdout
         subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
         out = subprocess.run(
-            [sys.executable, "-c", _OLD_JUDGE], input="\n".join(json.dumps(t) for t in texts), check=True,
+            [sys.executable, "-c", _OLD_JUDGE], input="\n".join(json.dumps(list(a)) for a in asks), check=True,
             capture_output=True, text=True, env={**os.environ, "PYTHONPATH": tmp}, cwd=tmp,
         ).stdout.splitlines()
-    answers = {t: Guess(*json.loads(line)) for t, line in zip(texts, out)}
-    return lambda text, context=None: answers[text]
+    answers = {a: Guess(*json.loads(line)) for a, line in zip(asks, out)}
+    return lambda text, context=None: answers[(text, context or "")]
 
 DIMS = ("gratitude", "feedback_request", "tone_negative", "tone_3way", "door_open")
 
@@ -62,7 +65,7 @@ def main() -> None:
     print(f"{'judge':<22}{'form':<12}" + "".join(f"{d:>18}" for d in DIMS))
     judges = [("hybrid", judge_guess(True)), ("rules only", judge_guess(False))]
     if args.before:
-        judges.append((f"judge at {args.before}", old_guess(args.before, [getattr(r, f) for r in rows for f in FORMS])))
+        judges.append((f"judge at {args.before}", old_guess(args.before, [(getattr(r, f), r.context or "") for r in rows for f in FORMS])))
     for name, guess in judges:
         for form in FORMS:
             got = agreement(rows, form, guess)
