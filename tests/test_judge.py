@@ -220,12 +220,6 @@ RULES_JUDGE4 = [
 ]
 
 
-@pytest.mark.parametrize(("context", "text", "gratitude", "asks", "tone"), RULES_JUDGE4)
-def test_session_judge4_rules(context, text, gratitude, asks, tone):
-    v = Judge(learned=False).judge(text, context)
-    assert (v.gratitude.detected, v.feedback_request.detected, v.tone.label) == (gratitude, asks, tone)
-
-
 # Session judge5: thanks with an object thanks for it, even after a "no" (the recognizer drops the full
 # stop in "No. Thank you so much for your time."); a recognizer's "your" for "you're" still declines.
 RULES_JUDGE5 = [
@@ -239,8 +233,8 @@ RULES_JUDGE5 = [
 ]
 
 
-@pytest.mark.parametrize(("context", "text", "gratitude", "asks", "tone"), RULES_JUDGE5)
-def test_session_judge5_rules(context, text, gratitude, asks, tone):
+@pytest.mark.parametrize(("context", "text", "gratitude", "asks", "tone"), RULES_JUDGE4 + RULES_JUDGE5)
+def test_session_judge4_and_judge5_rules(context, text, gratitude, asks, tone):
     v = Judge(learned=False).judge(text, context)
     assert (v.gratitude.detected, v.feedback_request.detected, v.tone.label) == (gratitude, asks, tone)
 

@@ -222,13 +222,19 @@ def test_a_revised_turn_round_trips_and_an_old_row_has_no_revision():
 # -- the store ---------------------------------------------------------------------------------
 
 
-def test_the_store_keeps_the_revised_turn_and_the_score_of_a_call_that_had_ended(tmp_path):
+def stored_call(tmp_path: Path):
+    """A voice call recorded into a fresh store, its replies revised by a Gate (released by the test)."""
     store = open_store(tmp_path / "s.db")
     sc = scenario()
     call, sink = Call(sc, fake_judge()), Sink()
     recorder = store.recorder(sc, mode="voice")
     gate = Gate(list(HEARD))
     reviser = Reviser(call, lambda e: (recorder(e), sink(e)), lambda: gate)
+    return store, call, sink, recorder, gate, reviser
+
+
+def test_the_store_keeps_the_revised_turn_and_the_score_of_a_call_that_had_ended(tmp_path):
+    store, call, sink, recorder, gate, reviser = stored_call(tmp_path)
     say(reviser, call, LIVE[0])
     say(reviser, call, LIVE[1])
     gate.open.release()  # the first lands before the end of the call, the second after it
@@ -360,12 +366,7 @@ def test_replay_exports_and_bundles_show_the_revised_transcript(tmp_path):
     from rehearsal.store.export import to_html, to_json, to_markdown
     from rehearsal.ui.widgets.turn_card import card_text
 
-    store = open_store(tmp_path / "s.db")
-    sc = scenario()
-    call, sink = Call(sc, fake_judge()), Sink()
-    recorder = store.recorder(sc, mode="voice")
-    gate = Gate(list(HEARD))
-    reviser = Reviser(call, lambda e: (recorder(e), sink(e)), lambda: gate)
+    store, call, sink, recorder, gate, reviser = stored_call(tmp_path)
     for live in LIVE:
         say(reviser, call, live)
         gate.open.release()
