@@ -54,6 +54,11 @@ HARD_BLIND7 = Path(__file__).parent / "data" / "judge_hard_blind7.tsv"
 HARD_BLIND8 = Path(__file__).parent / "data" / "judge_hard_blind8.tsv"
 HARD_TRAIN6A = Path(__file__).parent / "data" / "judge_hard_train6a.tsv"
 HARD_TRAIN6B = Path(__file__).parent / "data" / "judge_hard_train6b.tsv"
+# Held out, session 8: blind9 and blind10 (labellers helper-24, helper-30) and blind11 and blind12
+# (helper-33, helper-34), 150 each, written while the judge was being changed and never given to
+# whoever changed it; measured by the lead only (figures in docs/judge.md, "Session 8: first contact
+# on held-out batches"). Not trained on. The lead read three rows of blind10 (its gratitude misses).
+HARD_HELD_OUT_8 = [Path(__file__).parent / "data" / f"judge_hard_blind{n}.tsv" for n in (9, 10, 11, 12)]
 FORMS = ("text", "recognized")
 DIMENSIONS = ("gratitude", "feedback_request", "tone_negative", "tone_3way", "door_open")
 
