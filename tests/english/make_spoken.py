@@ -18,6 +18,7 @@ import argparse
 import csv
 import hashlib
 import io
+import os
 import subprocess
 import sys
 import threading
@@ -56,7 +57,7 @@ def spoken(text: str, voice: str = "piper") -> Path:
     rate, samples = _piper_speak(text) if voice == "piper" else _espeak_speak(text)
     pcm = _trim(_to_16k(samples, rate))
     CACHE.mkdir(exist_ok=True)
-    tmp = path.with_suffix(f".{threading.get_ident()}.tmp")
+    tmp = path.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")  # unique across processes too
     with wave.open(str(tmp), "wb") as w:
         w.setnchannels(1)
         w.setsampwidth(2)
