@@ -125,9 +125,17 @@ async def test_missing_model_is_shown_before_the_call_and_the_call_is_typed():
         await wait_for(pilot, lambda: app.model_status == "missing")
         status = str(app.screen.query_one("#model-status").render())
         assert "missing" in status and "rehearsal models install" in status
+        assert "typed replies" in str(app.screen.query_one("#mode").render())  # not "voice" when it cannot be
         await pilot.press("enter")
         assert isinstance(app.screen, CallScreen) and app.screen.typed
         assert app.screen.query_one("#reply").display
+        # Why the call is typed stays in the notice line, with a later notice beside it, not in a toast.
+        await pilot.pause()
+        app.screen.post_message(CallUpdate(ev.Notice("warning", "No speaker was found.")))
+        await pilot.pause()
+        notices = str(app.screen.query_one("#notice-line").render())
+        assert "No speech model" in notices and "No speaker was found" in notices
+        assert not any("No speech model, so" in n.message for n in app._notifications)
 
 
 @sync

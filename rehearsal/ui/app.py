@@ -173,7 +173,7 @@ class RehearsalApp(App[None]):
     def retry_past_turn(self, detail, turn) -> None:
         """From a past session: take that turn again, in the scenario as it was then."""
         from rehearsal.scenario.model import Scenario
-        from rehearsal.ui.screens.call import CallScreen
+        from rehearsal.ui.screens.call import NO_MODEL, CallScreen
         from rehearsal.ui.sources import ScenarioUnavailable
 
         try:
@@ -184,5 +184,6 @@ class RehearsalApp(App[None]):
         if turn.turn_id not in scenario.turns:
             self.notify(f"The scenario no longer has the turn {turn.turn_id!r}.", severity="error")
             return
-        self.push_screen(CallScreen(scenario, typed=self.typed_default or self.recognizer is None,
-                                    start_at=turn.turn_id, retry_score=turn.score.score))
+        no_model = not self.typed_default and self.recognizer is None
+        self.push_screen(CallScreen(scenario, typed=self.typed_default or no_model, start_at=turn.turn_id,
+                                    retry_score=turn.score.score, why_typed=NO_MODEL if no_model else None))

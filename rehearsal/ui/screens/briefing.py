@@ -31,12 +31,6 @@ MODEL_LINES: dict[ModelStatus, str] = {
 }
 
 
-NO_MODEL = (
-    "No speech model, so this call takes typed replies. To answer aloud, run "
-    "`rehearsal models install whisper-tiny.en` (English, about 75 MB) or `rehearsal models install` (Vosk)."
-)
-
-
 class BriefingScreen(Screen[None]):
     BINDINGS = [
         Binding("enter", "start", "Start call", tooltip="Call the manager now", id="briefing.start", priority=True),
@@ -144,9 +138,12 @@ class BriefingScreen(Screen[None]):
         mode = "typed (type each reply, Enter sends it)" if self.typed else "voice (speak; a pause ends your reply)"
         if not self.typed and self.app.services.settings.end_mode == "push-to-talk":
             mode = "voice, push-to-talk (ctrl+t starts and stops your reply)"
+        if not self.typed and self.app.model_status == "missing":
+            mode = "voice chosen, but with no speech model this call takes typed replies (see below)"
         self.query_one("#mode", Static).update(Text.assemble(("Replies: ", "bold"), mode, ("   m to switch", "dim")))
 
     def _show_model(self, *_: object) -> None:
+        self._show_mode()  # the mode line says when voice cannot be had
         status: ModelStatus = "off" if self.typed else self.app.model_status
         line = Text(MODEL_LINES[status])
         if status == "ready" and self.app.model_detail:  # which engine hears the replies, and what it does
@@ -182,9 +179,9 @@ class BriefingScreen(Screen[None]):
         self._begin()
 
     def _begin(self) -> None:
-        from rehearsal.ui.screens.call import CallScreen
+        from rehearsal.ui.screens.call import NO_MODEL, CallScreen
 
         typed = self.typed or self.app.recognizer is None
-        if not self.typed and typed:
-            self.notify(NO_MODEL, severity="warning", timeout=8)
-        self.app.push_screen(CallScreen(self.scenario, typed=typed, scenario_path=self.scenario_path))
+        # Said in the call's notice line, which stays: a toast here covered the reply box.
+        why = NO_MODEL if typed and not self.typed else None
+        self.app.push_screen(CallScreen(self.scenario, typed=typed, scenario_path=self.scenario_path, why_typed=why))

@@ -33,6 +33,13 @@ if TYPE_CHECKING:
     from rehearsal.store.recorder import SessionRecorder
 
 
+NO_MODEL = (
+    "No speech model, so this call takes typed replies. To answer aloud, run "
+    "`rehearsal models install whisper-tiny.en` (English, about 75 MB) or `rehearsal models install` (Vosk)."
+)
+MAX_NOTICES = 3  # lines of the notice line kept at once
+
+
 class CallScreen(Screen[None]):
     BINDINGS = [
         Binding("ctrl+t", "talk", "Talk/stop", tooltip="Push-to-talk: start or end your reply", id="call.talk"),
@@ -50,6 +57,7 @@ class CallScreen(Screen[None]):
         scenario_path: str | None = None,
         start_at: str | None = None,
         retry_score: float | None = None,
+        why_typed: str | None = None,
     ) -> None:
         super().__init__()
         self.scenario = scenario
@@ -64,6 +72,8 @@ class CallScreen(Screen[None]):
         self.ended = False
         self.start_failed = False
         self.scored = 0
+        self.why_typed = why_typed  # voice was chosen but cannot be had: said in the notice line
+        self._notices: list[Text] = []
 
     @property
     def push_to_talk(self) -> bool:
@@ -88,6 +98,8 @@ class CallScreen(Screen[None]):
     def on_mount(self) -> None:
         self._show_mode()
         self.query_one("#manager-line", Static).update(Text("Dialling…", style="dim"))
+        if self.why_typed:
+            self._on_Notice(ev.Notice("warning", self.why_typed))
         self._start_call()
 
     def _show_mode(self) -> None:
@@ -240,9 +252,12 @@ class CallScreen(Screen[None]):
     def _on_Notice(self, event: ev.Notice) -> None:
         # In the notice line above the reply box, whole, until the next notice: a toast here
         # covered the reply box on a small terminal and was gone before it could be read.
+        # The last few stay (a missing speaker and a missing model are both worth knowing), each once.
         notice = self.query_one("#notice-line", Static)
         mark = {"info": "", "warning": "⚠ ", "error": "✗ "}[event.level]
-        notice.update(Text(mark + event.message, style="yellow" if event.level != "info" else ""))
+        line = Text(mark + printable(event.message), style="yellow" if event.level != "info" else "")
+        self._notices = [n for n in self._notices if n.plain != line.plain][-(MAX_NOTICES - 1):] + [line]
+        notice.update(Text("\n").join(self._notices))
         notice.remove_class("hidden")
         if event.level != "info" and not self.typed:
             # Something in the voice path failed: offer typing so the call can carry on.
