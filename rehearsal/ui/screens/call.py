@@ -33,10 +33,7 @@ if TYPE_CHECKING:
     from rehearsal.store.recorder import SessionRecorder
 
 
-NO_MODEL = (
-    "No speech model, so this call takes typed replies. To answer aloud, run "
-    "`rehearsal models install whisper-tiny.en` (English, about 75 MB) or `rehearsal models install` (Vosk)."
-)
+NO_MODEL = "No speech model, so this call takes typed replies."  # + what to install (the loader's sentence)
 MAX_NOTICES = 3  # lines of the notice line kept at once
 
 
