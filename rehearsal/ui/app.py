@@ -185,6 +185,6 @@ class RehearsalApp(App[None]):
             self.notify(f"The scenario no longer has the turn {turn.turn_id!r}.", severity="error")
             return
         no_model = not self.typed_default and self.recognizer is None
-        why = f"{NO_MODEL} {self.model_detail}".strip() if no_model else None
+        why = (self.model_detail or NO_MODEL) if no_model else None
         self.push_screen(CallScreen(scenario, typed=self.typed_default or no_model, start_at=turn.turn_id,
                                     retry_score=turn.score.score, why_typed=why))

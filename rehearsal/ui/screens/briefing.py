@@ -183,5 +183,5 @@ class BriefingScreen(Screen[None]):
 
         typed = self.typed or self.app.recognizer is None
         # Said in the call's notice line, which stays: a toast here covered the reply box.
-        why = f"{NO_MODEL} {self.app.model_detail}".strip() if typed and not self.typed else None
+        why = (self.app.model_detail or NO_MODEL) if typed and not self.typed else None
         self.app.push_screen(CallScreen(self.scenario, typed=typed, scenario_path=self.scenario_path, why_typed=why))

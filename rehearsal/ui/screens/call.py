@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from rehearsal.store.recorder import SessionRecorder
 
 
-NO_MODEL = "No speech model, so this call takes typed replies."  # + what to install (the loader's sentence)
+NO_MODEL = "No speech model, so this call takes typed replies."  # when the loader said nothing better
 MAX_NOTICES = 3  # lines of the notice line kept at once
 
 
@@ -249,11 +249,12 @@ class CallScreen(Screen[None]):
     def _on_Notice(self, event: ev.Notice) -> None:
         # In the notice line above the reply box, whole, until the next notice: a toast here
         # covered the reply box on a small terminal and was gone before it could be read.
-        # The last few stay (a missing speaker and a missing model are both worth knowing), each once.
+        # The last few stay (a missing speaker and a missing model are both worth knowing), each once,
+        # the newest first so that it is the one read whole when the line runs out of room.
         notice = self.query_one("#notice-line", Static)
         mark = {"info": "", "warning": "⚠ ", "error": "✗ "}[event.level]
         line = Text(mark + printable(event.message), style="yellow" if event.level != "info" else "")
-        self._notices = [n for n in self._notices if n.plain != line.plain][-(MAX_NOTICES - 1):] + [line]
+        self._notices = [line] + [n for n in self._notices if n.plain != line.plain][: MAX_NOTICES - 1]
         notice.update(Text("\n").join(self._notices))
         notice.remove_class("hidden")
         if event.level != "info" and not self.typed:
