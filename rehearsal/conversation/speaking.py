@@ -17,6 +17,8 @@ while the line plays, as it is for barge-in.
 
 from __future__ import annotations
 
+import logging
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,6 +34,8 @@ from rehearsal.media import rms
 from rehearsal.settings import Settings
 from rehearsal.voice.casting import spec_for as voice_spec
 from rehearsal.voice.interfaces import Audio, AudioChunk, Playback, Speaker, Synthesizer, VoiceSpec, VoiceUnavailable
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +150,7 @@ class ManagerVoice:
         self._ear.far_end(_level(audio))
         self._ear.quick_start(bool(pending))
         heard: deque[AudioChunk] = deque(maxlen=PREROLL_CHUNKS)
+        loudest = [0.0, 0.0, 0.0]  # while a reply is held: the loudest chunk heard, the gate then, when
         try:
             while not self._line_over(played):
                 try:
@@ -162,6 +167,8 @@ class ManagerVoice:
                         self._playback.wait(0.02)
                     continue
                 heard.append(chunk)
+                if pending and chunk.level > loudest[0]:
+                    loudest[:] = [chunk.level, self._ear.gate(), self._ear.audio_s - pending[0].ended_at]
                 if listening:
                     self._capture.feed(chunk)
                 if pending:
@@ -169,6 +176,9 @@ class ManagerVoice:
                 if self._ear.detect(chunk) == "speech_start" and self._ear.auto:
                     if pending:
                         self.stop()
+                        log.debug("false end: the caller went on %.2f s after the reply ended (chunk level %.3f, "
+                                  "gate %.3f, captured %.0f ms ago)", self._ear.audio_s - pending[0].ended_at,
+                                  chunk.level, self._ear.gate(), (time.monotonic() - chunk.at) * 1000)
                         return Resumed(list(heard))
                     return self._barge_in(done, list(heard))
                 if pending and self._ear.audio_s - pending[0].ended_at >= pending[0].grace_s and pending[0].ready() \
@@ -176,6 +186,9 @@ class ManagerVoice:
                     self.stop()
                     return Superseded()
         finally:
+            if pending:
+                log.debug("line left with the reply held %.2f s: loudest chunk %.3f (gate %.3f) %.2f s after its end",
+                          self._ear.audio_s - pending[0].ended_at, *loudest)
             self._ear.far_end(None)
             self._ear.quick_start(False)
         self._playback = self._line_audio = None
