@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 
 NUDGE = "Hello? Are you still there?"
 FINAL_WAIT_S = 3.0  # a final result later than this (a machine far behind) leaves the partial words
+NO_WORDS_WAIT_S = 20.0  # ... unless there are none: a reply heard with no words waits this long for them
 
 
 @dataclass
@@ -217,11 +218,12 @@ class Listener:
                              daemon=True).start()
             if not reply.partial_text():
                 # No words to answer on (the recogniser is behind): answering on none would take
-                # the "silent" branch, so wait for the words instead.
+                # the "silent" branch to a caller who spoke, so wait for the words instead, as long
+                # as they take (under load the final words of a 5 s reply came 6.3 s after it).
                 try:
-                    transcript = final.result(FINAL_WAIT_S)
-                except Exception:  # noqa: BLE001 - still nothing: answer on what there is, decide again later
-                    transcript = reply.partial_text() and transcript_of(reply.partial_text())
+                    transcript = final.result(NO_WORDS_WAIT_S)
+                except Exception:  # noqa: BLE001 - still nothing: the words so far, if any, else typing
+                    transcript = transcript_of(reply.partial_text()) if reply.partial_text() else None
                 if transcript is None:  # heard but not understood: keep the audio, ask for the words
                     self._capture.reply = reply
                     self._capture.report_partial(turn_id)
