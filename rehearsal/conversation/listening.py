@@ -17,13 +17,14 @@ import threading
 import time
 from collections import deque
 from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from rehearsal.call import events as ev
 from rehearsal.call.engine import Call
 from rehearsal.conversation.capture import ReplyCapture, transcript_of
-from rehearsal.conversation.controls import Controls
+from rehearsal.conversation.controls import Controls, Interrupt
 from rehearsal.conversation.hearing import PREROLL_CHUNKS, Ear
 from rehearsal.conversation.reply import Reply
 from rehearsal.conversation.speaking import BargedIn, ManagerVoice, Resumed
@@ -221,7 +222,10 @@ class Listener:
                 # the "silent" branch to a caller who spoke, so wait for the words instead, as long
                 # as they take (under load the final words of a 5 s reply came 6.3 s after it).
                 try:
-                    transcript = final.result(NO_WORDS_WAIT_S)
+                    transcript = self._await_words(reply, final)
+                except Interrupt:  # typed over, skipped, hung up meanwhile: what was heard is reported
+                    self._capture.reply = reply
+                    raise
                 except Exception:  # noqa: BLE001 - still nothing: the words so far, if any, else typing
                     transcript = transcript_of(reply.partial_text()) if reply.partial_text() else None
                 if transcript is None:  # heard but not understood: keep the audio, ask for the words
@@ -239,6 +243,17 @@ class Listener:
             self._controls.wait_typed()
         self._capture.reply = None
         return self._answer(hearing, reply, transcript)
+
+    def _await_words(self, reply: Reply, final: Future[Transcript | None]) -> Transcript | None:
+        """The final words, waiting up to NO_WORDS_WAIT_S; controls (typing, hang up) still count meanwhile."""
+        deadline = time.monotonic() + NO_WORDS_WAIT_S
+        while True:
+            try:
+                return final.result(0.05)
+            except FutureTimeout:
+                if time.monotonic() >= deadline:
+                    raise
+                self._controls.check()
 
     def _final_words(self, reply: Reply, final: Future, ended_at: float) -> None:
         try:
