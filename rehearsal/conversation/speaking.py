@@ -122,6 +122,7 @@ class ManagerVoice:
         whole = line.whole() if line is not None and audio is not None else None
         started = ev.Prompted(turn_id, text) if nudge else ev.ManagerSpeaking(turn_id, text, whole)
         pending = [speculation] if speculation is not None else []
+        loudest = [0.0, 0.0, 0.0]  # while a reply is held: the loudest chunk heard, the gate then, when
 
         def done(interrupted: bool = False) -> ev.ManagerDone:
             late = None if nudge or whole is not None or line is None or audio is None else line.rendered()
@@ -129,6 +130,8 @@ class ManagerVoice:
 
         def commit() -> bool:  # the reply before is final: report it, then this line (if still right)
             if pending:
+                log.debug("reply held %.2f s, committed: loudest chunk %.3f (gate %.3f) %.2f s after its end",
+                          self._ear.audio_s - pending[0].ended_at, *loudest)
                 self._ear.quick_start(False)
                 if not pending.pop().commit():
                     return False
@@ -150,7 +153,6 @@ class ManagerVoice:
         self._ear.far_end(_level(audio))
         self._ear.quick_start(bool(pending))
         heard: deque[AudioChunk] = deque(maxlen=PREROLL_CHUNKS)
-        loudest = [0.0, 0.0, 0.0]  # while a reply is held: the loudest chunk heard, the gate then, when
         try:
             while not self._line_over(played):
                 try:
@@ -186,9 +188,6 @@ class ManagerVoice:
                     self.stop()
                     return Superseded()
         finally:
-            if pending:
-                log.debug("line left with the reply held %.2f s: loudest chunk %.3f (gate %.3f) %.2f s after its end",
-                          self._ear.audio_s - pending[0].ended_at, *loudest)
             self._ear.far_end(None)
             self._ear.quick_start(False)
         self._playback = self._line_audio = None
