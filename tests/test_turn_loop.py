@@ -17,8 +17,8 @@ SPEED = 20.0
 
 
 class WordlessUntilFinal(FakeRecognizer):
-    """No partial words at all, and the final ones come late: a recogniser seconds behind (two CPU
-    hogs and more: the final words of a 5 s reply came 6.3 s after it ended)."""
+    """No partial words at all, and the final ones come late: a recogniser seconds behind (five CPU
+    hogs: the final words of a 5 s reply came 6.3 s after it ended)."""
 
     late_s = 0.6
 
