@@ -190,10 +190,10 @@ def one_call(replies, group, pcms, judge, words, caller, speaker, settings, args
     return finished
 
 
-def measure(replies, run: dict) -> dict:
+def measure(replies, run: dict, args_verbose: bool = False) -> dict:
     mic, spk, played, heard = run["mic"], run["spk"], run["played"], run["heard"]
     out = {"gaps": [], "paused_gaps": [], "false_ends": {}, "recovered": {}, "split": {}, "stops": [], "pauses": {},
-           "rows": [], "lost": {}, "detect": [], "playout": []}
+           "rows": [], "lost": {}, "detect": [], "playout": [], "unstopped": 0}
     for n, (i, said_at) in enumerate(played):
         reply = replies[i]
         start = next((t for t in mic.onsets if t >= said_at - 0.05), None)
@@ -221,21 +221,53 @@ def measure(replies, run: dict) -> dict:
             if not inside:
                 continue
             out["false_ends"][kind] = out["false_ends"].get(kind, 0) + 1
+            resumed, stop, silent = resume_stop(mic, spk, run["stopped"], p1)
+            out["rows"].append(f"  false end in a {pause.seconds:.1f} s pause ({kind}): manager sounded "
+                               f"{(inside[0] - p0) * 1000:.0f} ms into it; caller went on at +{(resumed - p0) * 1000:.0f}"
+                               f" ms; line stopped {_after(stop, resumed)}, speaker silent {_after(silent, resumed)}")
+            if args_verbose:
+                around = lambda ts: " ".join(f"{(t - resumed) * 1000:+.0f}" for t in ts if -3 < t - resumed < 5)
+                out["rows"].append(f"    speaker on {around(spk.onsets)} / off {around(spk.offsets)}; "
+                                   f"stops {around(run['stopped'])}; mic on {around(mic.onsets)} / off {around(mic.offsets)}")
             if whole:
                 out["recovered"][kind] = out["recovered"].get(kind, 0) + 1
-                resumed = next((t for t in mic.onsets if t >= p1 - 0.05), p1)
-                silent = next((t for t in spk.offsets if t > resumed - 0.05), None)
                 if silent is not None:
-                    out["stops"].append(max(0.0, silent - resumed))
-                    stop = next((t for t in run["stopped"] if resumed - 0.05 < t < silent + 0.2), None)
-                    if stop is not None:  # where the time goes: hearing the caller, then the sound draining
-                        out["detect"].append(max(0.0, stop - resumed))
+                    out["stops"].append(silent - resumed)
+                if stop is None:
+                    out["unstopped"] += silent is None or silent > resumed  # sounding, and the program let it
+                else:  # where the time goes: hearing the caller, then the sound draining
+                    out["detect"].append(max(0.0, stop - resumed))
+                    if silent is not None and silent > resumed:
                         out["playout"].append(max(0.0, silent - stop))
             elif count > 1:
                 out["split"][kind] = out["split"].get(kind, 0) + 1
             else:
                 out["lost"][kind] = out["lost"].get(kind, 0) + 1
     return out
+
+
+def resume_stop(mic, spk, stopped: list[float], pause_end: float) -> tuple[float, float | None, float | None]:
+    """When the caller went on after a pause (their sound in the mic), when the program stopped the
+    line (None: it did not), and when the manager's sound ended (the resume itself if the speaker
+    was already quiet: between two sentences of the line, or the line over; None: never).
+
+    Only sounds that began before the stop count: the next sound after a stop is the answer to the
+    whole reply (earlier runs timed to its end when the caller went on between two sentences).
+    """
+    resumed = next((t for t in mic.onsets if t >= pause_end - 0.05), pause_end)
+    stop = next((t for t in stopped if resumed - 0.05 < t < resumed + 3.0), None)
+    sounds = list(zip(spk.onsets, [*spk.offsets, *[None] * (len(spk.onsets) - len(spk.offsets))]))
+    if stop is None:  # not stopped: the manager went on to the end of whatever was playing
+        playing = [off for on, off in sounds if on < resumed + 0.5 and (off is None or off > resumed - 0.05)]
+        return resumed, None, (playing[0] if playing else resumed)
+    playing = [off for on, off in sounds if on < stop + 0.1 and (off is None or off > resumed - 0.05)]
+    if any(off is None for off in playing):
+        return resumed, stop, None
+    return resumed, stop, max([*playing, resumed])
+
+
+def _after(t: float | None, since: float) -> str:
+    return "never" if t is None else f"{(t - since) * 1000:+.0f} ms after"
 
 
 def report(label: str, m: dict) -> None:
@@ -259,6 +291,7 @@ def report(label: str, m: dict) -> None:
           f"(n={len(m['stops'])}; timed from the caller's sound in the mic to the manager's last sound)")
     print(f"  of which: caller heard     median {ms(m['detect'])} (mic sound -> the program stops the line: "
           f"capture, VAD), then sound drains median {ms(m['playout'])} (stop -> last sound on the speaker)")
+    print(f"  recovered false ends whose line the program never stopped while it sounded: {m['unstopped']}")
 
 
 def main() -> int:
@@ -275,6 +308,7 @@ def main() -> int:
                         help="scripted: Vosk (Korean) for timing, the manifest's words; whisper: Whisper tiny.en's words")
     parser.add_argument("--revise", action="store_true",
                         help="the second pass: Whisper tiny.en hears each reply again in the background (issue 9)")
+    parser.add_argument("--only", default=None, help="play only the replies whose name contains this")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args()
     if args.verbose:
@@ -288,6 +322,8 @@ def main() -> int:
     if args.limit:
         kinds = {}
         replies = [r for r in replies if kinds.setdefault(r.kind, []).append(r) or len(kinds[r.kind]) <= args.limit]
+    if args.only:
+        replies = [r for r in replies if args.only in r.name]
     settings = Settings(no_speech_prompt_s=20)
     hogs = [subprocess.Popen([sys.executable, "-c", "while 1: pass"]) for _ in range(args.hogs)]
     try:
@@ -298,7 +334,7 @@ def main() -> int:
             hog.wait(5)
     if not run["finished"]:
         print("the call did not finish", file=sys.stderr)
-    m = measure(replies, run)
+    m = measure(replies, run, args.verbose)
     if args.verbose:
         print("\n".join(m["rows"]))
     label = (f"{len(replies)} replies ({folder.name}), {args.hogs} CPU hogs, turns expect: {args.expects}, "

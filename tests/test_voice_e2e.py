@@ -8,6 +8,7 @@ transcribes them, so the words are wrong: these tests check structure and timing
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
@@ -91,7 +92,13 @@ def test_talking_over_the_manager_stops_them(virtual_audio, recognizer, reply_pc
     settings = Settings(end_silence_ms=500, no_speech_prompt_s=15)
     caller = VirtualCaller()
     runner, speaker = real_runner(SCENARIO, fake_judge(), events, recognizer, settings)
-    events.on(ev.ManagerSpeaking, lambda e: threading.Timer(0.6, caller.say, (reply_pcm,)).start())
+    said: list[float] = []
+
+    def say() -> None:
+        said.append(time.monotonic())
+        caller.say(reply_pcm)
+
+    events.on(ev.ManagerSpeaking, lambda e: threading.Timer(0.6, say).start())
     events.on(ev.TurnScored, lambda e: runner.hang_up())
     run_aloud(runner, speaker, caller, events, 60)
     assert events.names()[:6] == ["ManagerSpeaking", "ManagerDone", "Listening", "SpeechStarted", "ReplyHeard",
@@ -99,10 +106,13 @@ def test_talking_over_the_manager_stops_them(virtual_audio, recognizer, reply_pc
     done = events.of(ev.ManagerDone)[0]
     line = events.of(ev.ManagerSpeaking)[0].audio or _whole_line(settings)  # (None when its sentences streamed)
     assert done.interrupted
-    # The manager fell silent soon after the caller started, long before the line's end.
+    # The manager fell silent soon after the caller started, long before the line's end. Only the
+    # line talked over counts: the answer to the reply starts after it (and under load the call may
+    # take seconds to end after that answer, so its sound is heard too).
     ear = caller.speaker_ear
     first_sound = ear.onsets[0]
-    last_sound = max(ear.offsets) if ear.offsets else first_sound
+    reply_end = said[0] + len(reply_pcm) / 32000
+    last_sound = max((t for t in ear.offsets if t < reply_end), default=first_sound)
     assert last_sound - first_sound < min(line.seconds, 0.6 + 1.2)
     heard = events.of(ev.ReplyHeard)[0]
     assert heard.audio.seconds >= len(reply_pcm) / 32000

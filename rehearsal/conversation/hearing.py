@@ -126,6 +126,10 @@ class Ear:
         if self._endpointer is not None and hasattr(self._endpointer, "set_quick_start"):
             self._endpointer.set_quick_start(quick)
 
+    def gate(self) -> float:
+        """The level speech must reach now (for the log: a caller quieter than this is not heard)."""
+        return float(getattr(self._endpointer, "gate", 0.0))
+
     def silence_ms(self) -> int:
         """Trailing silence in the reply so far, as the endpointer counts it (auto mode only)."""
         return getattr(self._endpointer, "silence_ms", 0) if self.auto else 0

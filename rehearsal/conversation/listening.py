@@ -17,13 +17,14 @@ import threading
 import time
 from collections import deque
 from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from rehearsal.call import events as ev
 from rehearsal.call.engine import Call
 from rehearsal.conversation.capture import ReplyCapture, transcript_of
-from rehearsal.conversation.controls import Controls
+from rehearsal.conversation.controls import Controls, Interrupt
 from rehearsal.conversation.hearing import PREROLL_CHUNKS, Ear
 from rehearsal.conversation.reply import Reply
 from rehearsal.conversation.speaking import BargedIn, ManagerVoice, Resumed
@@ -39,6 +40,7 @@ log = logging.getLogger(__name__)
 
 NUDGE = "Hello? Are you still there?"
 FINAL_WAIT_S = 3.0  # a final result later than this (a machine far behind) leaves the partial words
+NO_WORDS_WAIT_S = 20.0  # ... unless there are none: a reply heard with no words waits this long for them
 
 
 @dataclass
@@ -217,11 +219,15 @@ class Listener:
                              daemon=True).start()
             if not reply.partial_text():
                 # No words to answer on (the recogniser is behind): answering on none would take
-                # the "silent" branch, so wait for the words instead.
+                # the "silent" branch to a caller who spoke, so wait for the words instead, as long
+                # as they take (under load the final words of a 5 s reply came 6.3 s after it).
                 try:
-                    transcript = final.result(FINAL_WAIT_S)
-                except Exception:  # noqa: BLE001 - still nothing: answer on what there is, decide again later
-                    transcript = reply.partial_text() and transcript_of(reply.partial_text())
+                    transcript = self._await_words(reply, final)
+                except Interrupt:  # typed over, skipped, hung up meanwhile: what was heard is reported
+                    self._capture.reply = reply
+                    raise
+                except Exception:  # noqa: BLE001 - still nothing: the words so far, if any, else typing
+                    transcript = transcript_of(reply.partial_text()) if reply.partial_text() else None
                 if transcript is None:  # heard but not understood: keep the audio, ask for the words
                     self._capture.reply = reply
                     self._capture.report_partial(turn_id)
@@ -237,6 +243,17 @@ class Listener:
             self._controls.wait_typed()
         self._capture.reply = None
         return self._answer(hearing, reply, transcript)
+
+    def _await_words(self, reply: Reply, final: Future[Transcript | None]) -> Transcript | None:
+        """The final words, waiting up to NO_WORDS_WAIT_S; controls (typing, hang up) still count meanwhile."""
+        deadline = time.monotonic() + NO_WORDS_WAIT_S
+        while True:
+            try:
+                return final.result(0.05)
+            except FutureTimeout:
+                if time.monotonic() >= deadline:
+                    raise
+                self._controls.check()
 
     def _final_words(self, reply: Reply, final: Future, ended_at: float) -> None:
         try:

@@ -17,6 +17,8 @@ while the line plays, as it is for barge-in.
 
 from __future__ import annotations
 
+import logging
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,6 +34,8 @@ from rehearsal.media import rms
 from rehearsal.settings import Settings
 from rehearsal.voice.casting import spec_for as voice_spec
 from rehearsal.voice.interfaces import Audio, AudioChunk, Playback, Speaker, Synthesizer, VoiceSpec, VoiceUnavailable
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +122,7 @@ class ManagerVoice:
         whole = line.whole() if line is not None and audio is not None else None
         started = ev.Prompted(turn_id, text) if nudge else ev.ManagerSpeaking(turn_id, text, whole)
         pending = [speculation] if speculation is not None else []
+        loudest = [0.0, 0.0, 0.0]  # while a reply is held: the loudest chunk heard, the gate then, when
 
         def done(interrupted: bool = False) -> ev.ManagerDone:
             late = None if nudge or whole is not None or line is None or audio is None else line.rendered()
@@ -125,6 +130,8 @@ class ManagerVoice:
 
         def commit() -> bool:  # the reply before is final: report it, then this line (if still right)
             if pending:
+                log.debug("reply held %.2f s, committed: loudest chunk %.3f (gate %.3f) %.2f s after its end",
+                          self._ear.audio_s - pending[0].ended_at, *loudest)
                 self._ear.quick_start(False)
                 if not pending.pop().commit():
                     return False
@@ -162,6 +169,8 @@ class ManagerVoice:
                         self._playback.wait(0.02)
                     continue
                 heard.append(chunk)
+                if pending and chunk.level > loudest[0]:
+                    loudest[:] = [chunk.level, self._ear.gate(), self._ear.audio_s - pending[0].ended_at]
                 if listening:
                     self._capture.feed(chunk)
                 if pending:
@@ -169,6 +178,9 @@ class ManagerVoice:
                 if self._ear.detect(chunk) == "speech_start" and self._ear.auto:
                     if pending:
                         self.stop()
+                        log.debug("false end: the caller went on %.2f s after the reply ended (chunk level %.3f, "
+                                  "gate %.3f, captured %.0f ms ago)", self._ear.audio_s - pending[0].ended_at,
+                                  chunk.level, self._ear.gate(), (time.monotonic() - chunk.at) * 1000)
                         return Resumed(list(heard))
                     return self._barge_in(done, list(heard))
                 if pending and self._ear.audio_s - pending[0].ended_at >= pending[0].grace_s and pending[0].ready() \

@@ -112,6 +112,11 @@ class VadEndpointer:
             result = self._frame(frame) or result
         return result
 
+    @property
+    def gate(self) -> float:
+        """The level a frame must reach to count as speech now (the room's noise, the manager's echo)."""
+        return self._gate()
+
     def _gate(self) -> float:
         gate = max(MIN_LEVEL, self._noise_floor * NOISE_FACTOR)
         if self._echo_tail_ms != 0:
