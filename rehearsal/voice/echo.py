@@ -179,6 +179,10 @@ class WebRtcEchoCanceller:
         return self.stats.worst_erle_db
 
     @property
+    def residue_db(self) -> float | None:
+        return self.stats.residue_db
+
+    @property
     def converged_erle_db(self) -> float | None:
         return self.stats.converged_erle_db
 
