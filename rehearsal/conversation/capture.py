@@ -25,6 +25,7 @@ MIN_SETTLE_MS = 200  # but not in the ~150 ms pause at a comma: restarting costs
 BARGE_IN_PREROLL_CHUNKS = 75  # ~1.5 s of 20 ms chunks (hearing.PREROLL_CHUNKS is ~0.5 s)
 SOUND_LEVEL = 0.006  # RMS (0..1) under which a chunk is silence (the endpointer's MIN_LEVEL)
 SOUND_GAP_S = 0.3  # a pause longer than this before the sound means it began after it
+ONSET_MARGIN_S = 0.2
 
 RecognizerProvider = Callable[[], Recognizer | None]
 
@@ -43,16 +44,26 @@ def preroll(heard: list[AudioChunk], keep: int = PREROLL_CHUNKS) -> list[AudioCh
     """The audio before speech was detected that belongs to the reply: the last `keep` chunks, and
     before them as far back as the sound goes on (pauses up to SOUND_GAP_S), so a reply heard late
     (a barge-in held back by the echo gate) keeps its first words, and silence is not recorded."""
-    start = max(0, len(heard) - keep)
+    start = first = max(0, len(heard) - keep)
     gap = 0.0
     for i in range(start - 1, -1, -1):
         if heard[i].level >= SOUND_LEVEL:
-            start, gap = i, 0.0
+            first, gap = i, 0.0
         else:
-            gap += len(heard[i].pcm) / 2 / SAMPLE_RATE
+            gap += _seconds(heard[i])
             if gap > SOUND_GAP_S:
                 break
-    return heard[start:]
+    # And a little before it: the canceller mutes the first syllable of a caller talking over the
+    # manager (~0.1 s) before it notices them.
+    margin = 0.0
+    while 0 < first < start and margin < ONSET_MARGIN_S:
+        first -= 1
+        margin += _seconds(heard[first])
+    return heard[first:]
+
+
+def _seconds(chunk: AudioChunk) -> float:
+    return len(chunk.pcm) / 2 / SAMPLE_RATE
 
 
 class ReplyCapture:
