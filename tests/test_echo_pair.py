@@ -230,3 +230,27 @@ def test_the_gate_follows_the_residue_left_not_an_echo_level_measured_before_the
         canceller = SimpleNamespace(learning=False, echo_db=echo_db, residue_db=residue_db)
         mic = CallMicrophone(FakeMicrophone(), canceller, cancelling=True)
         assert mic.echo_gate == pytest.approx(gate, rel=0.02)
+
+
+def test_a_barge_in_heard_late_keeps_the_words_before_it_and_no_silence():
+    """At 0 dB the barge-in was heard ~1.1 s after the caller's first word; the reply took only the
+    last ~0.5 s before it and lost "Thank you." (the CI failure, docs/echo.md round 3)."""
+    from rehearsal.conversation.capture import BARGE_IN_PREROLL_CHUNKS, ONSET_MARGIN_S, preroll
+    from rehearsal.conversation.hearing import PREROLL_CHUNKS
+
+    def chunk(level):  # 20 ms
+        return AudioChunk(pcm=(np.full(320, int(level * 32767), "<i2")).tobytes(), at=0.0, level=level)
+
+    quiet, sound = chunk(0.0), chunk(0.05)
+    # 0.4 s of silence, then the caller: 0.4 s of words, a 0.2 s pause (a comma), 0.5 s more
+    heard = [quiet] * 20 + [sound] * 20 + [quiet] * 10 + [sound] * 25
+    assert len(heard) == BARGE_IN_PREROLL_CHUNKS
+    kept = preroll(heard)
+    margin = int(round(ONSET_MARGIN_S / 0.02))
+    assert len(kept) == 55 + margin  # all of the words, and 0.2 s before the first
+    assert kept[margin].level > 0 and all(c.level == 0 for c in kept[:margin])
+    # A longer pause before means the reply began after it; never less than the usual pre-roll.
+    heard = [sound] * 20 + [quiet] * 20 + [sound] * 35
+    assert len(preroll(heard)) == 35 + margin
+    assert len(preroll([quiet] * 75)) == PREROLL_CHUNKS
+    assert len(preroll([sound] * 10)) == 10

@@ -19,13 +19,14 @@ HOLD_AFTER_MS = 120  # trailing silence past this is fed to the recogniser only 
 SETTLE_LEAD_MS = 250  # finishing the words takes Vosk ~100-200 ms on a busy machine
 MIN_SETTLE_MS = 200  # but not in the ~150 ms pause at a comma: restarting costs more than it saves
 # A barge-in can be heard late: while the manager speaks the echo gate (and, with echo, the
-# canceller's double-talk ducking) holds the caller back until they are loud enough. At 0 dB of
-# echo "Thank you." went unheard for 1.1 s and was lost from the reply (docs/echo.md). So the
+# canceller's double-talk ducking and residual check) holds the caller back until they are loud
+# enough. At 0 dB of echo "Thank you." went unheard for 1.1 s and was lost from the reply
+# (docs/echo.md, round 3: the CI failure). So the
 # speaker keeps this much of what it heard, and the reply takes it back to where the sound began.
 BARGE_IN_PREROLL_CHUNKS = 75  # ~1.5 s of 20 ms chunks (hearing.PREROLL_CHUNKS is ~0.5 s)
 SOUND_LEVEL = 0.006  # RMS (0..1) under which a chunk is silence (the endpointer's MIN_LEVEL)
 SOUND_GAP_S = 0.3  # a pause longer than this before the sound means it began after it
-ONSET_MARGIN_S = 0.2
+ONSET_MARGIN_S = 0.2  # kept before the first sound found (see `preroll`)
 
 RecognizerProvider = Callable[[], Recognizer | None]
 
@@ -56,7 +57,7 @@ def preroll(heard: list[AudioChunk], keep: int = PREROLL_CHUNKS) -> list[AudioCh
     # And a little before it: the canceller mutes the first syllable of a caller talking over the
     # manager (~0.1 s) before it notices them.
     margin = 0.0
-    while 0 < first < start and margin < ONSET_MARGIN_S:
+    while 0 < first < start and margin < ONSET_MARGIN_S - 1e-6:
         first -= 1
         margin += _seconds(heard[first])
     return heard[first:]
