@@ -210,7 +210,7 @@ def test_the_sweep_is_found_with_its_level_and_delay():
 def test_the_echo_level_follows_the_volume_going_down_within_a_second(voices):
     """The residual-echo check predicts the echo from its measured level: read only once a second
     over 1.5 s, it stayed too high for seconds after the volume went down, and a caller talking over
-    the manager was silenced as echo (docs/echo.md, "The volume turned")."""
+    the manager was silenced as echo (docs/echo.md, round 3)."""
     from rehearsal.voice.echo import Unprocessed
 
     manager, _ = voices

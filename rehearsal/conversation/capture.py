@@ -21,8 +21,8 @@ MIN_SETTLE_MS = 200  # but not in the ~150 ms pause at a comma: restarting costs
 # A barge-in can be heard late: while the manager speaks the echo gate (and, with echo, the
 # canceller's double-talk ducking and residual check) holds the caller back until they are loud
 # enough. At 0 dB of echo "Thank you." went unheard for 1.1 s and was lost from the reply
-# (docs/echo.md, round 3: the CI failure). So the
-# speaker keeps this much of what it heard, and the reply takes it back to where the sound began.
+# (docs/echo.md, round 3: the CI failure). So the speaker keeps this much of what it heard, and
+# the reply takes it back to where the sound began.
 BARGE_IN_PREROLL_CHUNKS = 75  # ~1.5 s of 20 ms chunks (hearing.PREROLL_CHUNKS is ~0.5 s)
 SOUND_LEVEL = 0.006  # RMS (0..1) under which a chunk is silence (the endpointer's MIN_LEVEL)
 SOUND_GAP_S = 0.3  # a pause longer than this before the sound means it began after it

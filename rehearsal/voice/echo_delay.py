@@ -45,7 +45,7 @@ RULE_OUT_S = QUICK_LAG_S + 0.15  # far end heard this long before echo can be ru
 # The echo's level is also re-read more often than the delay, near the delay already measured: the
 # residual-echo check predicts the echo from it, and after the volume went down (0 -> -13 dB) the
 # once-a-second measurement left it 13 dB too high for 1-2.5 s of the manager, so a caller talking
-# over them was silenced as echo (docs/echo.md, "The volume turned"). Only a window that is echo
+# over them was silenced as echo (docs/echo.md, round 3). Only a window that is echo
 # alone (NCC >= WHOLE_NCC) counts, so the caller talking over never moves it.
 LEVEL_EVERY_S = 0.25
 LEVEL_WINDOW_S = 0.5

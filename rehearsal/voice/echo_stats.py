@@ -22,7 +22,7 @@ WORST = 0.2  # its 20th percentile: the canceller's bad moments, not the caller 
 # energy over the far end's at the measured delay), not as the echo's level less the ERLE: the echo's
 # level is measured about once a second, so after the volume went down it was stale for a few
 # seconds, the residue read as much as 13 dB too loud, and the echo gate held a caller talking over
-# the manager back until their first words were gone (docs/echo.md, "The volume turned").
+# the manager back until their first words were gone (docs/echo.md, round 3).
 
 
 class EchoStats:
