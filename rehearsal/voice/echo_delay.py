@@ -61,6 +61,7 @@ class DelayEstimator:
         self.delay_s: float | None = None
         self.confidence = 0.0
         self.gain: float | None = None  # the echo's amplitude relative to the far end, at the last good peak
+        self.latest_gain: float | None = None  # the same, re-read every LEVEL_EVERY_S too (`_track_level`)
         self.measurements = 0  # good peaks so far (the slow measurement: the call's advice counts these)
         self.far_heard_s = 0.0  # far-end audio heard so far (the quick check's clock)
         self.quick_found = False  # the quick check found echo
@@ -97,15 +98,16 @@ class DelayEstimator:
         return None
 
     def _track_level(self, far: _Stream) -> None:
-        """Re-read the echo's level (`gain`) on the last LEVEL_WINDOW_S, at lags near the measured delay."""
+        """Re-read the echo's level (`latest_gain`) on the last LEVEL_WINDOW_S, at lags near the measured
+        delay. Only the residual check uses it: the call's advice and gate keep the once-a-second reading."""
         n = int(LEVEL_WINDOW_S * RATE)
         if len(self._near) < n or self.delay_s is None:
             return
         lo = max(0.0, self.delay_s - LEVEL_LAGS_S)
         start = self._near_end_t - n / RATE
-        confidence = self.confidence  # the delay's own, kept
+        confidence, gain = self.confidence, self.gain  # the delay measurement's own, kept for the advice
         self.measure(self._near[-n:], start - lo, far, self.delay_s + LEVEL_LAGS_S - lo, WHOLE_NCC, count=False)
-        self.confidence = confidence
+        self.confidence, self.gain = confidence, gain
 
     def _quick(self, frame: np.ndarray, at: float, far: _Stream) -> float | None:
         """While the first QUICK_UNTIL_S of the manager plays: echo found (its delay), ruled out, or not yet."""
@@ -157,6 +159,6 @@ class DelayEstimator:
         # the NCC, so a window the delay moved inside (an underrun: part of the echo at another lag)
         # does not read low: a -6 dB loop once read -9 dB twice on a machine at load 17.
         projection = max(0.0, float(corr[best] / max(windows[best], 1e-9)))
-        self.gain = projection / self.confidence if self.confidence >= WHOLE_NCC else projection
+        self.gain = self.latest_gain = projection / self.confidence if self.confidence >= WHOLE_NCC else projection
         self.measurements += count
         return (lag - best) / RATE
