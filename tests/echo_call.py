@@ -63,7 +63,7 @@ class LevelFigures:
     level_db: float | None
     replies_said: int = 0
     replies_heard: int = 0  # turns whose audio holds a whole reply
-    false_turns: int = 0  # turns with no whole reply in them (the echo's, or a reply split in two)
+    false_turns: int = 0  # turns with no whole reply in them (the echo's, a reply split in two or cut)
     interrupted: int = 0  # lines stopped by a barge-in
     barge_ins: int = 0  # lines the caller talked over
 
@@ -200,16 +200,34 @@ def _gaps(caller: VirtualCaller, ends: list[float]) -> list[float]:
     return gaps
 
 
+CUT_S = 0.1  # a turn's audio may miss this much of the reply's ends (a quiet onset, the last breath), no word
+
+
+def holds_reply(audio_pcm: bytes, reply_pcm: bytes) -> bool:
+    """Whether the whole reply is in a turn's audio: found there by correlation, with no more than
+    CUT_S missing at either end. (Its length alone is not enough: a reply heard late loses its first
+    words, and a long tail after it still made the audio as long as the reply.)"""
+    audio = np.frombuffer(audio_pcm, dtype="<i2").astype(np.float64)
+    reply = np.frombuffer(reply_pcm, dtype="<i2").astype(np.float64)
+    if len(audio) < len(reply) - 2 * CUT_S * RATE:
+        return False
+    size = 1 << int(np.ceil(np.log2(len(audio) + len(reply))))
+    corr = np.fft.irfft(np.fft.rfft(audio, size) * np.conj(np.fft.rfft(reply, size)), size)
+    lags = np.r_[np.arange(len(audio)), np.arange(-len(reply) + 1, 0)]  # where the reply starts in the audio
+    picked = np.r_[corr[: len(audio)], corr[size - len(reply) + 1 :]]
+    at = int(lags[int(np.argmax(picked))])
+    return at >= -CUT_S * RATE and at + len(reply) <= len(audio) + CUT_S * RATE
+
+
 def _sum_up(figures: CallFigures, events: Events, reply_pcm: bytes, caller: VirtualCaller, said: list[float],
             plan: list[float | None]) -> None:
-    reply_s = len(reply_pcm) / 32_000
     figures.replies_said = len(said)
     per_level: dict[float | None, LevelFigures] = {}
     for i, level in enumerate(plan):
         f = per_level.setdefault(level, LevelFigures(level))
         turn = f"l{i}"
         heard = [h for h in events.of(ev.ReplyHeard) if h.turn_id == turn]
-        whole = sum(h.audio is not None and h.audio.seconds >= reply_s for h in heard)
+        whole = sum(h.audio is not None and holds_reply(h.audio.pcm, reply_pcm) for h in heard)
         f.replies_said += i < len(said)
         f.replies_heard += min(whole, 1)
         f.false_turns += len(heard) - min(whole, 1)

@@ -205,3 +205,22 @@ def test_the_sweep_is_found_with_its_level_and_delay():
     assert level_db == pytest.approx(-12, abs=0.5)
     assert delay + 0.35 == pytest.approx(0.455, abs=0.001)
     assert analyse(rng.normal(0, 0.001, int(2.2 * RATE)), reference, 0.35) == (float("-inf"), None)
+
+
+def test_the_echo_level_follows_the_volume_going_down_within_a_second(voices):
+    """The residual-echo check predicts the echo from its measured level: read only once a second
+    over 1.5 s, it stayed too high for seconds after the volume went down, and a caller talking over
+    the manager was silenced as echo (docs/echo.md, round 3)."""
+    from rehearsal.voice.echo import Unprocessed
+
+    manager, _ = voices
+    far = np.concatenate([manager] * 2)
+    drop = len(manager) + RATE // 2  # 0 dB, then -13 dB
+    near = np.concatenate([_echo(far, 0.040, 1.0)[:drop], _echo(far, 0.040, 0.22)[drop:]])
+    before, after = WebRtcEchoCanceller(Unprocessed()), WebRtcEchoCanceller(Unprocessed())
+    _run(before, far, near[:drop])
+    _run(after, far, near[: drop + RATE])
+    def latest_db(c):
+        return 20 * np.log10(c._estimator.latest_gain)
+
+    assert latest_db(after) - latest_db(before) == pytest.approx(20 * np.log10(0.22), abs=1.5)  # the room adds ~2 dB

@@ -207,3 +207,50 @@ def test_the_advice_waits_for_two_readings_that_agree_not_two_in_a_row():
         mic._check_echo()
         mic._check_echo()  # no new reading: nothing changes
     assert len(told) == 1 and "echo at -6 dB" in told[0] and mic.advice is Advice.HEADPHONES
+
+
+def test_the_gate_follows_the_residue_left_not_an_echo_level_measured_before_the_volume_went_down():
+    """The echo's level is measured about once a second; right after the volume went down from 0 to
+    -13 dB it still read 0 dB, and a gate worked out from it (that level less the ERLE) was 4.5 times
+    too strict: a caller talking over the manager lost their first words (docs/echo.md)."""
+    from types import SimpleNamespace
+
+    from rehearsal.voice.echo_pair import MIN_GATE
+    from rehearsal.voice.echo_stats import EchoStats
+
+    stats = EchoStats()
+    rng = np.random.default_rng(15)
+    for _ in range(400):  # 4 s of the manager at -13 dB, AEC3 leaving a fifth of the echo (ERLE 14 dB)
+        far = rng.normal(0, 3000, 160)
+        stats.frame(0.22 * far, 0.22 * 0.2 * far, far, 0.01)
+    assert stats.residue_db == pytest.approx(20 * np.log10(0.22 * 0.2), abs=0.5)
+    # With the echo's level read as 0 dB, 0 dB less 14 dB of ERLE made the gate 1 (clamped from 1.2).
+    for echo_db, residue_db, gate in [(0.0, stats.residue_db, 6 * 0.22 * 0.2),  # the echo's level stale: no matter
+                                      (-13.0, -20.0, 0.6), (-13.0, -60.0, MIN_GATE), (-13.0, 0.0, 1.0)]:
+        canceller = SimpleNamespace(learning=False, echo_db=echo_db, residue_db=residue_db)
+        mic = CallMicrophone(FakeMicrophone(), canceller, cancelling=True)
+        assert mic.echo_gate == pytest.approx(gate, rel=0.02)
+
+
+def test_a_barge_in_heard_late_keeps_the_words_before_it_and_no_silence():
+    """At 0 dB the barge-in was heard ~1.1 s after the caller's first word; the reply took only the
+    last ~0.5 s before it and lost "Thank you." (the CI failure, docs/echo.md round 3)."""
+    from rehearsal.conversation.capture import BARGE_IN_PREROLL_CHUNKS, ONSET_MARGIN_S, preroll
+    from rehearsal.conversation.hearing import PREROLL_CHUNKS
+
+    def chunk(level):  # 20 ms
+        return AudioChunk(pcm=(np.full(320, int(level * 32767), "<i2")).tobytes(), at=0.0, level=level)
+
+    quiet, sound = chunk(0.0), chunk(0.05)
+    # 0.4 s of silence, then the caller: 0.4 s of words, a 0.2 s pause (a comma), 0.5 s more
+    heard = [quiet] * 20 + [sound] * 20 + [quiet] * 10 + [sound] * 25
+    assert len(heard) == BARGE_IN_PREROLL_CHUNKS
+    kept = preroll(heard)
+    margin = int(round(ONSET_MARGIN_S / 0.02))
+    assert len(kept) == 55 + margin  # all of the words, and 0.2 s before the first
+    assert kept[margin].level > 0 and all(c.level == 0 for c in kept[:margin])
+    # A longer pause before means the reply began after it; never less than the usual pre-roll.
+    heard = [sound] * 20 + [quiet] * 20 + [sound] * 35
+    assert len(preroll(heard)) == 35 + margin
+    assert len(preroll([quiet] * 75)) == PREROLL_CHUNKS
+    assert len(preroll([sound] * 10)) == 10

@@ -11,13 +11,22 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rehearsal.call import events as ev
-from rehearsal.conversation.hearing import Ear
+from rehearsal.conversation.hearing import PREROLL_CHUNKS, Ear
 from rehearsal.conversation.reply import Reply
 from rehearsal.voice.interfaces import SAMPLE_RATE, AudioChunk, Recognizer, Transcript, VoiceUnavailable
 
 HOLD_AFTER_MS = 120  # trailing silence past this is fed to the recogniser only if speech resumes
 SETTLE_LEAD_MS = 250  # finishing the words takes Vosk ~100-200 ms on a busy machine
 MIN_SETTLE_MS = 200  # but not in the ~150 ms pause at a comma: restarting costs more than it saves
+# A barge-in can be heard late: while the manager speaks the echo gate (and, with echo, the
+# canceller's double-talk ducking and residual check) holds the caller back until they are loud
+# enough. At 0 dB of echo "Thank you." went unheard for 1.1 s and was lost from the reply
+# (docs/echo.md, round 3: the CI failure). So the speaker keeps this much of what it heard, and
+# the reply takes it back to where the sound began.
+BARGE_IN_PREROLL_CHUNKS = 75  # ~1.5 s of 20 ms chunks (hearing.PREROLL_CHUNKS is ~0.5 s)
+SOUND_LEVEL = 0.006  # RMS (0..1) under which a chunk is silence (the endpointer's MIN_LEVEL)
+SOUND_GAP_S = 0.3  # a pause longer than this before the sound means it began after it
+ONSET_MARGIN_S = 0.2  # kept before the first sound found (see `preroll`)
 
 RecognizerProvider = Callable[[], Recognizer | None]
 
@@ -30,6 +39,32 @@ def settle_after_ms(end_wait_ms: int) -> int:
 def transcript_of(text: str) -> Transcript:
     """A transcript of typed (or partial) words, without timings."""
     return Transcript(text.strip())
+
+
+def preroll(heard: list[AudioChunk], keep: int = PREROLL_CHUNKS) -> list[AudioChunk]:
+    """The audio before speech was detected that belongs to the reply: the last `keep` chunks, and
+    before them as far back as the sound goes on (pauses up to SOUND_GAP_S), so a reply heard late
+    (a barge-in held back by the echo gate) keeps its first words, and silence is not recorded."""
+    start = first = max(0, len(heard) - keep)
+    gap = 0.0
+    for i in range(start - 1, -1, -1):
+        if heard[i].level >= SOUND_LEVEL:
+            first, gap = i, 0.0
+        else:
+            gap += _seconds(heard[i])
+            if gap > SOUND_GAP_S:
+                break
+    # And a little before it: the canceller mutes the first syllable of a caller talking over the
+    # manager (~0.1 s) before it notices them.
+    margin = 0.0
+    while 0 < first < start and margin < ONSET_MARGIN_S - 1e-6:
+        first -= 1
+        margin += _seconds(heard[first])
+    return heard[first:]
+
+
+def _seconds(chunk: AudioChunk) -> float:
+    return len(chunk.pcm) / 2 / SAMPLE_RATE
 
 
 class ReplyCapture:
@@ -55,6 +90,7 @@ class ReplyCapture:
 
     def _begin(self, turn_id: str, heard: list[AudioChunk]) -> None:
         # The reply starts with the pre-roll, so its start is that much before the clock.
+        heard = preroll(heard)
         start_s = self._ear.audio_s - sum(len(c.pcm) for c in heard) / 2 / SAMPLE_RATE
         self.reply = Reply(start_s, self.recognizer(),
                            on_partial=lambda text: self._on_partial(turn_id, text), on_error=self.on_recognizer_error)

@@ -25,9 +25,9 @@ from dataclasses import dataclass
 
 from rehearsal.call import events as ev
 from rehearsal.call.engine import Call
-from rehearsal.conversation.capture import ReplyCapture
+from rehearsal.conversation.capture import BARGE_IN_PREROLL_CHUNKS, ReplyCapture
 from rehearsal.conversation.controls import Controls, Interrupt
-from rehearsal.conversation.hearing import PREROLL_CHUNKS, Ear
+from rehearsal.conversation.hearing import Ear
 from rehearsal.conversation.line_audio import LineAudio, Renderer, join
 from rehearsal.conversation.reply import Reply
 from rehearsal.media import rms
@@ -152,7 +152,7 @@ class ManagerVoice:
         played = [audio]
         self._ear.far_end(_level(audio))
         self._ear.quick_start(bool(pending))
-        heard: deque[AudioChunk] = deque(maxlen=PREROLL_CHUNKS)
+        heard: deque[AudioChunk] = deque(maxlen=BARGE_IN_PREROLL_CHUNKS)  # capture.preroll trims it
         try:
             while not self._line_over(played):
                 try:

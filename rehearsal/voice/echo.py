@@ -179,6 +179,10 @@ class WebRtcEchoCanceller:
         return self.stats.worst_erle_db
 
     @property
+    def residue_db(self) -> float | None:
+        return self.stats.residue_db
+
+    @property
     def converged_erle_db(self) -> float | None:
         return self.stats.converged_erle_db
 
@@ -243,7 +247,7 @@ class WebRtcEchoCanceller:
         by level: a caller adds energy the echo path cannot). The predicted echo is the echo's measured
         gain times the loudest 10 ms of the far end over a span of delays, so a delay that has moved
         is still covered; a caller quieter than ~0.75x the echo in such a frame is lost with it."""
-        gain = self._estimator.gain if self._estimator is not None else None
+        gain = self._estimator.latest_gain if self._estimator is not None else None  # re-read every 0.25 s
         if self.name == "off" or not gain or gain < 0.1 or self._delay_s is None:
             return out
         n_in = float(np.sqrt(np.mean(near.astype(np.float64) ** 2)))

@@ -42,6 +42,14 @@ QUICK_UNTIL_S = 1.0  # of the manager's voice; then only the slow measurement
 QUICK_NCC = 0.5
 QUIET_DB = -20.0  # the microphone this far under the far end (lag window included): no echo that matters
 RULE_OUT_S = QUICK_LAG_S + 0.15  # far end heard this long before echo can be ruled out
+# The echo's level is also re-read more often than the delay, near the delay already measured: the
+# residual-echo check predicts the echo from it, and after the volume went down (0 -> -13 dB) the
+# once-a-second measurement left it 13 dB too high for 1-2.5 s of the manager, so a caller talking
+# over them was silenced as echo (docs/echo.md, round 3). Only a window that is echo
+# alone (NCC >= WHOLE_NCC) counts, so the caller talking over never moves it.
+LEVEL_EVERY_S = 0.25
+LEVEL_WINDOW_S = 0.5
+LEVEL_LAGS_S = 0.06  # lags looked at: the measured delay, this much either side
 
 
 class DelayEstimator:
@@ -53,11 +61,13 @@ class DelayEstimator:
         self.delay_s: float | None = None
         self.confidence = 0.0
         self.gain: float | None = None  # the echo's amplitude relative to the far end, at the last good peak
+        self.latest_gain: float | None = None  # the same, re-read every LEVEL_EVERY_S too (`_track_level`)
         self.measurements = 0  # good peaks so far (the slow measurement: the call's advice counts these)
         self.far_heard_s = 0.0  # far-end audio heard so far (the quick check's clock)
         self.quick_found = False  # the quick check found echo
         self.ruled_out = False  # the quick check found none, or ran out of time undecided
         self._quick_since = 0
+        self._level_since = 0
 
     def observe(self, frame: np.ndarray, at: float, far: _Stream) -> float | None:
         """Add a raw microphone frame whose first sample is at `at`; returns a new delay when one is settled."""
@@ -69,6 +79,10 @@ class DelayEstimator:
             quick = self._quick(frame, at, far)
             if quick is not None:
                 return quick
+        self._level_since += len(frame)
+        if self.delay_s is not None and self._level_since >= LEVEL_EVERY_S * RATE:
+            self._level_since = 0
+            self._track_level(far)
         if self._since < EVERY_S * RATE or len(self._near) < keep:
             return None
         self._since = 0
@@ -82,6 +96,18 @@ class DelayEstimator:
             self.delay_s = measured
             return measured
         return None
+
+    def _track_level(self, far: _Stream) -> None:
+        """Re-read the echo's level (`latest_gain`) on the last LEVEL_WINDOW_S, at lags near the measured
+        delay. Only the residual check uses it: the call's advice and gate keep the once-a-second reading."""
+        n = int(LEVEL_WINDOW_S * RATE)
+        if len(self._near) < n or self.delay_s is None:
+            return
+        lo = max(0.0, self.delay_s - LEVEL_LAGS_S)
+        start = self._near_end_t - n / RATE
+        confidence, gain = self.confidence, self.gain  # the delay measurement's own, kept for the advice
+        self.measure(self._near[-n:], start - lo, far, self.delay_s + LEVEL_LAGS_S - lo, WHOLE_NCC, count=False)
+        self.confidence, self.gain = confidence, gain
 
     def _quick(self, frame: np.ndarray, at: float, far: _Stream) -> float | None:
         """While the first QUICK_UNTIL_S of the manager plays: echo found (its delay), ruled out, or not yet."""
@@ -133,6 +159,6 @@ class DelayEstimator:
         # the NCC, so a window the delay moved inside (an underrun: part of the echo at another lag)
         # does not read low: a -6 dB loop once read -9 dB twice on a machine at load 17.
         projection = max(0.0, float(corr[best] / max(windows[best], 1e-9)))
-        self.gain = projection / self.confidence if self.confidence >= WHOLE_NCC else projection
+        self.gain = self.latest_gain = projection / self.confidence if self.confidence >= WHOLE_NCC else projection
         self.measurements += count
         return (lag - best) / RATE

@@ -56,18 +56,18 @@ class CallMicrophone(EchoCancelledMicrophone):
         The usual gate (half the manager's level) is meant for the raw echo. While the canceller
         learns it is doubled once echo has been measured (the first reading comes ~1.5 s into the
         manager's voice; before it, and with no echo, the usual gate); once learnt, it is set RESIDUE_MARGIN above what is left of the echo
-        in the canceller's bad moments (its measured level less the ERLE's 20th percentile), because AEC3 ducks the caller by 6-20 dB while
+        in the canceller's bad moments (the 80th percentile of its output over the far end, per 100 ms block), because AEC3 ducks the caller by 6-20 dB while
         both talk and the usual gate then hid a caller talking over the manager.
         """
         if not self.cancelling:
             return 1.0
         c = self.canceller
-        echo_db, erle_db = c.echo_db, c.worst_erle_db
         if c.learning:  # strict only once echo was found: with none (headphones) it hid a barge-in
             return LEARNING_GATE if self._echo_found else 1.0
-        if echo_db is None or erle_db is None:
+        residue_db = c.residue_db  # measured on the output itself: the echo's own level may be stale
+        if c.echo_db is None or residue_db is None:
             return 1.0
-        residue = 10 ** ((echo_db - erle_db) / 20)  # of the manager's level
+        residue = 10 ** (residue_db / 20)  # of the manager's level
         return min(1.0, max(MIN_GATE, 2 * RESIDUE_MARGIN * residue))
 
     def read(self, timeout: float) -> AudioChunk | None:
