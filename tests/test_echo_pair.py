@@ -256,3 +256,27 @@ def test_a_barge_in_heard_late_keeps_the_words_before_it_and_no_silence():
     assert len(preroll(heard)) == 35 + margin
     assert len(preroll([quiet] * 75)) == PREROLL_CHUNKS
     assert len(preroll([sound] * 10)) == 10
+
+
+def test_once_echo_was_found_a_low_reading_later_keeps_the_cleaned_signal(monkeypatch):
+    """After learning, the raw microphone only in a call where echo was never found: a later reading
+    can come out low with the echo still there (-22 dB read at a -9 dB loop), and the raw echo then
+    stopped the manager's lines (a fresh-clone CI run, session 9)."""
+    from types import SimpleNamespace
+
+    from rehearsal.voice import echo_devices
+
+    raw, cleaned = AudioChunk(b"\1\0" * 160, T0, 0.3), AudioChunk(b"\0\0" * 160, T0, 0.0)
+
+    def read(self, timeout):
+        self._on_raw(raw)
+        return cleaned
+
+    monkeypatch.setattr(echo_devices.EchoCancelledMicrophone, "read", read)
+    canceller = SimpleNamespace(learning=False, echo_db=None, echo_undecided=False, echo_measurements=0)
+    mic = CallMicrophone(FakeMicrophone(), canceller, cancelling=True)
+    assert mic.read(0.0) is raw  # no echo in this call so far (headphones): the microphone as it is
+    canceller.echo_db = -9.0
+    assert mic.read(0.0) is cleaned  # echo appears (headphones unplugged)
+    canceller.echo_db = -22.0
+    assert mic.read(0.0) is cleaned  # a low reading later does not bring the raw echo back

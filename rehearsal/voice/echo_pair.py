@@ -47,6 +47,7 @@ class CallMicrophone(EchoCancelledMicrophone):
         self._warn = warn
         self._seen = 0
         self._readings: list[float] = []  # the echo's level, each time it was measured
+        self._echo_ever = False  # echo found at some point in this call
         self.advice: Advice | None = None  # set once the echo was measured (and said, if it matters)
 
     @property
@@ -79,15 +80,18 @@ class CallMicrophone(EchoCancelledMicrophone):
         if self.advice is None:
             self._check_echo()
         c = self.canceller
-        if self.cancelling and not self._echo_found and not c.echo_undecided:
-            # With no echo found (ruled out, or the manager not heard yet) the microphone as it is:
-            # AEC3 ducks a caller who talks over the far end even with no echo to remove, before it
-            # has learnt (a barge-in 0.6 s into the first line was lost) and after (a caller going on
-            # after a false end was heard 8 dB down, under the gate, in 4 of 23 resumes: docs/
-            # turn-taking.md, session 9). AEC3 still runs, so if echo appears later (headphones
-            # unplugged) the next reading finds it and the cleaned signal takes over. While the quick
-            # check decides (the first ~0.1-0.4 s of the manager), the cleaned signal: the raw echo
-            # of a loud speaker had stopped the first line there in 6 of 6 calls at -6 and 0 dB.
+        self._echo_ever = self._echo_ever or self._echo_found
+        if self.cancelling and not c.echo_undecided and (not self._echo_ever or (c.learning and not self._echo_found)):
+            # The microphone as it is while no echo is found: AEC3 ducks a caller who talks over the
+            # far end even with no echo to remove, before it has learnt (a barge-in 0.6 s into the
+            # first line was lost) and after (a caller going on after a false end was heard 8 dB
+            # down, under the gate, in 4 of 23 resumes: docs/turn-taking.md, session 9). Once learnt,
+            # only in a call where echo was never found: a later reading can be low with the echo
+            # still there (-22 dB read at a -9 dB loop), and the raw echo then stopped lines. AEC3
+            # still runs, so echo that appears later (headphones unplugged) is found and cleaned.
+            # While the quick check decides (the first ~0.1-0.4 s of the manager), the cleaned
+            # signal: the raw echo of a loud speaker had stopped the first line there in 6 of 6
+            # calls at -6 and 0 dB.
             return raw[0]
         return chunk
 
