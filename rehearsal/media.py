@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 SAMPLE_RATE = 16_000
+MIN_SPEECH_LEVEL = 0.006  # RMS (0..1) below this is never speech, whatever a VAD says (about -44 dBFS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +37,10 @@ class AudioChunk:
     pcm: bytes  # int16 mono at SAMPLE_RATE
     at: float  # time.monotonic() of the chunk's last sample (approximately)
     level: float  # RMS 0..1, for the meter
+
+    @property
+    def seconds(self) -> float:
+        return len(self.pcm) / 2 / SAMPLE_RATE
 
 
 @dataclass(frozen=True, slots=True)

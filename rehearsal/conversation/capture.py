@@ -13,7 +13,8 @@ from collections.abc import Callable
 from rehearsal.call import events as ev
 from rehearsal.conversation.hearing import PREROLL_CHUNKS, Ear
 from rehearsal.conversation.reply import Reply
-from rehearsal.voice.interfaces import SAMPLE_RATE, AudioChunk, Recognizer, Transcript, VoiceUnavailable
+from rehearsal.media import MIN_SPEECH_LEVEL
+from rehearsal.voice.interfaces import AudioChunk, Recognizer, Transcript, VoiceUnavailable
 
 HOLD_AFTER_MS = 120  # trailing silence past this is fed to the recogniser only if speech resumes
 SETTLE_LEAD_MS = 250  # finishing the words takes Vosk ~100-200 ms on a busy machine
@@ -24,7 +25,7 @@ MIN_SETTLE_MS = 200  # but not in the ~150 ms pause at a comma: restarting costs
 # (docs/echo.md, round 3: the CI failure). So the speaker keeps this much of what it heard, and
 # the reply takes it back to where the sound began.
 BARGE_IN_PREROLL_CHUNKS = 75  # ~1.5 s of 20 ms chunks (hearing.PREROLL_CHUNKS is ~0.5 s)
-SOUND_LEVEL = 0.006  # RMS (0..1) under which a chunk is silence (the endpointer's MIN_LEVEL)
+SOUND_LEVEL = MIN_SPEECH_LEVEL  # under this a chunk is silence (as for the endpointer)
 SOUND_GAP_S = 0.3  # a pause longer than this before the sound means it began after it
 ONSET_MARGIN_S = 0.2  # kept before the first sound found (see `preroll`)
 
@@ -51,7 +52,7 @@ def preroll(heard: list[AudioChunk], keep: int = PREROLL_CHUNKS) -> list[AudioCh
         if heard[i].level >= SOUND_LEVEL:
             first, gap = i, 0.0
         else:
-            gap += _seconds(heard[i])
+            gap += heard[i].seconds
             if gap > SOUND_GAP_S:
                 break
     # And a little before it: the canceller mutes the first syllable of a caller talking over the
@@ -59,12 +60,8 @@ def preroll(heard: list[AudioChunk], keep: int = PREROLL_CHUNKS) -> list[AudioCh
     margin = 0.0
     while 0 < first < start and margin < ONSET_MARGIN_S - 1e-6:
         first -= 1
-        margin += _seconds(heard[first])
+        margin += heard[first].seconds
     return heard[first:]
-
-
-def _seconds(chunk: AudioChunk) -> float:
-    return len(chunk.pcm) / 2 / SAMPLE_RATE
 
 
 class ReplyCapture:
@@ -91,7 +88,7 @@ class ReplyCapture:
     def _begin(self, turn_id: str, heard: list[AudioChunk]) -> None:
         # The reply starts with the pre-roll, so its start is that much before the clock.
         heard = preroll(heard)
-        start_s = self._ear.audio_s - sum(len(c.pcm) for c in heard) / 2 / SAMPLE_RATE
+        start_s = self._ear.audio_s - sum(c.seconds for c in heard)
         self.reply = Reply(start_s, self.recognizer(),
                            on_partial=lambda text: self._on_partial(turn_id, text), on_error=self.on_recognizer_error)
         for chunk in heard:

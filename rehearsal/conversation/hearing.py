@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from rehearsal.call import events as ev
 from rehearsal.settings import Settings
-from rehearsal.voice.interfaces import SAMPLE_RATE, AudioChunk, Endpointer, Microphone, VoiceUnavailable
+from rehearsal.voice.interfaces import AudioChunk, Endpointer, Microphone, VoiceUnavailable
 
 LEVEL_EVERY_S = 0.05  # ~20 level events a second is plenty for a meter
 PREROLL_CHUNKS = 25  # audio kept from before speech is detected (~0.5 s), so the first syllable is not cut
@@ -84,7 +84,7 @@ class Ear:
                 self._mic.stop()
                 self._mic = None
             return None
-        self.audio_s += len(chunk.pcm) / 2 / SAMPLE_RATE
+        self.audio_s += chunk.seconds
         if self._far_level and getattr(self._mic, "echo_gate", 1.0) != self._gate_sent:
             self._send_far_end()  # the echo canceller has learnt the room: back to the usual gate
         now = time.monotonic()

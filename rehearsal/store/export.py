@@ -107,8 +107,9 @@ def to_markdown(detail: SessionDetail) -> str:
 def _md_turn(t: TurnRecord, who: str) -> list[str]:
     reply = md(t.reply) if t.reply.strip() else "*(no reply)*"
     out = [f"## Turn {t.index + 1}: {t.score.score:.0f}/100", "", f"**{who}:** {md(t.manager_text)}", "", f"**You:** {reply}", ""]
-    if revision_line(t):
-        out += [f"*{md(revision_line(t))}*", ""]
+    revised = revision_line(t)
+    if revised:
+        out += [f"*{md(revised)}*", ""]
     counted = [f"{name} ({', '.join('“' + md(q) + '”' for q in quotes)})" if quotes else name
                for name, quotes in what_counted(t.verdict)]
     if counted:
@@ -188,8 +189,9 @@ def _html_turn(t: TurnRecord, who: str) -> str:
         f"<p class='mgr'><span class='who'>{who}:</span> {e(t.manager_text)}</p>",
         f"<p class='reply'><span class='who'>You:</span> {reply}</p>",
     ]
-    if revision_line(t):
-        out.append(f"<p class='delivery'>{e(revision_line(t))}</p>")
+    revised = revision_line(t)
+    if revised:
+        out.append(f"<p class='delivery'>{e(revised)}</p>")
     line = delivery_line(t.delivery)
     if line:
         out.append(f"<p class='delivery'>Delivery: {e(line)}</p>")

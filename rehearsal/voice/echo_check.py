@@ -205,7 +205,7 @@ def _one_sweep(mic, speaker, far: _FarEnd) -> tuple[float, float | None]:
     chunks += _record(mic, SWEEP_S + TAIL_S)
     playback.wait(1.0)
     recorded = np.frombuffer(b"".join(c.pcm for c in chunks), dtype="<i2").astype(np.float64) / 32768
-    first = chunks[0].at - len(chunks[0].pcm) / 2 / SAMPLE_RATE if chunks else 0.0
+    first = chunks[0].at - chunks[0].seconds if chunks else 0.0
     sweep_at = (far.first_sound - first) if far.first_sound else NOISE_S  # in the recording, by the clocks
     search_from = max(0.0, min(sweep_at, NOISE_S + 0.2) - 0.05)  # a little early: the clocks are not exact
     level_db, lag = analyse(recorded, reference, search_from)

@@ -105,9 +105,9 @@ class DelayEstimator:
             return
         lo = max(0.0, self.delay_s - LEVEL_LAGS_S)
         start = self._near_end_t - n / RATE
-        confidence, gain = self.confidence, self.gain  # the delay measurement's own, kept for the advice
-        self.measure(self._near[-n:], start - lo, far, self.delay_s + LEVEL_LAGS_S - lo, WHOLE_NCC, count=False)
-        self.confidence, self.gain = confidence, gain
+        peak = self._peak(self._near[-n:], start - lo, far, self.delay_s + LEVEL_LAGS_S - lo, WHOLE_NCC)
+        if peak is not None and peak[1] is not None:  # the delay measurement's confidence and gain stay
+            self.latest_gain = peak[2]
 
     def _quick(self, frame: np.ndarray, at: float, far: _Stream) -> float | None:
         """While the first QUICK_UNTIL_S of the manager plays: echo found (its delay), ruled out, or not yet."""
@@ -138,6 +138,20 @@ class DelayEstimator:
     def measure(self, near: np.ndarray, start_at: float, far: _Stream, max_lag_s: float = MAX_LAG_S,
                 min_ncc: float = MIN_NCC, count: bool = True) -> float | None:
         """The lag (s) at which the far end best matches `near` (which starts at `start_at`); None if unclear."""
+        peak = self._peak(near, start_at, far, max_lag_s, min_ncc)
+        if peak is None:
+            return None
+        self.confidence, lag_s, gain = peak
+        if lag_s is None:
+            return None
+        self.gain = self.latest_gain = gain
+        self.measurements += count
+        return lag_s
+
+    @staticmethod
+    def _peak(near: np.ndarray, start_at: float, far: _Stream, max_lag_s: float,
+              min_ncc: float) -> tuple[float, float | None, float | None] | None:
+        """(NCC, lag s, gain) of the best match, lag and gain None under `min_ncc`; None if the far end is quiet."""
         lag = int(max_lag_s * RATE)
         n = len(near)
         ref = far.window(start_at - max_lag_s, n + lag)
@@ -152,13 +166,12 @@ class DelayEstimator:
         # quiet samples) divides by almost nothing and once gave a bogus peak (NCC 56, 198 ms for 40).
         ncc[windows < max(MIN_AUDIBLE * float(windows.max()), n * MIN_FAR_RMS ** 2 / 4)] = 0.0
         best = int(np.argmax(ncc))
-        self.confidence = float(ncc[best])
-        if self.confidence < min_ncc:
-            return None
+        confidence = float(ncc[best])
+        if confidence < min_ncc:
+            return confidence, None, None
         # The far end's projection on the mic; when the mic is nearly all echo (high NCC) divided by
         # the NCC, so a window the delay moved inside (an underrun: part of the echo at another lag)
         # does not read low: a -6 dB loop once read -9 dB twice on a machine at load 17.
         projection = max(0.0, float(corr[best] / max(windows[best], 1e-9)))
-        self.gain = self.latest_gain = projection / self.confidence if self.confidence >= WHOLE_NCC else projection
-        self.measurements += count
-        return (lag - best) / RATE
+        gain = projection / confidence if confidence >= WHOLE_NCC else projection
+        return confidence, (lag - best) / RATE, gain

@@ -18,7 +18,7 @@ from enum import Enum
 
 import webrtcvad
 
-from rehearsal.media import rms
+from rehearsal.media import MIN_SPEECH_LEVEL, rms
 from rehearsal.settings import Settings
 from rehearsal.voice.interfaces import SAMPLE_RATE, AudioChunk
 
@@ -26,7 +26,7 @@ FRAME_MS = 20
 FRAME_BYTES = SAMPLE_RATE * FRAME_MS // 1000 * 2
 START_WINDOW = 10  # frames looked at to decide speech has started (200 ms)
 START_VOICED = 6  # voiced frames in that window needed (so a click or a cough is not a reply)
-MIN_LEVEL = 0.006  # RMS below this is never speech, whatever the VAD says (about -44 dBFS)
+MIN_LEVEL = MIN_SPEECH_LEVEL  # RMS below this is never speech, whatever the VAD says
 NOISE_FACTOR = 3.0  # speech must stand this far above the room's noise floor
 ECHO_FACTOR = 0.5  # while the manager speaks, speech must reach half the manager's own level
 ECHO_TAIL_MS = 300  # the room keeps ringing (and buffers drain) a little after playback ends

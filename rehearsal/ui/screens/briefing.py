@@ -66,8 +66,7 @@ class BriefingScreen(Screen[None]):
     def on_mount(self) -> None:
         self.typed = self.app.typed_default
         self.watch(self.app, "model_status", self._show_model, init=False)
-        self._show_mode()
-        self._show_model()
+        self._show_model()  # and the mode line
         self._cast: list = []
         self._find_voices()
 
@@ -162,8 +161,7 @@ class BriefingScreen(Screen[None]):
         self.typed = not self.typed
         if not self.typed and self.app.model_status == "off":
             self.app.load_model()
-        self._show_mode()
-        self._show_model()
+        self._show_model()  # and the mode line
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "start":
