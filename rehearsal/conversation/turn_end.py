@@ -52,6 +52,10 @@ QUESTION_SPAN = 2  # a question word among the last this many words is a questio
 # ("is there anything I should work on", "what should I focus on", "who should I talk to").
 PREPOSITIONS = frozenset({"on", "about", "for", "with", "to", "of", "in", "at", "from", "by"})
 FRONTED = QUESTION_WORDS | {"anything", "something", "anyone", "someone", "anybody", "somebody"}
+# "that" and "this" open a clause ("I was told that", "the reason is that") except as a
+# preposition's object, where they are a pronoun that ends the phrase ("tell me more about that",
+# "thanks for that", "something like this").
+DEMONSTRATIVES = frozenset({"that", "this"})
 # Not an ellipsis: Whisper writes "Sure..." for a short word as often as "and..." for a trailing
 # off, so "..." neither closes a sentence nor opens one (the words decide).
 SENTENCE_END = re.compile(r"(?<![.\u2026])[.!?][\"')\]]*\s*$")
@@ -159,6 +163,8 @@ def open_ending(words: Sequence[str]) -> bool:
         return False  # a stranded preposition: "is there anything I should work on"
     if last == "you":
         return len(words) > 1 and words[-2] in OPEN_BEFORE_YOU
+    if last in DEMONSTRATIVES and len(words) > 1 and words[-2] in PREPOSITIONS | {"like"}:
+        return False  # a pronoun: "could you tell me more about that"
     return last in OPEN_ENDINGS
 
 
