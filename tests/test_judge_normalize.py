@@ -73,3 +73,12 @@ def test_british_and_american_spellings_of_a_verb_judge_alike():
     typed = judge.judge("Thank you, that's really helpful. How could I practise that?", advice)
     heard = judge.judge("thank you that really helpful how could i practice that", advice)
     assert typed.feedback_request.detected and heard.feedback_request.detected
+
+
+def test_a_role_heard_as_a_roll_still_keeps_the_door_open():
+    # Whisper tiny.en wrote "roll" for the turn-taking corpus's "If another role opens up, ...".
+    from rehearsal.judging.judge import Judge
+
+    verdict = Judge().judge("Thank you for letting me know if another roll opens up. I would love to hear about it")
+    assert verdict.door_open.detected
+    assert verdict.door_open.evidence[0].text == "if another roll opens up"  # quoted as it was heard

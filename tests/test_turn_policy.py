@@ -117,6 +117,18 @@ def test_that_or_this_after_a_preposition_is_a_pronoun_that_ends_the_phrase(text
     assert not looks_unfinished(text)
 
 
+@pytest.mark.parametrize("text", ["there is nothing I should work on", "that's all I wanted to ask",
+                                  "that is something I really appreciate", "everything I wanted to mention"])
+def test_a_verb_or_preposition_whose_object_came_first_ends_the_sentence(text):
+    assert not looks_unfinished(text)
+
+
+def test_a_sentence_announcing_a_question_is_open():
+    # Whisper drops the "uh" of "I was going to ask, uh, [1.1 s] whether I could apply again".
+    assert looks_unfinished("I was going to ask.")
+    assert looks_unfinished("I wanted to ask")
+
+
 @pytest.mark.parametrize("text", ["I was told that", "the reason was that", "I think this"])
 def test_that_or_this_opening_a_clause_is_still_open(text):
     assert looks_unfinished(text)

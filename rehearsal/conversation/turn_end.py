@@ -37,8 +37,11 @@ OPEN_ENDINGS = frozenset({
     "what", "which", "when", "where", "who", "why", "how", "whether", "about", "in", "on", "at", "from",
     "by", "as", "than", "very", "some", "any", "we", "they", "it's", "hoping", "wondering", "wanted",
     # Verbs that take an object: "I really appreciate", "I wanted to thank", "I would love".
-    "appreciate", "thank", "love", "want", "need", "wish", "tell", "mention", "regarding", "including",
+    "appreciate", "thank", "love", "want", "need", "wish", "tell", "mention", "ask", "regarding", "including",
 })
+# Of those, the verbs whose object may come first ("that's all I wanted to ask", "something I
+# really appreciate"): with a fronted object they end the sentence.
+OBJECT_VERBS = frozenset({"appreciate", "love", "want", "need", "tell", "mention", "ask"})
 # "you" ends many finished sentences ("thank you", "talk to you"), so it is open only after these.
 OPEN_BEFORE_YOU = frozenset({"and", "but", "or", "so", "if", "could", "would", "can", "will", "do", "did", "should",
                              "that", "when", "because", "asked", "tell", "let"})
@@ -51,7 +54,8 @@ QUESTION_SPAN = 2  # a question word among the last this many words is a questio
 # A preposition left at the end of a question whose object came first is a finished question
 # ("is there anything I should work on", "what should I focus on", "who should I talk to").
 PREPOSITIONS = frozenset({"on", "about", "for", "with", "to", "of", "in", "at", "from", "by"})
-FRONTED = QUESTION_WORDS | {"anything", "something", "anyone", "someone", "anybody", "somebody"}
+FRONTED = QUESTION_WORDS | {"anything", "something", "anyone", "someone", "anybody", "somebody", "nothing",
+                            "everything", "all"}
 # "that" and "this" open a clause ("I was told that", "the reason is that") except as a
 # preposition's object, where they are a pronoun that ends the phrase ("tell me more about that",
 # "thanks for that", "something like this").
@@ -159,8 +163,8 @@ class TurnPolicy:
 def open_ending(words: Sequence[str]) -> bool:
     """The last word leaves the sentence open ("and", "the", "so I was hoping", "could you")."""
     last = words[-1]
-    if last in PREPOSITIONS and any(w in FRONTED for w in words[-8:-2]):
-        return False  # a stranded preposition: "is there anything I should work on"
+    if (last in PREPOSITIONS or last in OBJECT_VERBS) and any(w in FRONTED for w in words[-8:-2]):
+        return False  # the object came first: "is there anything I should work on", "all I wanted to ask"
     if last == "you":
         return len(words) > 1 and words[-2] in OPEN_BEFORE_YOU
     if last in DEMONSTRATIVES and len(words) > 1 and words[-2] in PREPOSITIONS | {"like"}:

@@ -66,6 +66,7 @@ _SLIPS: dict[tuple[str, ...], str] = {
     ("wandering",): "wondering", ("pointer",): "pointers", ("thank", "ya"): "thank you",
     ("thank", "u"): "thank you", ("some", "one"): "someone", ("career", "s"): "careers",
     ("i", "be"): "i would be",
+    ("roll",): "role", ("rolls",): "roles",  # Whisper: "if another roll opens up"; a call about a job has no rolls
     ("was", "their"): "was there", ("is", "their"): "is there", ("were", "their"): "were there",  # "I'd be grateful" with the "'d" swallowed
 }
 _MAX_SLIP = max(len(k) for k in _SLIPS)
