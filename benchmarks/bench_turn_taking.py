@@ -193,7 +193,7 @@ def one_call(replies, group, pcms, judge, words, caller, speaker, settings, args
 def measure(replies, run: dict, args_verbose: bool = False) -> dict:
     mic, spk, played, heard = run["mic"], run["spk"], run["played"], run["heard"]
     out = {"gaps": [], "paused_gaps": [], "false_ends": {}, "recovered": {}, "split": {}, "stops": [], "pauses": {},
-           "rows": [], "lost": {}, "detect": [], "playout": [], "unstopped": 0}
+           "rows": [], "lost": {}, "detect": [], "playout": [], "unstopped": 0, "elsewhere": []}
     for n, (i, said_at) in enumerate(played):
         reply = replies[i]
         start = next((t for t in mic.onsets if t >= said_at - 0.05), None)
@@ -213,6 +213,15 @@ def measure(replies, run: dict, args_verbose: bool = False) -> dict:
         gap = next((t for t in spk.onsets if t > end), None) if end is not None else None
         out["rows"].append(f"{reply.name:<28} {reply.seconds:5.1f} s  gap {((gap - end) * 1000) if gap else float('nan'):6.0f} ms"
                            f"  heard as {count} repl{'y' if count == 1 else 'ies'}{'' if whole else ' (not to its last word)'}")
+        # The manager sounding anywhere else inside the reply: between a complete reply's sentences
+        # (the voices leave 0.2-0.4 s there), or before or after a paused reply's own pause.
+        if end is not None:
+            pauses = [(start + p.at, start + p.at + p.seconds + 0.15) for p in reply.pauses]
+            cut_in = [t for t in spk.onsets if start < t < end - 0.05 and not any(a < t < b for a, b in pauses)]
+            if cut_in:
+                out["elsewhere"].append(reply.name)
+                out["rows"].append(f"  manager sounded inside the reply, outside its pause: at "
+                                   f"{', '.join(f'{t - start:.2f}' for t in cut_in)} s of {end - start:.2f} s")
         for pause in reply.pauses:
             kind = "finished" if pause.finished_before else "unfinished"
             out["pauses"][kind] = out["pauses"].get(kind, 0) + 1
@@ -287,6 +296,8 @@ def report(label: str, m: dict) -> None:
         print(f"pauses after {kind:<10}      manager sounded in the pause {m['false_ends'].get(kind, 0)}/{total}; "
               f"recovered into one reply {m['recovered'].get(kind, 0)}, split into two turns {m['split'].get(kind, 0)}, "
               f"rest not heard {m['lost'].get(kind, 0)}")
+    print(f"manager sounded elsewhere    inside {len(m['elsewhere'])} replies, outside their pause (between a "
+          f"reply's sentences){': ' + ', '.join(m['elsewhere']) if m['elsewhere'] else ''}")
     print(f"manager silent after resume  median {ms(m['stops'])}, max {ms([max(m['stops'])]) if m['stops'] else '-'} "
           f"(n={len(m['stops'])}; timed from the caller's sound in the mic to the manager's last sound)")
     print(f"  of which: caller heard     median {ms(m['detect'])} (mic sound -> the program stops the line: "
