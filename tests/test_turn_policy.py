@@ -117,10 +117,16 @@ def test_that_or_this_after_a_preposition_is_a_pronoun_that_ends_the_phrase(text
     assert not looks_unfinished(text)
 
 
-@pytest.mark.parametrize("text", ["there is nothing I should work on", "that's all I wanted to ask",
-                                  "that is something I really appreciate", "everything I wanted to mention"])
+@pytest.mark.parametrize("text", ["there is nothing I should work on", "that's everything I wanted to ask",
+                                  "that is something I really appreciate", "is there anything I could work on"])
 def test_a_verb_or_preposition_whose_object_came_first_ends_the_sentence(text):
     assert not looks_unfinished(text)
+
+
+@pytest.mark.parametrize("text", ["thanks for everything could you tell me about", "I learned something and I want to ask about",
+                                  "thanks for all your help could you tell me about"])
+def test_an_object_in_an_earlier_clause_does_not_close_the_sentence(text):
+    assert looks_unfinished(text)
 
 
 def test_a_sentence_announcing_a_question_is_open():

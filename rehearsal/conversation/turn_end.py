@@ -55,11 +55,18 @@ QUESTION_SPAN = 2  # a question word among the last this many words is a questio
 # ("is there anything I should work on", "what should I focus on", "who should I talk to").
 PREPOSITIONS = frozenset({"on", "about", "for", "with", "to", "of", "in", "at", "from", "by"})
 FRONTED = QUESTION_WORDS | {"anything", "something", "anyone", "someone", "anybody", "somebody", "nothing",
-                            "everything", "all"}
+                            "everything"}
+# Words that start a new clause: a fronted object before one of them belongs to another clause
+# ("thanks for everything, could you tell me about"). A modal starts one only as a question
+# ("could you"), not inside the clause ("anything I could work on").
+CLAUSE_STARTS = frozenset({"and", "but", "so", "because", "if"})
+QUESTION_MODALS = frozenset({"could", "can", "would", "will", "should"})
+FRONTED_SPAN = 8  # how far back a fronted object is looked for
 # "that" and "this" open a clause ("I was told that", "the reason is that") except as a
 # preposition's object, where they are a pronoun that ends the phrase ("tell me more about that",
 # "thanks for that", "something like this").
 DEMONSTRATIVES = frozenset({"that", "this"})
+PRONOUN_AFTER = PREPOSITIONS | {"like"}
 # Not an ellipsis: Whisper writes "Sure..." for a short word as often as "and..." for a trailing
 # off, so "..." neither closes a sentence nor opens one (the words decide).
 SENTENCE_END = re.compile(r"(?<![.\u2026])[.!?][\"')\]]*\s*$")
@@ -163,13 +170,24 @@ class TurnPolicy:
 def open_ending(words: Sequence[str]) -> bool:
     """The last word leaves the sentence open ("and", "the", "so I was hoping", "could you")."""
     last = words[-1]
-    if (last in PREPOSITIONS or last in OBJECT_VERBS) and any(w in FRONTED for w in words[-8:-2]):
-        return False  # the object came first: "is there anything I should work on", "all I wanted to ask"
+    if (last in PREPOSITIONS or last in OBJECT_VERBS) and object_came_first(words):
+        return False  # "is there anything I should work on", "that's everything I wanted to ask"
     if last == "you":
         return len(words) > 1 and words[-2] in OPEN_BEFORE_YOU
-    if last in DEMONSTRATIVES and len(words) > 1 and words[-2] in PREPOSITIONS | {"like"}:
+    if last in DEMONSTRATIVES and len(words) > 1 and words[-2] in PRONOUN_AFTER:
         return False  # a pronoun: "could you tell me more about that"
     return last in OPEN_ENDINGS
+
+
+def object_came_first(words: Sequence[str]) -> bool:
+    """The last word's object was said before it, in the same clause ("what should I focus on"),
+    so the final preposition or verb is stranded there, not waiting for more."""
+    for i in range(len(words) - 3, max(-1, len(words) - 1 - FRONTED_SPAN), -1):
+        if words[i] in FRONTED:
+            return True
+        if words[i] in CLAUSE_STARTS or (words[i] in QUESTION_MODALS and words[i + 1] == "you"):
+            return False  # another clause began after any object before it
+    return False
 
 
 def question_under_way(words: Sequence[str]) -> bool:
