@@ -30,6 +30,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
+from figures import percentile  # noqa: E402
 from virtual_user import VirtualCaller, speech_wav, wav_pcm  # noqa: E402
 
 from rehearsal.call import events as ev  # noqa: E402
@@ -70,13 +71,6 @@ class AnyJudge:
 
         return Verdict(text, Detection(False, 0.0), Detection(False, 0.0), Tone("neutral", 0.0),
                        Detection(False, 0.0), silent=not text.strip())
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
 def main() -> int:

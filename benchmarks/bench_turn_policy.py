@@ -28,6 +28,7 @@ sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(REPO))
 
 import spoken_corpus  # noqa: E402
+from figures import percentile  # noqa: E402
 from turn_timing import first_end  # noqa: E402
 
 from rehearsal.conversation.turn_end import TurnPolicy  # noqa: E402
@@ -35,10 +36,6 @@ from rehearsal.judging.judge import Judge  # noqa: E402
 from rehearsal.settings import Settings  # noqa: E402
 
 DIMENSIONS = ("gratitude", "feedback_request", "door_open")
-
-
-def p95(values: list[float]) -> float:
-    return sorted(values)[max(0, round(0.95 * len(values)) - 1)]
 
 
 def sweep(replies, waits: list[int], overhead_ms: float) -> None:
@@ -64,7 +61,7 @@ def sweep(replies, waits: list[int], overhead_ms: float) -> None:
                 cut[reply.kind].append(reply.text.split(".")[0] + ".")
         n_fin = sum(r.kind == spoken_corpus.FINISHED for r, _, _ in cases)
         n_unf = sum(r.kind == spoken_corpus.UNFINISHED for r, _, _ in cases)
-        med, high = statistics.median(after), p95(after)
+        med, high = statistics.median(after), percentile(after, 0.95)
         print(f"{wait:>6} ms  {len(cut[spoken_corpus.FINISHED]):>7}/{n_fin:<4}  {len(cut[spoken_corpus.UNFINISHED]):>9}/{n_unf:<4}"
               f"  {med:>7.0f} / {high:>4.0f} ms  {med + overhead_ms:>9.0f} / {high + overhead_ms:>4.0f} ms"
               f"   {'; '.join(cut[spoken_corpus.FINISHED])}")

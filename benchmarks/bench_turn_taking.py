@@ -38,6 +38,7 @@ sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(REPO))
 
 import spoken_corpus  # noqa: E402
+from figures import percentile  # noqa: E402
 from scripted_words import ScriptedWords  # noqa: E402
 from virtual_user import VirtualCaller  # noqa: E402
 
@@ -67,13 +68,6 @@ def scenario_for(replies, judge, expects_mode: str, first: int = 0) -> Scenario:
         "id": "bench-turns", "title": "Turn-taking bench", "description": "One turn per spoken reply.",
         "situation": "A benchmark.", "persona": {"name": "Dana", "role": "Manager", "voice": {"rate": 190}},
         "start": "t0", "turns": turns})
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
 def ensure_audio() -> None:

@@ -27,7 +27,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "tests"), str(REPO / "benchmarks")]
 
-from bench_turn_gap import REPLIES, AnyJudge, looping_scenario, percentile  # noqa: E402
+from bench_turn_gap import REPLIES, AnyJudge, looping_scenario  # noqa: E402
+from figures import percentile  # noqa: E402
 from english.make_spoken import spoken_pcm  # noqa: E402
 from virtual_user import VirtualCaller  # noqa: E402
 

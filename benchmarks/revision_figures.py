@@ -8,13 +8,7 @@ import statistics
 import sys
 import time
 
-
-
-def percentile(values: list[float], q: float) -> float:  # as bench_turn_taking's (interpolated)
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+from figures import percentile
 
 
 _LOADED: list = []  # the Whisper model, loaded by the first call
