@@ -66,6 +66,15 @@ class RehearsalApp(App[None]):
     def typed_default(self) -> bool:
         return self.force_typed or self.services.settings.input_mode == "typed"
 
+    def call_mode(self, typed: bool) -> tuple[bool, str | None]:
+        """Whether a call for which the user chose `typed` takes typed replies, and, when voice was
+        chosen but no speech model is loaded, why (the call's notice line says it)."""
+        from rehearsal.ui.screens.call import NO_MODEL
+
+        if typed or self.recognizer is not None:
+            return typed, None
+        return True, self.model_detail or NO_MODEL
+
     def on_mount(self) -> None:
         from rehearsal.ui.screens.home import HomeScreen
 
@@ -173,7 +182,7 @@ class RehearsalApp(App[None]):
     def retry_past_turn(self, detail, turn) -> None:
         """From a past session: take that turn again, in the scenario as it was then."""
         from rehearsal.scenario.model import Scenario
-        from rehearsal.ui.screens.call import NO_MODEL, CallScreen
+        from rehearsal.ui.screens.call import CallScreen
         from rehearsal.ui.sources import ScenarioUnavailable
 
         try:
@@ -184,7 +193,6 @@ class RehearsalApp(App[None]):
         if turn.turn_id not in scenario.turns:
             self.notify(f"The scenario no longer has the turn {turn.turn_id!r}.", severity="error")
             return
-        no_model = not self.typed_default and self.recognizer is None
-        why = (self.model_detail or NO_MODEL) if no_model else None
-        self.push_screen(CallScreen(scenario, typed=self.typed_default or no_model, start_at=turn.turn_id,
-                                    retry_score=turn.score.score, why_typed=why))
+        typed, why = self.call_mode(self.typed_default)
+        self.push_screen(CallScreen(scenario, typed=typed, start_at=turn.turn_id, retry_score=turn.score.score,
+                                    why_typed=why))

@@ -177,9 +177,8 @@ class BriefingScreen(Screen[None]):
         self._begin()
 
     def _begin(self) -> None:
-        from rehearsal.ui.screens.call import NO_MODEL, CallScreen
+        from rehearsal.ui.screens.call import CallScreen
 
-        typed = self.typed or self.app.recognizer is None
-        # Said in the call's notice line, which stays: a toast here covered the reply box.
-        why = (self.app.model_detail or NO_MODEL) if typed and not self.typed else None
+        # Why voice cannot be had is said in the call's notice line, which stays: a toast here covered the reply box.
+        typed, why = self.app.call_mode(self.typed)
         self.app.push_screen(CallScreen(self.scenario, typed=typed, scenario_path=self.scenario_path, why_typed=why))
